@@ -1,0 +1,3 @@
+pub mod date;
+pub mod dist;
+pub mod streams;
