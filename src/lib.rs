@@ -1,3 +1,5 @@
 pub mod date;
 pub mod dist;
+pub mod error;
+pub mod input;
 pub mod streams;
