@@ -1,0 +1,332 @@
+//! A contract's cash flows on one path (MODEL.md §4).
+//!
+//! With `T_stop = min(E, T_trig)` and `f_k = clamp(12 (T_stop - u_k), 0, 1)`:
+//!
+//! ```text
+//! p_k = min(a M_k f_k, max(C - C0 - (p_0 + ... + p_{k-1}), 0))   paid to Microsoft
+//! q_k = b ms_ratio M_k f_k                                      paid back (not capped)
+//! n_k = p_k - q_k
+//! ```
+//!
+//! The cap binds in the first month where the `min` takes its second argument
+//! while the first is positive (a month whose accrual exactly fills the cap
+//! counts: the cap is then hit at the month's end); the cap time assumes uniform
+//! accrual within the month. Each net accrual is discounted from `u_{k+1}`, or
+//! spread evenly over `[u_{k+1}, u_{k+1} + S]`.
+
+use super::world::Events;
+use super::{MONTHS_PER_YEAR, fraction_before, month_start};
+use crate::input::Trigger;
+
+/// The values of one terms row on one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContractDraw {
+    /// `a`: share of revenue paid to Microsoft.
+    pub share: f64,
+    /// `E`: end date in years since start (`inf` = none).
+    pub end: f64,
+    /// Which event stops the share.
+    pub trigger: Trigger,
+    /// `C`: total cap (`inf` = none).
+    pub cap: f64,
+    /// `C0`: amount counted toward the cap at start.
+    pub cap_counted: f64,
+    /// `b`: reverse share on Microsoft's related revenue.
+    pub reverse_share: f64,
+    /// `S`: years over which each accrual is paid.
+    pub spread_years: f64,
+}
+
+/// Why a contract's flows ended; ties are broken in declaration order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndCause {
+    /// The cap was reached.
+    Cap = 0,
+    /// The end date `E` was reached.
+    Cutoff = 1,
+    /// The trigger event happened.
+    Trigger = 2,
+    /// OpenAI failed.
+    Failure = 3,
+    /// Still paying when the simulation stopped.
+    Horizon = 4,
+}
+
+impl EndCause {
+    /// All causes in tie-break order.
+    pub const ALL: [EndCause; 5] = [EndCause::Cap, EndCause::Cutoff, EndCause::Trigger, EndCause::Failure, EndCause::Horizon];
+
+    /// Lower-case name used in output files.
+    pub fn name(self) -> &'static str {
+        ["cap", "cutoff", "trigger", "failure", "horizon"][self as usize]
+    }
+
+    /// The cause with code `c` (as stored in a path table).
+    pub fn from_code(c: f64) -> EndCause {
+        EndCause::ALL[(c as usize).min(4)]
+    }
+}
+
+/// A contract's totals on one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flows {
+    /// `sum p_k`
+    pub paid: f64,
+    /// `sum q_k`
+    pub received: f64,
+    /// `paid - received`
+    pub net: f64,
+    /// Present value at start of the net flows.
+    pub pv: f64,
+    /// `T_end` in years since start.
+    pub end: f64,
+    /// Why the flows ended.
+    pub cause: EndCause,
+    /// `T_cap` in years since start, when the cap was hit.
+    pub cap_time: Option<f64>,
+}
+
+/// The path's monthly grid as the contract sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid<'a> {
+    /// `M_k`, revenue earned in month `k` (failure fraction included).
+    pub monthly: &'a [f64],
+    /// `DF(u_{k+1})`, the discount factor at the end of month `k`.
+    pub df_next: &'a [f64],
+    /// Index of month `k`'s calendar year among the scenario's years.
+    pub year_of_month: &'a [usize],
+    /// Number of calendar years touched by the grid.
+    pub years: usize,
+}
+
+/// Fills `df_next[k] = (1 + r)^(-(k+1)/12)`.
+pub fn discount_factors(r: f64, df_next: &mut [f64]) {
+    let l = r.ln_1p();
+    for (k, d) in df_next.iter_mut().enumerate() {
+        *d = (-(month_start(k + 1)) * l).exp();
+    }
+}
+
+/// `(DF(u) - DF(u + S)) / (S ln(1+r)) / DF(u)`: the factor that spreads a payment
+/// evenly over `S` years, relative to paying it at once (1 when `S = 0` or `r = 0`).
+pub fn spread_factor(spread_years: f64, r: f64) -> f64 {
+    if spread_years == 0.0 || r == 0.0 {
+        return 1.0;
+    }
+    let l = r.ln_1p();
+    -(-spread_years * l).exp_m1() / (spread_years * l)
+}
+
+/// Evaluates contract `c` on a path. `annual` (length `3 * grid.years`) receives
+/// paid, received and net per calendar year, added to what it holds.
+pub fn evaluate(c: &ContractDraw, events: &Events, ms_ratio: f64, discount_rate: f64, grid: Grid<'_>, annual: &mut [f64]) -> Flows {
+    let t_trig = match c.trigger {
+        Trigger::None => f64::INFINITY,
+        Trigger::Declared => events.declared,
+        Trigger::Verified => events.verified,
+    };
+    let t_stop = c.end.min(t_trig);
+    let room0 = c.cap - c.cap_counted;
+    let back = c.reverse_share * ms_ratio;
+    let spread = spread_factor(c.spread_years, discount_rate);
+    let years = grid.years;
+    let (mut paid, mut received, mut pv) = (0.0, 0.0, 0.0);
+    let mut cap_time = None;
+    for (k, &m) in grid.monthly.iter().enumerate() {
+        let u = month_start(k);
+        if u >= t_stop || u >= events.failure || (cap_time.is_some() && back == 0.0) {
+            break; // nothing more can flow
+        }
+        let f = fraction_before(t_stop, k);
+        let accrual = c.share * m * f;
+        let room = (room0 - paid).max(0.0);
+        let p = accrual.min(room);
+        if cap_time.is_none() && accrual > 0.0 && accrual >= room {
+            cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
+        }
+        let q = back * m * f;
+        let n = p - q;
+        paid += p;
+        received += q;
+        pv += n * grid.df_next[k] * spread;
+        let y = grid.year_of_month[k];
+        annual[y] += p;
+        annual[years + y] += q;
+        annual[2 * years + y] += n;
+    }
+    let horizon = month_start(grid.monthly.len());
+    let candidates = [cap_time.unwrap_or(f64::INFINITY), c.end, t_trig, events.failure, horizon];
+    let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
+    let cause = EndCause::ALL[candidates.iter().position(|t| *t == end).unwrap_or(4)];
+    Flows { paid, received, net: paid - received, pv, end, cause, cap_time }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INF: f64 = f64::INFINITY;
+
+    struct Path {
+        monthly: Vec<f64>,
+        df: Vec<f64>,
+        year: Vec<usize>,
+    }
+
+    impl Path {
+        /// Constant revenue `m` per month for `months` months, discount rate `r`.
+        fn flat(m: f64, months: usize, r: f64) -> Path {
+            let mut df = vec![0.0; months];
+            discount_factors(r, &mut df);
+            Path { monthly: vec![m; months], df, year: (0..months).map(|k| k / 12).collect() }
+        }
+        fn eval(&self, c: &ContractDraw, ev: &Events, ms_ratio: f64, r: f64) -> (Flows, Vec<f64>) {
+            let years = self.year.last().map_or(0, |y| y + 1);
+            let mut annual = vec![0.0; 3 * years];
+            let grid = Grid { monthly: &self.monthly, df_next: &self.df, year_of_month: &self.year, years };
+            (evaluate(c, ev, ms_ratio, r, grid, &mut annual), annual)
+        }
+    }
+
+    fn plain(share: f64) -> ContractDraw {
+        ContractDraw { share, end: INF, trigger: Trigger::None, cap: INF, cap_counted: 0.0, reverse_share: 0.0, spread_years: 0.0 }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn share_of_flat_revenue_runs_to_the_horizon() {
+        let (f, annual) = Path::flat(2.0, 24, 0.0).eval(&plain(0.2), &Events::NONE, 0.0, 0.0);
+        assert!(close(f.paid, 0.2 * 2.0 * 24.0));
+        assert_eq!((f.end, f.cause, f.cap_time), (2.0, EndCause::Horizon, None));
+        assert!(close(annual[0], 4.8) && close(annual[1], 4.8) && annual[2] == 0.0);
+        assert!(close(f.pv, f.net));
+    }
+
+    #[test]
+    fn zero_share_or_zero_revenue_pays_nothing_and_never_hits_a_cap() {
+        let c = ContractDraw { cap: 1.0, ..plain(0.0) };
+        let (f, _) = Path::flat(2.0, 12, 0.05).eval(&c, &Events::NONE, 0.0, 0.05);
+        assert_eq!((f.paid, f.cap_time, f.cause), (0.0, None, EndCause::Horizon));
+        let (f, _) = Path::flat(0.0, 12, 0.05).eval(&ContractDraw { cap: 1.0, ..plain(0.2) }, &Events::NONE, 0.3, 0.05);
+        assert_eq!((f.paid, f.received, f.pv, f.cap_time), (0.0, 0.0, 0.0, None));
+    }
+
+    #[test]
+    fn an_end_date_in_mid_month_pays_that_fraction_of_the_month() {
+        let c = ContractDraw { end: 0.5 + 0.4 / 12.0, ..plain(0.5) };
+        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert!(close(f.paid, 0.5 * 6.4));
+        assert!(close(f.end, c.end));
+        assert_eq!(f.cause, EndCause::Cutoff);
+    }
+
+    #[test]
+    fn each_trigger_stops_the_share_at_its_event_even_mid_month() {
+        let ev = Events { declared: 0.25 + 0.5 / 12.0, verified: 0.75 + 0.25 / 12.0, failure: INF };
+        let path = Path::flat(1.0, 24, 0.0);
+        let run = |trigger| path.eval(&ContractDraw { trigger, ..plain(1.0) }, &ev, 0.0, 0.0).0;
+        let d = run(Trigger::Declared);
+        assert!(close(d.paid, 3.5) && d.cause == EndCause::Trigger && close(d.end, ev.declared));
+        let v = run(Trigger::Verified);
+        assert!(close(v.paid, 9.25) && v.cause == EndCause::Trigger && close(v.end, ev.verified));
+        let n = run(Trigger::None);
+        assert!(close(n.paid, 24.0) && n.cause == EndCause::Horizon);
+        // The earlier of the end date and the trigger stops the share; the tie goes to the cutoff.
+        let tie = path.eval(&ContractDraw { end: ev.declared, trigger: Trigger::Declared, ..plain(1.0) }, &ev, 0.0, 0.0).0;
+        assert_eq!(tie.cause, EndCause::Cutoff);
+        assert!(close(tie.paid, 3.5));
+    }
+
+    #[test]
+    fn a_cap_binds_mid_month_with_uniform_accrual() {
+        // 1 per month accrues; cap 2.5 is reached half-way through month 2.
+        let c = ContractDraw { cap: 2.5, ..plain(1.0) };
+        let (f, annual) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert!(close(f.paid, 2.5) && close(annual[0], 2.5));
+        assert_eq!(f.cause, EndCause::Cap);
+        assert!(close(f.cap_time.unwrap(), 2.5 / 12.0) && close(f.end, 2.5 / 12.0));
+    }
+
+    #[test]
+    fn a_cap_hit_exactly_at_a_months_end_binds_at_that_moment() {
+        let c = ContractDraw { cap: 3.0, ..plain(1.0) };
+        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert_eq!(f.paid, 3.0);
+        assert_eq!(f.cap_time, Some(3.0 / 12.0));
+        assert_eq!(f.cause, EndCause::Cap);
+        // A cap equal to everything the horizon pays binds at the horizon, and the
+        // cap wins the tie with the horizon.
+        let c = ContractDraw { cap: 12.0, ..plain(1.0) };
+        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert_eq!((f.paid, f.cap_time, f.end, f.cause), (12.0, Some(1.0), 1.0, EndCause::Cap));
+    }
+
+    #[test]
+    fn amounts_already_counted_reduce_the_room_under_the_cap() {
+        let c = ContractDraw { cap: 5.0, cap_counted: 3.5, ..plain(1.0) };
+        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert!(close(f.paid, 1.5) && close(f.cap_time.unwrap(), 1.5 / 12.0));
+        // Counted amounts at or above the cap: it binds at once and nothing is paid.
+        let c = ContractDraw { cap: 5.0, cap_counted: 6.0, ..plain(1.0) };
+        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        assert_eq!((f.paid, f.cap_time, f.end, f.cause), (0.0, Some(0.0), 0.0, EndCause::Cap));
+    }
+
+    #[test]
+    fn the_reverse_share_is_paid_on_microsofts_revenue_and_is_not_capped() {
+        let c = ContractDraw { cap: 3.0, reverse_share: 0.2, ..plain(0.5) };
+        let (f, annual) = Path::flat(2.0, 12, 0.0).eval(&c, &Events::NONE, 0.4, 0.0);
+        assert!(close(f.paid, 3.0));
+        assert!(close(f.received, 0.2 * 0.4 * 2.0 * 12.0));
+        assert!(close(f.net, 3.0 - 1.92));
+        assert!(close(annual[1], 1.92) && close(annual[2], f.net));
+        assert_eq!(f.cause, EndCause::Cap);
+    }
+
+    #[test]
+    fn failure_fractions_are_not_counted_twice() {
+        // M_k already carries the failure fraction; the contract must not apply it again.
+        let mut path = Path::flat(1.0, 12, 0.0);
+        path.monthly[3] = 0.5;
+        path.monthly[4..].fill(0.0);
+        let ev = Events { failure: 3.5 / 12.0, ..Events::NONE };
+        let (f, _) = path.eval(&plain(1.0), &ev, 0.0, 0.0);
+        assert!(close(f.paid, 3.5));
+        assert_eq!(f.cause, EndCause::Failure);
+        assert!(close(f.end, 3.5 / 12.0));
+    }
+
+    #[test]
+    fn failure_before_payments_start_pays_nothing() {
+        let path = Path { monthly: vec![0.0; 12], ..Path::flat(1.0, 12, 0.0) };
+        let ev = Events { failure: 0.0, ..Events::NONE };
+        let (f, _) = path.eval(&ContractDraw { cap: 1.0, ..plain(0.2) }, &ev, 0.3, 0.0);
+        assert_eq!((f.paid, f.received, f.pv, f.end, f.cause, f.cap_time), (0.0, 0.0, 0.0, 0.0, EndCause::Failure, None));
+    }
+
+    #[test]
+    fn present_value_discounts_from_each_months_end() {
+        let r = 0.1;
+        let (f, _) = Path::flat(1.0, 24, r).eval(&plain(1.0), &Events::NONE, 0.0, r);
+        let expect: f64 = (1..=24).map(|k| 1.1f64.powf(-(k as f64) / 12.0)).sum();
+        assert!(close(f.pv, expect), "{} vs {expect}", f.pv);
+    }
+
+    #[test]
+    fn a_spread_payment_is_discounted_over_its_spread() {
+        let (r, s) = (0.08, 3.0);
+        let c = ContractDraw { spread_years: s, ..plain(1.0) };
+        let (f, _) = Path::flat(1.0, 12, r).eval(&c, &Events::NONE, 0.0, r);
+        // Closed form: (DF(u) - DF(u + S)) / (S ln(1 + r)) per accrual.
+        let df = |u: f64| 1.08f64.powf(-u);
+        let expect: f64 = (1..=12).map(|k| (df(k as f64 / 12.0) - df(k as f64 / 12.0 + s)) / (s * 1.08f64.ln())).sum();
+        assert!(close(f.pv, expect), "{} vs {expect}", f.pv);
+        assert_eq!(spread_factor(s, 0.0), 1.0);
+        assert_eq!(spread_factor(0.0, r), 1.0);
+        // Tiny rates do not lose precision.
+        assert!((spread_factor(2.0, 1e-12) - 1.0).abs() < 1e-11);
+    }
+}

@@ -1,0 +1,25 @@
+//! The model of MODEL.md §3–§4: the world of one path and a contract's cash flows on it.
+//!
+//! [`world`] draws the events (AGI declared and verified, failure) and the monthly
+//! revenue path; [`contract`] turns a path into the payments of one terms row,
+//! including the cap, the trigger, the reverse share and the spread-out present value.
+//! Both are plain functions over slices: no allocation, no randomness of their own
+//! beyond the generators they are handed.
+
+pub mod contract;
+pub mod world;
+
+/// Months per year: the grid is monthly.
+pub const MONTHS_PER_YEAR: f64 = 12.0;
+
+/// Start of month `k` in years since the simulation start (`u_k = k / 12`).
+#[inline]
+pub fn month_start(k: usize) -> f64 {
+    k as f64 / MONTHS_PER_YEAR
+}
+
+/// Fraction of month `k` before time `t`: `clamp(12 (t - u_k), 0, 1)`.
+#[inline]
+pub fn fraction_before(t: f64, k: usize) -> f64 {
+    (MONTHS_PER_YEAR * (t - month_start(k))).clamp(0.0, 1.0)
+}
