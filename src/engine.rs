@@ -1,0 +1,350 @@
+//! Chunked parallel simulation with keyed random streams (MODEL.md §7).
+//!
+//! A [`Plan`] is built once per scenario: the stream keys of every purpose
+//! (see [`crate::streams`]), the calendar of the monthly grid, and each terms row's
+//! end date in years since start. [`simulate`] then splits the paths into
+//! fixed-size chunks of [`CHUNK_PATHS`] processed in parallel with rayon; each chunk
+//! allocates one [`Workspace`] and each path writes its results into its own
+//! slot of a [`PathTable`]. Because every random number is a function of (seed,
+//! scenario, path, purpose) and every path has a fixed slot, the table is
+//! identical for any number of threads and any chunk size, and statistics
+//! computed from it in path order are byte-identical too.
+
+use crate::input::scenario::{N_SCENARIO_PARAMS, ScenarioParam};
+use crate::input::terms::{N_TERMS_PARAMS, TermsParam};
+use crate::input::{Param, Scenario, Terms};
+use crate::model::contract::{self, ContractDraw, Grid};
+use crate::model::world::{self, Events, WorldParams};
+use crate::streams::StreamKey;
+use rayon::prelude::*;
+
+/// Paths per parallel work item. Results do not depend on it.
+pub const CHUNK_PATHS: usize = 256;
+
+/// The per-path inputs recorded besides the scenario parameters: the event times.
+pub const EVENT_INPUTS: [&str; 3] = ["agi_declared_year", "agi_verified_year", "failure_year"];
+
+/// Number of world inputs recorded per path: the scenario parameters, then the events.
+pub const N_WORLD_INPUTS: usize = N_SCENARIO_PARAMS + EVENT_INPUTS.len();
+
+/// Per-terms scalar results, in record order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermsField {
+    /// Total paid to Microsoft.
+    Paid = 0,
+    /// Total paid back by Microsoft.
+    Received = 1,
+    /// `paid - received`.
+    Net = 2,
+    /// Present value of the net flows.
+    Pv = 3,
+    /// Calendar decimal year of `T_end`.
+    EndYear = 4,
+    /// [`contract::EndCause`] code.
+    Cause = 5,
+    /// Calendar decimal year of the cap hit, NaN when the cap did not bind.
+    CapYear = 6,
+}
+
+const TERMS_SCALARS: usize = 7;
+
+/// The annual per-terms quantities, in record order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Paid to Microsoft.
+    Paid = 0,
+    /// Paid back by Microsoft.
+    Received = 1,
+    /// Net to Microsoft.
+    Net = 2,
+}
+
+impl Flow {
+    /// All flows in order.
+    pub const ALL: [Flow; 3] = [Flow::Paid, Flow::Received, Flow::Net];
+
+    /// Name used in output files.
+    pub fn name(self) -> &'static str {
+        ["paid", "received", "net"][self as usize]
+    }
+}
+
+/// Where each number of a path's record lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Calendar years touched by the grid.
+    pub years: usize,
+    /// Terms rows.
+    pub terms: usize,
+}
+
+impl Layout {
+    /// Total revenue over the horizon.
+    pub const REVENUE_TOTAL: usize = 0;
+
+    /// Revenue earned in year index `y`.
+    pub fn revenue_year(&self, y: usize) -> usize {
+        1 + y
+    }
+
+    /// World input `i` (a scenario parameter in [`ScenarioParam::ALL`] order, then
+    /// the [`EVENT_INPUTS`] as calendar years, `inf` for never).
+    pub fn world_input(&self, i: usize) -> usize {
+        1 + self.years + i
+    }
+
+    fn terms_stride(&self) -> usize {
+        TERMS_SCALARS + N_TERMS_PARAMS + 3 * self.years
+    }
+
+    fn terms_base(&self, t: usize) -> usize {
+        1 + self.years + N_WORLD_INPUTS + t * self.terms_stride()
+    }
+
+    /// A scalar result of terms row `t`.
+    pub fn terms_field(&self, t: usize, f: TermsField) -> usize {
+        self.terms_base(t) + f as usize
+    }
+
+    /// The drawn value of terms parameter `p` of row `t`.
+    pub fn terms_param(&self, t: usize, p: TermsParam) -> usize {
+        self.terms_base(t) + TERMS_SCALARS + p as usize
+    }
+
+    /// The annual flow `q` of terms row `t` in year index `y`.
+    pub fn terms_annual(&self, t: usize, q: Flow, y: usize) -> usize {
+        self.terms_base(t) + TERMS_SCALARS + N_TERMS_PARAMS + q as usize * self.years + y
+    }
+
+    /// Numbers per path.
+    pub fn stride(&self) -> usize {
+        self.terms_base(self.terms)
+    }
+}
+
+struct TermsPlan {
+    end: f64,
+    sources: [ValueSource; N_TERMS_PARAMS],
+}
+
+/// Everything fixed for one scenario: keys, calendar, layout.
+pub struct Plan<'a> {
+    scenario: &'a Scenario,
+    terms: &'a [Terms],
+    /// Record layout.
+    pub layout: Layout,
+    /// The calendar years of the grid, in order.
+    pub years: Vec<i32>,
+    /// Decimal year of the start.
+    pub start_year: f64,
+    year_of_month: Vec<usize>,
+    param_sources: [ValueSource; N_SCENARIO_PARAMS],
+    shocks: StreamKey,
+    jumps: StreamKey,
+    events: StreamKey,
+    terms_plans: Vec<TermsPlan>,
+}
+
+/// Where a parameter's value comes from on each path.
+#[derive(Debug, Clone, Copy)]
+enum ValueSource {
+    /// A constant: no generator is touched.
+    Fixed(f64),
+    /// A distribution sampled from the purpose's stream for the path.
+    Random(StreamKey),
+}
+
+fn value_source(param: &Param, seed: u64, scenario: &str, purpose: &[&str]) -> ValueSource {
+    match param.dist.constant() {
+        Some(v) => ValueSource::Fixed(v),
+        None => ValueSource::Random(StreamKey::new(seed, scenario, purpose)),
+    }
+}
+
+fn draw(param: &Param, source: ValueSource, path: u64) -> f64 {
+    match source {
+        ValueSource::Fixed(v) => v,
+        ValueSource::Random(k) => param.sampler.sample(&mut k.rng(path)),
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// Prepares the simulation of `scenario` with `terms` under `seed`.
+    pub fn new(scenario: &'a Scenario, terms: &'a [Terms], seed: u64) -> Plan<'a> {
+        let name = scenario.name.as_str();
+        let months = scenario.months();
+        let first_month0 = scenario.start.month as usize - 1;
+        let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
+        let n_years = year_of_month.last().map_or(0, |y| y + 1);
+        let years = (0..n_years).map(|y| scenario.start.year + y as i32).collect();
+        let start_year = scenario.start.decimal_year();
+        let param_sources = ScenarioParam::ALL.map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
+        let terms_plans = terms
+            .iter()
+            .map(|t| TermsPlan {
+                end: t.end.map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
+                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
+            })
+            .collect();
+        Plan {
+            scenario,
+            terms,
+            layout: Layout { years: n_years, terms: terms.len() },
+            years,
+            start_year,
+            year_of_month,
+            param_sources,
+            shocks: StreamKey::new(seed, name, &["revenue-shocks"]),
+            jumps: StreamKey::new(seed, name, &["jumps"]),
+            events: StreamKey::new(seed, name, &["events"]),
+            terms_plans,
+        }
+    }
+
+    /// Number of months on the grid.
+    pub fn months(&self) -> usize {
+        self.year_of_month.len()
+    }
+
+    /// A fresh workspace for this plan's grid.
+    pub fn workspace(&self) -> Workspace {
+        let n = self.months();
+        Workspace { monthly: vec![0.0; n], drift: vec![0.0; n], drift_for: None, df_next: vec![0.0; n], df_for: None }
+    }
+
+    /// Draws the world of path `path`.
+    pub fn world(&self, path: u64) -> (WorldParams, Events) {
+        let mut values = [0.0; N_SCENARIO_PARAMS];
+        for (i, p) in ScenarioParam::ALL.iter().enumerate() {
+            values[i] = draw(self.scenario.param(*p), self.param_sources[i], path);
+        }
+        let params = WorldParams::from_values(&values);
+        let events = Events::draw(&params, &mut self.events.rng(path));
+        (params, events)
+    }
+
+    /// Draws terms row `t` for path `path`.
+    pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
+        let (terms, plan) = (&self.terms[t], &self.terms_plans[t]);
+        let v = |p: TermsParam| draw(terms.param(p), plan.sources[p as usize], path);
+        ContractDraw {
+            share: v(TermsParam::Share),
+            end: plan.end,
+            trigger: terms.trigger,
+            cap: v(TermsParam::Cap),
+            cap_counted: v(TermsParam::CapCounted),
+            reverse_share: v(TermsParam::ReverseShare),
+            spread_years: v(TermsParam::SpreadYears),
+        }
+    }
+
+    /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
+    /// Leaves the path's monthly revenue in `ws.monthly`.
+    pub fn simulate_path(&self, path: u64, ws: &mut Workspace, out: &mut [f64]) {
+        let (p, events) = self.world(path);
+        let l = &self.layout;
+        ws.prepare(&p);
+        world::monthly_revenue(&p, &events, &ws.drift, &mut self.shocks.rng(path), &mut self.jumps.rng(path), &mut ws.monthly);
+        let mut total = 0.0;
+        for (k, m) in ws.monthly.iter().enumerate() {
+            total += m;
+            out[l.revenue_year(self.year_of_month[k])] += m;
+        }
+        out[Layout::REVENUE_TOTAL] = total;
+        let values = [
+            p.revenue0, p.growth0, p.growth_inf, p.growth_halflife, p.sigma, p.jump_rate, p.jump_mean, p.jump_sd,
+            p.agi_delay, p.panel_lag, p.agi_never, p.agi_multiplier, p.default_rate, p.ms_ratio, p.discount_rate,
+            self.start_year + events.declared, self.start_year + events.verified, self.start_year + events.failure,
+        ];
+        for (i, v) in values.iter().enumerate() {
+            out[l.world_input(i)] = *v;
+        }
+        let grid = Grid { monthly: &ws.monthly, df_next: &ws.df_next, year_of_month: &self.year_of_month, years: l.years };
+        for t in 0..l.terms {
+            let c = self.contract(t, path);
+            let annual_at = l.terms_annual(t, Flow::Paid, 0);
+            let f = contract::evaluate(&c, &events, p.ms_ratio, p.discount_rate, grid, &mut out[annual_at..annual_at + 3 * l.years]);
+            let field = |f: TermsField| l.terms_field(t, f);
+            out[field(TermsField::Paid)] = f.paid;
+            out[field(TermsField::Received)] = f.received;
+            out[field(TermsField::Net)] = f.net;
+            out[field(TermsField::Pv)] = f.pv;
+            out[field(TermsField::EndYear)] = self.start_year + f.end;
+            out[field(TermsField::Cause)] = f.cause as u8 as f64;
+            out[field(TermsField::CapYear)] = f.cap_time.map_or(f64::NAN, |c| self.start_year + c);
+            let drawn = [c.share, c.cap, c.cap_counted, c.reverse_share, c.spread_years];
+            for (i, v) in drawn.iter().enumerate() {
+                out[l.terms_param(t, TermsParam::ALL[i])] = *v;
+            }
+        }
+    }
+}
+
+/// Per-chunk scratch space: the monthly revenue and caches of the parts of the
+/// grid that depend only on a path's parameters (reused while they repeat).
+pub struct Workspace {
+    /// `M_k` of the last simulated path.
+    pub monthly: Vec<f64>,
+    drift: Vec<f64>,
+    drift_for: Option<[u64; 4]>,
+    df_next: Vec<f64>,
+    df_for: Option<u64>,
+}
+
+impl Workspace {
+    fn prepare(&mut self, p: &WorldParams) {
+        let drift_key = [p.growth0, p.growth_inf, p.growth_halflife, p.sigma].map(f64::to_bits);
+        if self.drift_for != Some(drift_key) {
+            world::drift(p, &mut self.drift);
+            self.drift_for = Some(drift_key);
+        }
+        if self.df_for != Some(p.discount_rate.to_bits()) {
+            contract::discount_factors(p.discount_rate, &mut self.df_next);
+            self.df_for = Some(p.discount_rate.to_bits());
+        }
+    }
+}
+
+/// Per-path results of one scenario: one fixed-size record per path.
+pub struct PathTable {
+    /// Record layout.
+    pub layout: Layout,
+    /// Calendar years of the grid.
+    pub years: Vec<i32>,
+    /// Number of paths.
+    pub paths: usize,
+    data: Vec<f64>,
+}
+
+impl PathTable {
+    /// The record of path `i`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        let s = self.layout.stride();
+        &self.data[i * s..(i + 1) * s]
+    }
+
+    /// Field `j` of every path, in path order.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        self.data.iter().skip(j).step_by(self.layout.stride()).copied().collect()
+    }
+}
+
+/// Bytes of memory a run of `paths` paths needs for its path table.
+pub fn table_bytes(scenario: &Scenario, n_terms: usize, paths: usize) -> u128 {
+    let years = scenario.months().div_ceil(12) + 1;
+    let layout = Layout { years, terms: n_terms };
+    layout.stride() as u128 * paths as u128 * 8
+}
+
+/// Simulates `paths` paths of `plan` on the current rayon pool.
+pub fn simulate(plan: &Plan<'_>, paths: usize) -> PathTable {
+    let stride = plan.layout.stride();
+    let mut data = vec![0.0; paths * stride];
+    data.par_chunks_mut(CHUNK_PATHS * stride).enumerate().for_each(|(c, chunk)| {
+        let mut ws = plan.workspace();
+        for (j, out) in chunk.chunks_mut(stride).enumerate() {
+            plan.simulate_path((c * CHUNK_PATHS + j) as u64, &mut ws, out);
+        }
+    });
+    PathTable { layout: plan.layout, years: plan.years.clone(), paths, data }
+}

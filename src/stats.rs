@@ -1,0 +1,132 @@
+//! Statistics over paths (MODEL.md §5).
+//!
+//! Means are summed in path order around the first value (so a constant sample
+//! has exactly its value as mean and zero spread), standard deviations use `n - 1`,
+//! and quantiles interpolate linearly between order statistics: Hyndman and
+//! Fan's type 7, the default of numpy and R. Everything is computed from the
+//! per-path values in path order, so results never depend on threading.
+
+/// Quantile levels reported in `summary.csv`.
+pub const LEVELS: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
+
+/// Column names of [`LEVELS`].
+pub const LEVEL_NAMES: [&str; 9] = ["p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"];
+
+/// The type-7 quantile at level `p` of an ascending, non-empty sample.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Summary of one sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Number of values.
+    pub n: usize,
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Standard deviation with `n - 1`; `None` when `n < 2`.
+    pub sd: Option<f64>,
+    /// Standard error of the mean, `sd / sqrt(n)`.
+    pub se: Option<f64>,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Quantiles at [`LEVELS`].
+    pub quantiles: [f64; 9],
+}
+
+impl Summary {
+    /// Summarises `values` (in path order); `None` for an empty sample.
+    pub fn of(mut values: Vec<f64>) -> Option<Summary> {
+        let n = values.len();
+        let first = *values.first()?;
+        let shifted: f64 = values.iter().map(|x| x - first).sum();
+        let mean = first + shifted / n as f64;
+        let sd = (n > 1).then(|| {
+            let ss: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
+            (ss / (n - 1) as f64).sqrt()
+        });
+        let se = sd.map(|s| s / (n as f64).sqrt());
+        values.sort_unstable_by(f64::total_cmp);
+        let quantiles = LEVELS.map(|p| quantile_sorted(&values, p));
+        Some(Summary { n, mean, sd, se, min: values[0], max: values[n - 1], quantiles })
+    }
+
+    /// The quantile at one of the [`LEVELS`] (e.g. `0.05`).
+    ///
+    /// # Panics
+    /// If `level` is not one of [`LEVELS`]: a programming error.
+    pub fn quantile(&self, level: f64) -> f64 {
+        let i = LEVELS.iter().position(|l| *l == level).expect("level is one of LEVELS");
+        self.quantiles[i]
+    }
+}
+
+/// A probability estimated as a share of paths, with its binomial standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proportion {
+    /// `count / n`.
+    pub p: f64,
+    /// `sqrt(p (1 - p) / n)`.
+    pub se: f64,
+}
+
+impl Proportion {
+    /// The share of `count` in `n`.
+    pub fn of(count: usize, n: usize) -> Proportion {
+        let p = count as f64 / n as f64;
+        Proportion { p, se: (p * (1.0 - p) / n as f64).sqrt() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy_linear_interpolation() {
+        // numpy.quantile([1, 2, 3, 4, 10], [0.01, 0.25, 0.5, 0.9]) = [1.04, 2, 3, 7.6]
+        let s = Summary::of(vec![3.0, 1.0, 10.0, 2.0, 4.0]).unwrap();
+        assert!((s.quantile(0.01) - 1.04).abs() < 1e-12);
+        assert_eq!(s.quantile(0.25), 2.0);
+        assert_eq!(s.quantile(0.5), 3.0);
+        assert!((s.quantile(0.9) - 7.6).abs() < 1e-12);
+        assert_eq!((s.min, s.max), (1.0, 10.0));
+    }
+
+    #[test]
+    fn mean_sd_and_se_use_n_minus_one() {
+        let s = Summary::of(vec![2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap();
+        assert_eq!(s.mean, 5.0);
+        let sd = (32.0f64 / 7.0).sqrt();
+        assert!((s.sd.unwrap() - sd).abs() < 1e-12);
+        assert!((s.se.unwrap() - sd / 8f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_constant_sample_has_exactly_its_value_and_no_spread() {
+        let s = Summary::of(vec![0.1; 100_003]).unwrap();
+        assert_eq!((s.mean, s.sd, s.min, s.max), (0.1, Some(0.0), 0.1, 0.1));
+        assert!(s.quantiles.iter().all(|q| *q == 0.1));
+    }
+
+    #[test]
+    fn tiny_samples_have_no_spread_and_empty_ones_no_summary() {
+        let s = Summary::of(vec![3.0]).unwrap();
+        assert_eq!((s.n, s.mean, s.sd, s.se), (1, 3.0, None, None));
+        assert!(s.quantiles.iter().all(|q| *q == 3.0));
+        assert!(Summary::of(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn proportions_carry_the_binomial_standard_error() {
+        let p = Proportion::of(25, 100);
+        assert_eq!(p.p, 0.25);
+        assert!((p.se - (0.25f64 * 0.75 / 100.0).sqrt()).abs() < 1e-15);
+        assert_eq!(Proportion::of(0, 10).se, 0.0);
+    }
+}
