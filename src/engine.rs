@@ -316,6 +316,22 @@ pub struct PathTable {
     data: Vec<f64>,
 }
 
+impl PartialEq for PathTable {
+    /// Bit-for-bit equality of every number (NaN equals NaN).
+    fn eq(&self, other: &PathTable) -> bool {
+        self.layout == other.layout
+            && self.years == other.years
+            && self.data.len() == other.data.len()
+            && self.data.iter().zip(&other.data).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
+impl std::fmt::Debug for PathTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PathTable {{ paths: {}, layout: {:?} }}", self.paths, self.layout)
+    }
+}
+
 impl PathTable {
     /// The record of path `i`.
     pub fn row(&self, i: usize) -> &[f64] {
@@ -338,12 +354,19 @@ pub fn table_bytes(scenario: &Scenario, n_terms: usize, paths: usize) -> u128 {
 
 /// Simulates `paths` paths of `plan` on the current rayon pool.
 pub fn simulate(plan: &Plan<'_>, paths: usize) -> PathTable {
+    simulate_chunked(plan, paths, CHUNK_PATHS)
+}
+
+/// [`simulate`] with `chunk` paths per work item (at least 1); the table does
+/// not depend on `chunk`, which exists so that this can be tested.
+pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTable {
     let stride = plan.layout.stride();
+    let chunk = chunk.max(1);
     let mut data = vec![0.0; paths * stride];
-    data.par_chunks_mut(CHUNK_PATHS * stride).enumerate().for_each(|(c, chunk)| {
+    data.par_chunks_mut(chunk * stride).enumerate().for_each(|(c, block)| {
         let mut ws = plan.workspace();
-        for (j, out) in chunk.chunks_mut(stride).enumerate() {
-            plan.simulate_path((c * CHUNK_PATHS + j) as u64, &mut ws, out);
+        for (j, out) in block.chunks_mut(stride).enumerate() {
+            plan.simulate_path((c * chunk + j) as u64, &mut ws, out);
         }
     });
     PathTable { layout: plan.layout, years: plan.years.clone(), paths, data }
