@@ -176,20 +176,29 @@ impl<'a> Plan<'a> {
         let first_month0 = scenario.start.month as usize - 1;
         let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
         let n_years = year_of_month.last().map_or(0, |y| y + 1);
-        let years = (0..n_years).map(|y| scenario.start.year + y as i32).collect();
+        let years = (0..n_years)
+            .map(|y| scenario.start.year + y as i32)
+            .collect();
         let start_year = scenario.start.decimal_year();
-        let param_sources = ScenarioParam::ALL.map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
+        let param_sources = ScenarioParam::ALL
+            .map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
-                end: t.end.map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
-                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
+                end: t
+                    .end
+                    .map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
+                sources: TermsParam::ALL
+                    .map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
             })
             .collect();
         Plan {
             scenario,
             terms,
-            layout: Layout { years: n_years, terms: terms.len() },
+            layout: Layout {
+                years: n_years,
+                terms: terms.len(),
+            },
             years,
             start_year,
             year_of_month,
@@ -209,7 +218,13 @@ impl<'a> Plan<'a> {
     /// A fresh workspace for this plan's grid.
     pub fn workspace(&self) -> Workspace {
         let n = self.months();
-        Workspace { monthly: vec![0.0; n], drift: vec![0.0; n], drift_for: None, df_next: vec![0.0; n], df_for: None }
+        Workspace {
+            monthly: vec![0.0; n],
+            drift: vec![0.0; n],
+            drift_for: None,
+            df_next: vec![0.0; n],
+            df_for: None,
+        }
     }
 
     /// Draws the world of path `path`.
@@ -244,7 +259,14 @@ impl<'a> Plan<'a> {
         let (p, events) = self.world(path);
         let l = &self.layout;
         ws.prepare(&p);
-        world::monthly_revenue(&p, &events, &ws.drift, &mut self.shocks.rng(path), &mut self.jumps.rng(path), &mut ws.monthly);
+        world::monthly_revenue(
+            &p,
+            &events,
+            &ws.drift,
+            &mut self.shocks.rng(path),
+            &mut self.jumps.rng(path),
+            &mut ws.monthly,
+        );
         let mut total = 0.0;
         for (k, m) in ws.monthly.iter().enumerate() {
             total += m;
@@ -252,18 +274,45 @@ impl<'a> Plan<'a> {
         }
         out[Layout::REVENUE_TOTAL] = total;
         let values = [
-            p.revenue0, p.growth0, p.growth_inf, p.growth_halflife, p.sigma, p.jump_rate, p.jump_mean, p.jump_sd,
-            p.agi_delay, p.panel_lag, p.agi_never, p.agi_multiplier, p.default_rate, p.ms_ratio, p.discount_rate,
-            self.start_year + events.declared, self.start_year + events.verified, self.start_year + events.failure,
+            p.revenue0,
+            p.growth0,
+            p.growth_inf,
+            p.growth_halflife,
+            p.sigma,
+            p.jump_rate,
+            p.jump_mean,
+            p.jump_sd,
+            p.agi_delay,
+            p.panel_lag,
+            p.agi_never,
+            p.agi_multiplier,
+            p.default_rate,
+            p.ms_ratio,
+            p.discount_rate,
+            self.start_year + events.declared,
+            self.start_year + events.verified,
+            self.start_year + events.failure,
         ];
         for (i, v) in values.iter().enumerate() {
             out[l.world_input(i)] = *v;
         }
-        let grid = Grid { monthly: &ws.monthly, df_next: &ws.df_next, year_of_month: &self.year_of_month, years: l.years };
+        let grid = Grid {
+            monthly: &ws.monthly,
+            df_next: &ws.df_next,
+            year_of_month: &self.year_of_month,
+            years: l.years,
+        };
         for t in 0..l.terms {
             let c = self.contract(t, path);
             let annual_at = l.terms_annual(t, Flow::Paid, 0);
-            let f = contract::evaluate(&c, &events, p.ms_ratio, p.discount_rate, grid, &mut out[annual_at..annual_at + 3 * l.years]);
+            let f = contract::evaluate(
+                &c,
+                &events,
+                p.ms_ratio,
+                p.discount_rate,
+                grid,
+                &mut out[annual_at..annual_at + 3 * l.years],
+            );
             let field = |f: TermsField| l.terms_field(t, f);
             out[field(TermsField::Paid)] = f.paid;
             out[field(TermsField::Received)] = f.received;
@@ -272,7 +321,13 @@ impl<'a> Plan<'a> {
             out[field(TermsField::EndYear)] = self.start_year + f.end;
             out[field(TermsField::Cause)] = f.cause as u8 as f64;
             out[field(TermsField::CapYear)] = f.cap_time.map_or(f64::NAN, |c| self.start_year + c);
-            let drawn = [c.share, c.cap, c.cap_counted, c.reverse_share, c.spread_years];
+            let drawn = [
+                c.share,
+                c.cap,
+                c.cap_counted,
+                c.reverse_share,
+                c.spread_years,
+            ];
             for (i, v) in drawn.iter().enumerate() {
                 out[l.terms_param(t, TermsParam::ALL[i])] = *v;
             }
@@ -322,13 +377,21 @@ impl PartialEq for PathTable {
         self.layout == other.layout
             && self.years == other.years
             && self.data.len() == other.data.len()
-            && self.data.iter().zip(&other.data).all(|(a, b)| a.to_bits() == b.to_bits())
+            && self
+                .data
+                .iter()
+                .zip(&other.data)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
     }
 }
 
 impl std::fmt::Debug for PathTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PathTable {{ paths: {}, layout: {:?} }}", self.paths, self.layout)
+        write!(
+            f,
+            "PathTable {{ paths: {}, layout: {:?} }}",
+            self.paths, self.layout
+        )
     }
 }
 
@@ -341,14 +404,22 @@ impl PathTable {
 
     /// Field `j` of every path, in path order.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        self.data.iter().skip(j).step_by(self.layout.stride()).copied().collect()
+        self.data
+            .iter()
+            .skip(j)
+            .step_by(self.layout.stride())
+            .copied()
+            .collect()
     }
 }
 
 /// Bytes of memory a run of `paths` paths needs for its path table.
 pub fn table_bytes(scenario: &Scenario, n_terms: usize, paths: usize) -> u128 {
     let years = scenario.months().div_ceil(12) + 1;
-    let layout = Layout { years, terms: n_terms };
+    let layout = Layout {
+        years,
+        terms: n_terms,
+    };
     layout.stride() as u128 * paths as u128 * 8
 }
 
@@ -363,11 +434,18 @@ pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTabl
     let stride = plan.layout.stride();
     let chunk = chunk.max(1);
     let mut data = vec![0.0; paths * stride];
-    data.par_chunks_mut(chunk * stride).enumerate().for_each(|(c, block)| {
-        let mut ws = plan.workspace();
-        for (j, out) in block.chunks_mut(stride).enumerate() {
-            plan.simulate_path((c * chunk + j) as u64, &mut ws, out);
-        }
-    });
-    PathTable { layout: plan.layout, years: plan.years.clone(), paths, data }
+    data.par_chunks_mut(chunk * stride)
+        .enumerate()
+        .for_each(|(c, block)| {
+            let mut ws = plan.workspace();
+            for (j, out) in block.chunks_mut(stride).enumerate() {
+                plan.simulate_path((c * chunk + j) as u64, &mut ws, out);
+            }
+        });
+    PathTable {
+        layout: plan.layout,
+        years: plan.years.clone(),
+        paths,
+        data,
+    }
 }

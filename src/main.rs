@@ -34,7 +34,12 @@ fn check_command(args: CheckArgs) -> Result<(), Error> {
     let inputs = Inputs::load(Some(&args.scenarios), args.terms.as_ref())?;
     print!(
         "{}",
-        revshare::report::check::render(&inputs.scenario_source.name, &inputs.scenarios, &inputs.terms_source.name, &inputs.terms)
+        revshare::report::check::render(
+            &inputs.scenario_source.name,
+            &inputs.scenarios,
+            &inputs.terms_source.name,
+            &inputs.terms
+        )
     );
     Ok(())
 }

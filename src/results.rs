@@ -46,7 +46,10 @@ pub struct TermsResults {
 impl TermsResults {
     /// The summary of metric `name` (one of [`METRICS`]).
     pub fn metric(&self, name: &str) -> &Summary {
-        let i = METRICS.iter().position(|(n, _)| *n == name).expect("a known metric");
+        let i = METRICS
+            .iter()
+            .position(|(n, _)| *n == name)
+            .expect("a known metric");
         &self.metrics[i]
     }
 
@@ -101,12 +104,25 @@ fn summarize(values: Vec<f64>) -> Summary {
 }
 
 fn annual(table: &PathTable, index: impl Fn(usize) -> usize) -> Vec<Annual> {
-    table.years.iter().enumerate().map(|(y, year)| Annual { year: *year, summary: summarize(table.column(index(y))) }).collect()
+    table
+        .years
+        .iter()
+        .enumerate()
+        .map(|(y, year)| Annual {
+            year: *year,
+            summary: summarize(table.column(index(y))),
+        })
+        .collect()
 }
 
 impl ScenarioResults {
     /// Computes the results of `table` (at least one path).
-    pub fn compute(scenario: &str, terms: &[Terms], baseline: usize, table: &PathTable) -> ScenarioResults {
+    pub fn compute(
+        scenario: &str,
+        terms: &[Terms],
+        baseline: usize,
+        table: &PathTable,
+    ) -> ScenarioResults {
         let l: Layout = table.layout;
         let n = table.paths;
         let terms_results = terms
@@ -114,19 +130,36 @@ impl ScenarioResults {
             .enumerate()
             .map(|(t, row)| {
                 let causes = table.column(l.terms_field(t, TermsField::Cause));
-                let cap_years: Vec<f64> =
-                    table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
+                let cap_years: Vec<f64> = table
+                    .column(l.terms_field(t, TermsField::CapYear))
+                    .into_iter()
+                    .filter(|y| !y.is_nan())
+                    .collect();
                 TermsResults {
                     name: row.name.clone(),
                     capped: row.has_cap(),
-                    metrics: METRICS.iter().map(|(_, f)| summarize(table.column(l.terms_field(t, *f)))).collect(),
+                    metrics: METRICS
+                        .iter()
+                        .map(|(_, f)| summarize(table.column(l.terms_field(t, *f))))
+                        .collect(),
                     cap_hit: Proportion::of(cap_years.len(), n),
                     cap_year: Summary::of(cap_years),
                     end_by: EndCause::ALL
                         .iter()
-                        .map(|c| Proportion::of(causes.iter().filter(|x| EndCause::from_code(**x) == *c).count(), n))
+                        .map(|c| {
+                            Proportion::of(
+                                causes
+                                    .iter()
+                                    .filter(|x| EndCause::from_code(**x) == *c)
+                                    .count(),
+                                n,
+                            )
+                        })
                         .collect(),
-                    annual: Flow::ALL.iter().map(|q| annual(table, |y| l.terms_annual(t, *q, y))).collect(),
+                    annual: Flow::ALL
+                        .iter()
+                        .map(|q| annual(table, |y| l.terms_annual(t, *q, y)))
+                        .collect(),
                 }
             })
             .collect();
@@ -159,6 +192,8 @@ impl ScenarioResults {
 
     /// The paired difference of `metric` for terms row `name`, if it is not the baseline.
     pub fn delta(&self, name: &str, metric: &str) -> Option<&Delta> {
-        self.deltas.iter().find(|d| d.terms == name && d.metric == metric)
+        self.deltas
+            .iter()
+            .find(|d| d.terms == name && d.metric == metric)
     }
 }
