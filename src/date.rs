@@ -49,21 +49,11 @@ impl Date {
         if !widths_ok || parts.iter().any(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
             return Err(format!("not a date: {allowed}"));
         }
-        let year: i32 = parts[0]
-            .parse()
-            .map_err(|_| format!("not a date: {allowed}"))?;
-        let month: u32 = parts
-            .get(1)
-            .map_or(Ok(1), |m| m.parse())
-            .map_err(|_| allowed)?;
-        let day: u32 = parts
-            .get(2)
-            .map_or(Ok(1), |d| d.parse())
-            .map_err(|_| allowed)?;
+        let year: i32 = parts[0].parse().map_err(|_| format!("not a date: {allowed}"))?;
+        let month: u32 = parts.get(1).map_or(Ok(1), |m| m.parse()).map_err(|_| allowed)?;
+        let day: u32 = parts.get(2).map_or(Ok(1), |d| d.parse()).map_err(|_| allowed)?;
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            return Err(format!(
-                "the year must be between {MIN_YEAR} and {MAX_YEAR}"
-            ));
+            return Err(format!("the year must be between {MIN_YEAR} and {MAX_YEAR}"));
         }
         if !(1..=12).contains(&month) {
             return Err("the month must be between 01 and 12".to_string());
@@ -77,19 +67,13 @@ impl Date {
 
     /// The start of the given month.
     pub fn month_start(year: i32, month: u32) -> Date {
-        Date {
-            year,
-            month,
-            day: 1,
-        }
+        Date { year, month, day: 1 }
     }
 
     /// The decimal year of the start of this date (MODEL.md §2).
     pub fn decimal_year(&self) -> f64 {
         let dim = f64::from(days_in_month(self.year, self.month));
-        f64::from(self.year)
-            + f64::from(self.month - 1) / 12.0
-            + f64::from(self.day - 1) / (12.0 * dim)
+        f64::from(self.year) + f64::from(self.month - 1) / 12.0 + f64::from(self.day - 1) / (12.0 * dim)
     }
 
     /// True when the date is the first day of a month.
@@ -99,8 +83,7 @@ impl Date {
 
     /// Months from `self` to `later`, counting from the months' starts.
     pub fn months_until(&self, later: &Date) -> i64 {
-        (i64::from(later.year) * 12 + i64::from(later.month))
-            - (i64::from(self.year) * 12 + i64::from(self.month))
+        (i64::from(later.year) * 12 + i64::from(later.month)) - (i64::from(self.year) * 12 + i64::from(self.month))
     }
 }
 
@@ -126,10 +109,7 @@ mod tests {
 
     #[test]
     fn decimal_years_follow_the_month_and_day_convention() {
-        assert_eq!(
-            Date::parse("2026-04").unwrap().decimal_year(),
-            2026.0 + 3.0 / 12.0
-        );
+        assert_eq!(Date::parse("2026-04").unwrap().decimal_year(), 2026.0 + 3.0 / 12.0);
         // 27 April: 26 days into a 30-day month.
         let d = Date::parse("2026-04-27").unwrap().decimal_year();
         assert!((d - (2026.0 + 3.0 / 12.0 + 26.0 / 360.0)).abs() < 1e-12);
@@ -140,29 +120,12 @@ mod tests {
 
     #[test]
     fn malformed_and_impossible_dates_are_refused_with_the_rule() {
-        for bad in [
-            "26",
-            "2026-4",
-            "2026/04",
-            "2026-13",
-            "2026-02-30",
-            "abcd",
-            "",
-            "2026-04-01-01",
-        ] {
+        for bad in ["26", "2026-4", "2026/04", "2026-13", "2026-02-30", "abcd", "", "2026-04-01-01"] {
             let err = Date::parse(bad).unwrap_err();
             assert!(!err.is_empty(), "{bad}");
         }
-        assert!(
-            Date::parse("2026-02-30")
-                .unwrap_err()
-                .contains("days 01 to 28")
-        );
-        assert!(
-            Date::parse("2026-13")
-                .unwrap_err()
-                .contains("between 01 and 12")
-        );
+        assert!(Date::parse("2026-02-30").unwrap_err().contains("days 01 to 28"));
+        assert!(Date::parse("2026-13").unwrap_err().contains("between 01 and 12"));
         assert!(Date::parse("2027-02-29").is_err());
         assert!(Date::parse("2028-02-29").is_ok());
     }

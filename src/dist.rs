@@ -63,9 +63,7 @@ fn parse_pairs(args: &[&str], allow_inf: bool) -> Result<(Vec<f64>, Vec<f64>), S
     let mut xs = Vec::with_capacity(args.len());
     let mut ps = Vec::with_capacity(args.len());
     for a in args {
-        let (x, p) = a
-            .split_once(':')
-            .ok_or_else(|| format!("`{}` should be `value: probability`", a.trim()))?;
+        let (x, p) = a.split_once(':').ok_or_else(|| format!("`{}` should be `value: probability`", a.trim()))?;
         xs.push(parse_number(x, allow_inf)?);
         ps.push(parse_number(p, false)?);
     }
@@ -78,9 +76,7 @@ impl Dist {
     pub fn parse(text: &str, allow_inf: bool) -> Result<Dist, String> {
         let t = text.trim();
         let Some(open) = t.find('(') else {
-            return parse_number(t, allow_inf)
-                .map(Dist::Const)
-                .map_err(|e| format!("{e}; expected {GRAMMAR}"));
+            return parse_number(t, allow_inf).map(Dist::Const).map_err(|e| format!("{e}; expected {GRAMMAR}"));
         };
         if !t.ends_with(')') {
             return Err(format!("missing closing parenthesis; expected {GRAMMAR}"));
@@ -90,17 +86,10 @@ impl Dist {
         if inner.contains('(') || inner.contains(')') {
             return Err("distributions cannot be nested".to_string());
         }
-        let args: Vec<&str> = if inner.trim().is_empty() {
-            Vec::new()
-        } else {
-            inner.split(',').collect()
-        };
+        let args: Vec<&str> = if inner.trim().is_empty() { Vec::new() } else { inner.split(',').collect() };
         let nums = |n: usize, names: &str| -> Result<Vec<f64>, String> {
             if args.len() != n {
-                return Err(format!(
-                    "{name} takes {n} arguments ({name}({names})), found {}",
-                    args.len()
-                ));
+                return Err(format!("{name} takes {n} arguments ({name}({names})), found {}", args.len()));
             }
             args.iter().map(|a| parse_number(a, false)).collect()
         };
@@ -111,40 +100,23 @@ impl Dist {
             }
             "normal" => {
                 let v = nums(2, "mean, sd")?;
-                Dist::Normal {
-                    mean: v[0],
-                    sd: v[1],
-                }
+                Dist::Normal { mean: v[0], sd: v[1] }
             }
             "lognormal" => {
                 let v = nums(2, "median, sigma")?;
-                Dist::LogNormal {
-                    median: v[0],
-                    sigma: v[1],
-                }
+                Dist::LogNormal { median: v[0], sigma: v[1] }
             }
             "triangular" => {
                 let v = nums(3, "min, mode, max")?;
-                Dist::Triangular {
-                    min: v[0],
-                    mode: v[1],
-                    max: v[2],
-                }
+                Dist::Triangular { min: v[0], mode: v[1], max: v[2] }
             }
             "pert" => {
                 let v = nums(3, "min, mode, max")?;
-                Dist::Pert {
-                    min: v[0],
-                    mode: v[1],
-                    max: v[2],
-                }
+                Dist::Pert { min: v[0], mode: v[1], max: v[2] }
             }
             "gamma" => {
                 let v = nums(2, "shape, scale")?;
-                Dist::Gamma {
-                    shape: v[0],
-                    scale: v[1],
-                }
+                Dist::Gamma { shape: v[0], scale: v[1] }
             }
             "discrete" => {
                 let (values, probs) = parse_pairs(&args, allow_inf)?;
@@ -155,9 +127,7 @@ impl Dist {
                 Dist::Cdf { xs, ps }
             }
             other => {
-                return Err(format!(
-                    "unknown distribution `{other}`; expected {GRAMMAR}"
-                ));
+                return Err(format!("unknown distribution `{other}`; expected {GRAMMAR}"));
             }
         };
         d.validate()?;
@@ -168,39 +138,29 @@ impl Dist {
     fn validate(&self) -> Result<(), String> {
         match self {
             Dist::Const(_) => Ok(()),
-            Dist::Uniform { lo, hi } if lo >= hi => {
-                Err(format!("uniform(a, b) needs a < b, got a = {lo}, b = {hi}"))
+            Dist::Uniform { lo, hi } if lo >= hi => Err(format!("uniform(a, b) needs a < b, got a = {lo}, b = {hi}")),
+            Dist::Normal { sd, .. } if *sd <= 0.0 => Err(format!("normal(mean, sd) needs sd > 0, got {sd}")),
+            Dist::LogNormal { median, sigma } if *median <= 0.0 || *sigma <= 0.0 => {
+                Err(format!("lognormal(median, sigma) needs median > 0 and sigma > 0, got {median} and {sigma}"))
             }
-            Dist::Normal { sd, .. } if *sd <= 0.0 => {
-                Err(format!("normal(mean, sd) needs sd > 0, got {sd}"))
-            }
-            Dist::LogNormal { median, sigma } if *median <= 0.0 || *sigma <= 0.0 => Err(format!(
-                "lognormal(median, sigma) needs median > 0 and sigma > 0, got {median} and {sigma}"
-            )),
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max }
                 if !(min < max && min <= mode && mode <= max) =>
             {
-                Err(format!(
-                    "needs min <= mode <= max and min < max, got {min}, {mode}, {max}"
-                ))
+                Err(format!("needs min <= mode <= max and min < max, got {min}, {mode}, {max}"))
             }
-            Dist::Gamma { shape, scale } if *shape <= 0.0 || *scale <= 0.0 => Err(format!(
-                "gamma(shape, scale) needs shape > 0 and scale > 0, got {shape} and {scale}"
-            )),
+            Dist::Gamma { shape, scale } if *shape <= 0.0 || *scale <= 0.0 => {
+                Err(format!("gamma(shape, scale) needs shape > 0 and scale > 0, got {shape} and {scale}"))
+            }
             Dist::Discrete { values, probs } => {
                 if values.is_empty() {
-                    return Err(
-                        "discrete() needs at least one `value: probability` pair".to_string()
-                    );
+                    return Err("discrete() needs at least one `value: probability` pair".to_string());
                 }
                 if let Some(p) = probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
                     return Err(format!("probabilities must be in [0, 1], got {p}"));
                 }
                 let sum: f64 = probs.iter().sum();
                 if (sum - 1.0).abs() > PROB_TOL {
-                    return Err(format!(
-                        "discrete probabilities must sum to 1, they sum to {sum}"
-                    ));
+                    return Err(format!("discrete probabilities must sum to 1, they sum to {sum}"));
                 }
                 Ok(())
             }
@@ -209,9 +169,7 @@ impl Dist {
                     return Err("cdf() needs at least two points `x: p`".to_string());
                 }
                 if ps[0] != 0.0 || ps[ps.len() - 1] != 1.0 {
-                    return Err(
-                        "cdf() must start at probability 0 and end at probability 1".to_string()
-                    );
+                    return Err("cdf() must start at probability 0 and end at probability 1".to_string());
                 }
                 if xs.windows(2).any(|w| w[0] >= w[1]) {
                     return Err("cdf() needs strictly increasing x values".to_string());
@@ -241,34 +199,19 @@ impl Dist {
     /// The closed hull of the values the distribution can take, with flags
     /// telling whether each end can be reached.
     pub fn support(&self) -> Support {
-        let closed = |lo: f64, hi: f64| Support {
-            lo,
-            lo_closed: true,
-            hi,
-            hi_closed: true,
-        };
+        let closed = |lo: f64, hi: f64| Support { lo, lo_closed: true, hi, hi_closed: true };
         match self {
             Dist::Const(v) => closed(*v, *v),
             Dist::Uniform { lo, hi } => closed(*lo, *hi),
-            Dist::Normal { .. } => Support {
-                lo: f64::NEG_INFINITY,
-                lo_closed: false,
-                hi: f64::INFINITY,
-                hi_closed: false,
-            },
-            Dist::LogNormal { .. } | Dist::Gamma { .. } => Support {
-                lo: 0.0,
-                lo_closed: false,
-                hi: f64::INFINITY,
-                hi_closed: false,
-            },
+            Dist::Normal { .. } => {
+                Support { lo: f64::NEG_INFINITY, lo_closed: false, hi: f64::INFINITY, hi_closed: false }
+            }
+            Dist::LogNormal { .. } | Dist::Gamma { .. } => {
+                Support { lo: 0.0, lo_closed: false, hi: f64::INFINITY, hi_closed: false }
+            }
             Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } => closed(*min, *max),
             Dist::Discrete { values, probs } => {
-                let reachable = values
-                    .iter()
-                    .zip(probs)
-                    .filter(|(_, p)| **p > 0.0)
-                    .map(|(v, _)| *v);
+                let reachable = values.iter().zip(probs).filter(|(_, p)| **p > 0.0).map(|(v, _)| *v);
                 let lo = reachable.clone().fold(f64::INFINITY, f64::min);
                 let hi = reachable.fold(f64::NEG_INFINITY, f64::max);
                 closed(lo, hi)
@@ -282,35 +225,22 @@ impl Dist {
         let e = |err: &dyn fmt::Display| format!("invalid parameters: {err}");
         Ok(match self {
             Dist::Const(v) => Sampler::Const(*v),
-            Dist::Uniform { lo, hi } => {
-                Sampler::Uniform(Uniform::new_inclusive(*lo, *hi).map_err(|x| e(&x))?)
-            }
-            Dist::Normal { mean, sd } => {
-                Sampler::Normal(Normal::new(*mean, *sd).map_err(|x| e(&x))?)
-            }
+            Dist::Uniform { lo, hi } => Sampler::Uniform(Uniform::new_inclusive(*lo, *hi).map_err(|x| e(&x))?),
+            Dist::Normal { mean, sd } => Sampler::Normal(Normal::new(*mean, *sd).map_err(|x| e(&x))?),
             Dist::LogNormal { median, sigma } => {
                 Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).map_err(|x| e(&x))?)
             }
             Dist::Triangular { min, mode, max } => {
                 Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|x| e(&x))?)
             }
-            Dist::Pert { min, mode, max } => Sampler::Pert(
-                Pert::new(*min, *max)
-                    .with_shape(4.0)
-                    .with_mode(*mode)
-                    .map_err(|x| e(&x))?,
-            ),
-            Dist::Gamma { shape, scale } => {
-                Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?)
+            Dist::Pert { min, mode, max } => {
+                Sampler::Pert(Pert::new(*min, *max).with_shape(4.0).with_mode(*mode).map_err(|x| e(&x))?)
             }
-            Dist::Discrete { values, probs } => Sampler::Discrete(
-                WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?,
-                values.clone(),
-            ),
-            Dist::Cdf { xs, ps } => Sampler::Cdf {
-                xs: xs.clone(),
-                ps: ps.clone(),
-            },
+            Dist::Gamma { shape, scale } => Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?),
+            Dist::Discrete { values, probs } => {
+                Sampler::Discrete(WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?, values.clone())
+            }
+            Dist::Cdf { xs, ps } => Sampler::Cdf { xs: xs.clone(), ps: ps.clone() },
         })
     }
 }
@@ -407,11 +337,7 @@ impl Domain {
             ),
             _ => format!(
                 "its values reach {} but this parameter must be {}",
-                if self.lower_ok(s.lo, s.lo_closed) {
-                    s.hi
-                } else {
-                    s.lo
-                },
+                if self.lower_ok(s.lo, s.lo_closed) { s.hi } else { s.lo },
                 self.describe()
             ),
         })
@@ -499,12 +425,7 @@ mod tests {
             assert_eq!(d.to_string(), text);
             assert_eq!(Dist::parse(&d.to_string(), false).unwrap(), d);
         }
-        assert_eq!(
-            Dist::parse(" LogNormal( 7 ,0.8 ) ", false)
-                .unwrap()
-                .to_string(),
-            "lognormal(7, 0.8)"
-        );
+        assert_eq!(Dist::parse(" LogNormal( 7 ,0.8 ) ", false).unwrap().to_string(), "lognormal(7, 0.8)");
     }
 
     #[test]
@@ -535,10 +456,7 @@ mod tests {
 
     #[test]
     fn infinity_is_accepted_only_where_allowed() {
-        assert_eq!(
-            Dist::parse("inf", true).unwrap(),
-            Dist::Const(f64::INFINITY)
-        );
+        assert_eq!(Dist::parse("inf", true).unwrap(), Dist::Const(f64::INFINITY));
         assert!(Dist::parse("-inf", true).is_err());
         let d = Dist::parse("discrete(2: 0.5, inf: 0.5)", true).unwrap();
         assert_eq!(d.support().hi, f64::INFINITY);
@@ -548,12 +466,7 @@ mod tests {
     #[test]
     fn support_outside_the_domain_is_refused() {
         let normal = Dist::parse("normal(20, 5)", false).unwrap();
-        assert!(
-            Domain::Positive
-                .check(&normal)
-                .unwrap_err()
-                .contains("lognormal")
-        );
+        assert!(Domain::Positive.check(&normal).unwrap_err().contains("lognormal"));
         assert!(Domain::Any.check(&normal).is_ok());
         let lognormal = Dist::parse("lognormal(20, 0.5)", false).unwrap();
         assert!(Domain::Positive.check(&lognormal).is_ok());
@@ -566,12 +479,7 @@ mod tests {
         assert!(Domain::AboveMinusOne.check(&Dist::Const(-1.0)).is_err());
         assert!(Domain::AboveMinusOne.check(&Dist::Const(-0.99)).is_ok());
         let tri = Dist::parse("triangular(0.5, 0.9, 1.2)", false).unwrap();
-        assert!(
-            Domain::UnitInterval
-                .check(&tri)
-                .unwrap_err()
-                .contains("1.2")
-        );
+        assert!(Domain::UnitInterval.check(&tri).unwrap_err().contains("1.2"));
     }
 
     #[test]
@@ -589,10 +497,7 @@ mod tests {
         ];
         for (text, mean, tol) in cases {
             let got = mean_of(&Dist::parse(text, false).unwrap(), n);
-            assert!(
-                (got - mean).abs() < tol,
-                "{text}: mean {got}, expected {mean}"
-            );
+            assert!((got - mean).abs() < tol, "{text}: mean {got}, expected {mean}");
         }
     }
 

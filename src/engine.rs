@@ -176,29 +176,21 @@ impl<'a> Plan<'a> {
         let first_month0 = scenario.start.month as usize - 1;
         let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
         let n_years = year_of_month.last().map_or(0, |y| y + 1);
-        let years = (0..n_years)
-            .map(|y| scenario.start.year + y as i32)
-            .collect();
+        let years = (0..n_years).map(|y| scenario.start.year + y as i32).collect();
         let start_year = scenario.start.decimal_year();
-        let param_sources = ScenarioParam::ALL
-            .map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
+        let param_sources =
+            ScenarioParam::ALL.map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
-                end: t
-                    .end
-                    .map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
-                sources: TermsParam::ALL
-                    .map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
+                end: t.end.map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
+                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
             })
             .collect();
         Plan {
             scenario,
             terms,
-            layout: Layout {
-                years: n_years,
-                terms: terms.len(),
-            },
+            layout: Layout { years: n_years, terms: terms.len() },
             years,
             start_year,
             year_of_month,
@@ -218,13 +210,7 @@ impl<'a> Plan<'a> {
     /// A fresh workspace for this plan's grid.
     pub fn workspace(&self) -> Workspace {
         let n = self.months();
-        Workspace {
-            monthly: vec![0.0; n],
-            drift: vec![0.0; n],
-            drift_for: None,
-            df_next: vec![0.0; n],
-            df_for: None,
-        }
+        Workspace { monthly: vec![0.0; n], drift: vec![0.0; n], drift_for: None, df_next: vec![0.0; n], df_for: None }
     }
 
     /// Draws the world of path `path`.
@@ -296,12 +282,8 @@ impl<'a> Plan<'a> {
         for (i, v) in values.iter().enumerate() {
             out[l.world_input(i)] = *v;
         }
-        let grid = Grid {
-            monthly: &ws.monthly,
-            df_next: &ws.df_next,
-            year_of_month: &self.year_of_month,
-            years: l.years,
-        };
+        let grid =
+            Grid { monthly: &ws.monthly, df_next: &ws.df_next, year_of_month: &self.year_of_month, years: l.years };
         for t in 0..l.terms {
             let c = self.contract(t, path);
             let annual_at = l.terms_annual(t, Flow::Paid, 0);
@@ -321,13 +303,7 @@ impl<'a> Plan<'a> {
             out[field(TermsField::EndYear)] = self.start_year + f.end;
             out[field(TermsField::Cause)] = f.cause as u8 as f64;
             out[field(TermsField::CapYear)] = f.cap_time.map_or(f64::NAN, |c| self.start_year + c);
-            let drawn = [
-                c.share,
-                c.cap,
-                c.cap_counted,
-                c.reverse_share,
-                c.spread_years,
-            ];
+            let drawn = [c.share, c.cap, c.cap_counted, c.reverse_share, c.spread_years];
             for (i, v) in drawn.iter().enumerate() {
                 out[l.terms_param(t, TermsParam::ALL[i])] = *v;
             }
@@ -360,7 +336,8 @@ impl Workspace {
     }
 }
 
-/// Per-path results of one scenario: one fixed-size record per path.
+/// Per-path results of one scenario. Paths are stored in chunks, each chunk
+/// column by column, so that a field of every path is a few contiguous runs.
 pub struct PathTable {
     /// Record layout.
     pub layout: Layout,
@@ -368,58 +345,63 @@ pub struct PathTable {
     pub years: Vec<i32>,
     /// Number of paths.
     pub paths: usize,
-    data: Vec<f64>,
+    /// Paths per chunk (the last chunk may be shorter).
+    chunk: usize,
+    /// Per chunk, `stride` columns of that chunk's paths.
+    chunks: Vec<Vec<f64>>,
 }
 
 impl PartialEq for PathTable {
-    /// Bit-for-bit equality of every number (NaN equals NaN).
+    /// Bit-for-bit equality of every number (NaN equals NaN), whatever the chunking.
     fn eq(&self, other: &PathTable) -> bool {
+        let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
         self.layout == other.layout
             && self.years == other.years
-            && self.data.len() == other.data.len()
-            && self
-                .data
-                .iter()
-                .zip(&other.data)
-                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && self.paths == other.paths
+            && (0..self.layout.stride()).all(|j| same(&self.column(j), &other.column(j)))
     }
 }
 
 impl std::fmt::Debug for PathTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "PathTable {{ paths: {}, layout: {:?} }}",
-            self.paths, self.layout
-        )
+        write!(f, "PathTable {{ paths: {}, layout: {:?} }}", self.paths, self.layout)
     }
 }
 
 impl PathTable {
     /// The record of path `i`.
-    pub fn row(&self, i: usize) -> &[f64] {
-        let s = self.layout.stride();
-        &self.data[i * s..(i + 1) * s]
+    pub fn row(&self, i: usize) -> Vec<f64> {
+        let block = &self.chunks[i / self.chunk];
+        let n = block.len() / self.layout.stride();
+        (0..self.layout.stride()).map(|j| block[j * n + i % self.chunk]).collect()
     }
 
     /// Field `j` of every path, in path order.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        self.data
-            .iter()
-            .skip(j)
-            .step_by(self.layout.stride())
-            .copied()
-            .collect()
+        let mut out = Vec::with_capacity(self.paths);
+        for block in &self.chunks {
+            let n = block.len() / self.layout.stride();
+            out.extend_from_slice(&block[j * n..(j + 1) * n]);
+        }
+        out
     }
+}
+
+/// Transposes a row-major `rows x cols` matrix.
+fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    let mut out = vec![0.0; data.len()];
+    for (r, row) in data.chunks_exact(cols).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            out[c * rows + r] = *v;
+        }
+    }
+    out
 }
 
 /// Bytes of memory a run of `paths` paths needs for its path table.
 pub fn table_bytes(scenario: &Scenario, n_terms: usize, paths: usize) -> u128 {
     let years = scenario.months().div_ceil(12) + 1;
-    let layout = Layout {
-        years,
-        terms: n_terms,
-    };
+    let layout = Layout { years, terms: n_terms };
     layout.stride() as u128 * paths as u128 * 8
 }
 
@@ -433,19 +415,18 @@ pub fn simulate(plan: &Plan<'_>, paths: usize) -> PathTable {
 pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTable {
     let stride = plan.layout.stride();
     let chunk = chunk.max(1);
-    let mut data = vec![0.0; paths * stride];
-    data.par_chunks_mut(chunk * stride)
-        .enumerate()
-        .for_each(|(c, block)| {
+    let chunks = (0..paths.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| {
+            let first = c * chunk;
+            let n = chunk.min(paths - first);
             let mut ws = plan.workspace();
-            for (j, out) in block.chunks_mut(stride).enumerate() {
-                plan.simulate_path((c * chunk + j) as u64, &mut ws, out);
+            let mut rows = vec![0.0; n * stride];
+            for (j, out) in rows.chunks_exact_mut(stride).enumerate() {
+                plan.simulate_path((first + j) as u64, &mut ws, out);
             }
-        });
-    PathTable {
-        layout: plan.layout,
-        years: plan.years.clone(),
-        paths,
-        data,
-    }
+            transpose(&rows, n, stride)
+        })
+        .collect();
+    PathTable { layout: plan.layout, years: plan.years.clone(), paths, chunk, chunks }
 }

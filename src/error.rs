@@ -22,31 +22,16 @@ pub struct Problem {
 impl Problem {
     /// A problem with the file as a whole.
     pub fn file(file: &str, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.to_string(),
-            line: None,
-            column: None,
-            value: None,
-            message: message.into(),
-        }
+        Problem { file: file.to_string(), line: None, column: None, value: None, message: message.into() }
     }
 
     /// A problem on a line of the file.
     pub fn line(file: &str, line: u64, message: impl Into<String>) -> Problem {
-        Problem {
-            line: Some(line),
-            ..Problem::file(file, message)
-        }
+        Problem { line: Some(line), ..Problem::file(file, message) }
     }
 
     /// A problem with one cell.
-    pub fn cell(
-        file: &str,
-        line: u64,
-        column: &str,
-        value: &str,
-        message: impl Into<String>,
-    ) -> Problem {
+    pub fn cell(file: &str, line: u64, column: &str, value: &str, message: impl Into<String>) -> Problem {
         Problem {
             line: Some(line),
             column: Some(column.to_string()),
@@ -92,10 +77,7 @@ pub enum Error {
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 
@@ -129,21 +111,12 @@ mod tests {
     #[test]
     fn a_cell_problem_names_file_line_column_and_value() {
         let p = Problem::cell("s.csv", 3, "sigma", "-0.1", "must be >= 0");
-        assert_eq!(
-            p.to_string(),
-            "s.csv, line 3, column `sigma`, value `-0.1`: must be >= 0"
-        );
+        assert_eq!(p.to_string(), "s.csv, line 3, column `sigma`, value `-0.1`: must be >= 0");
     }
 
     #[test]
     fn several_problems_are_listed_one_per_line() {
-        let e = Error::Input(vec![
-            Problem::file("a.csv", "x"),
-            Problem::line("a.csv", 2, "y"),
-        ]);
-        assert_eq!(
-            e.to_string(),
-            "2 problems in the input:\n  a.csv: x\n  a.csv, line 2: y"
-        );
+        let e = Error::Input(vec![Problem::file("a.csv", "x"), Problem::line("a.csv", 2, "y")]);
+        assert_eq!(e.to_string(), "2 problems in the input:\n  a.csv: x\n  a.csv, line 2: y");
     }
 }

@@ -18,10 +18,7 @@ pub struct OutputDir {
 }
 
 fn staging(dir: &Path) -> Result<tempfile::TempDir, Error> {
-    tempfile::Builder::new()
-        .prefix(".revshare-staging-")
-        .tempdir_in(dir)
-        .map_err(|e| Error::io(dir, e))
+    tempfile::Builder::new().prefix(".revshare-staging-").tempdir_in(dir).map_err(|e| Error::io(dir, e))
 }
 
 impl OutputDir {
@@ -30,19 +27,13 @@ impl OutputDir {
         if dir.exists() && !dir.is_dir() {
             return Err(Problem::file(
                 "--out",
-                format!(
-                    "`{}` exists and is not a folder; name a folder for the results",
-                    dir.display()
-                ),
+                format!("`{}` exists and is not a folder; name a folder for the results", dir.display()),
             )
             .into());
         }
         let created = !dir.exists();
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let out = OutputDir {
-            dir: dir.to_path_buf(),
-            created,
-        };
+        let out = OutputDir { dir: dir.to_path_buf(), created };
         if let Err(e) = staging(dir) {
             out.abandon();
             return Err(e);
@@ -68,9 +59,7 @@ impl OutputDir {
         for (name, bytes) in files {
             let path = stage.path().join(name);
             let mut f = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-            f.write_all(bytes)
-                .and_then(|()| f.sync_all())
-                .map_err(|e| Error::io(&path, e))?;
+            f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io(&path, e))?;
         }
         for (name, _) in files {
             let target = self.dir.join(name);
@@ -92,14 +81,11 @@ mod tests {
         fs::write(dir.join("keep.txt"), "mine").unwrap();
         fs::write(dir.join("a.csv"), "old").unwrap();
         let out = OutputDir::prepare(&dir).unwrap();
-        out.commit(&[("a.csv", b"new".to_vec()), ("b.csv", b"b".to_vec())])
-            .unwrap();
+        out.commit(&[("a.csv", b"new".to_vec()), ("b.csv", b"b".to_vec())]).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
         assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
-        let names: Vec<String> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
+        let names: Vec<String> =
+            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert_eq!(names.len(), 3, "{names:?}");
     }
 

@@ -5,6 +5,7 @@ use crate::engine::{Flow, Layout, PathTable, TermsField};
 use crate::input::Terms;
 use crate::model::contract::EndCause;
 use crate::stats::{Proportion, Summary};
+use rayon::prelude::*;
 
 /// Per-terms metrics of `summary.csv`, in output order.
 pub const METRICS: [(&str, TermsField); 5] = [
@@ -46,10 +47,7 @@ pub struct TermsResults {
 impl TermsResults {
     /// The summary of metric `name` (one of [`METRICS`]).
     pub fn metric(&self, name: &str) -> &Summary {
-        let i = METRICS
-            .iter()
-            .position(|(n, _)| *n == name)
-            .expect("a known metric");
+        let i = METRICS.iter().position(|(n, _)| *n == name).expect("a known metric");
         &self.metrics[i]
     }
 
@@ -103,26 +101,20 @@ fn summarize(values: Vec<f64>) -> Summary {
     Summary::of(values).expect("at least one path")
 }
 
+/// Summaries of the given columns, computed in parallel; each is a function of its
+/// column alone, so the result does not depend on the threads.
+fn summaries(table: &PathTable, columns: &[usize]) -> Vec<Summary> {
+    columns.par_iter().map(|j| summarize(table.column(*j))).collect()
+}
+
 fn annual(table: &PathTable, index: impl Fn(usize) -> usize) -> Vec<Annual> {
-    table
-        .years
-        .iter()
-        .enumerate()
-        .map(|(y, year)| Annual {
-            year: *year,
-            summary: summarize(table.column(index(y))),
-        })
-        .collect()
+    let cols: Vec<usize> = (0..table.years.len()).map(index).collect();
+    table.years.iter().zip(summaries(table, &cols)).map(|(year, summary)| Annual { year: *year, summary }).collect()
 }
 
 impl ScenarioResults {
     /// Computes the results of `table` (at least one path).
-    pub fn compute(
-        scenario: &str,
-        terms: &[Terms],
-        baseline: usize,
-        table: &PathTable,
-    ) -> ScenarioResults {
+    pub fn compute(scenario: &str, terms: &[Terms], baseline: usize, table: &PathTable) -> ScenarioResults {
         let l: Layout = table.layout;
         let n = table.paths;
         let terms_results = terms
@@ -130,36 +122,19 @@ impl ScenarioResults {
             .enumerate()
             .map(|(t, row)| {
                 let causes = table.column(l.terms_field(t, TermsField::Cause));
-                let cap_years: Vec<f64> = table
-                    .column(l.terms_field(t, TermsField::CapYear))
-                    .into_iter()
-                    .filter(|y| !y.is_nan())
-                    .collect();
+                let cap_years: Vec<f64> =
+                    table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
                 TermsResults {
                     name: row.name.clone(),
                     capped: row.has_cap(),
-                    metrics: METRICS
-                        .iter()
-                        .map(|(_, f)| summarize(table.column(l.terms_field(t, *f))))
-                        .collect(),
+                    metrics: summaries(table, &METRICS.map(|(_, f)| l.terms_field(t, f))),
                     cap_hit: Proportion::of(cap_years.len(), n),
                     cap_year: Summary::of(cap_years),
                     end_by: EndCause::ALL
                         .iter()
-                        .map(|c| {
-                            Proportion::of(
-                                causes
-                                    .iter()
-                                    .filter(|x| EndCause::from_code(**x) == *c)
-                                    .count(),
-                                n,
-                            )
-                        })
+                        .map(|c| Proportion::of(causes.iter().filter(|x| EndCause::from_code(**x) == *c).count(), n))
                         .collect(),
-                    annual: Flow::ALL
-                        .iter()
-                        .map(|q| annual(table, |y| l.terms_annual(t, *q, y)))
-                        .collect(),
+                    annual: Flow::ALL.iter().map(|q| annual(table, |y| l.terms_annual(t, *q, y))).collect(),
                 }
             })
             .collect();
@@ -192,8 +167,6 @@ impl ScenarioResults {
 
     /// The paired difference of `metric` for terms row `name`, if it is not the baseline.
     pub fn delta(&self, name: &str, metric: &str) -> Option<&Delta> {
-        self.deltas
-            .iter()
-            .find(|d| d.terms == name && d.metric == metric)
+        self.deltas.iter().find(|d| d.terms == name && d.metric == metric)
     }
 }

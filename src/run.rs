@@ -48,16 +48,8 @@ impl Inputs {
             Some(p) => Source::from_path(p)?,
             None => Source::builtin("scenarios/terms.csv", SHIPPED_TERMS),
         };
-        match (
-            Scenario::read_all(&scenario_source),
-            Terms::read_all(&terms_source),
-        ) {
-            (Ok(scenarios), Ok(terms)) => Ok(Inputs {
-                scenarios,
-                terms,
-                scenario_source,
-                terms_source,
-            }),
+        match (Scenario::read_all(&scenario_source), Terms::read_all(&terms_source)) {
+            (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
             (Err(Error::Input(mut a)), Err(Error::Input(b))) => {
                 a.extend(b);
                 Err(Error::Input(a))
@@ -69,24 +61,21 @@ impl Inputs {
     /// Index of the baseline terms row: `name`, or the first row.
     pub fn baseline(&self, name: Option<&str>) -> Result<usize, Error> {
         let Some(name) = name else { return Ok(0) };
-        self.terms
-            .iter()
-            .position(|t| t.name == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.terms.iter().map(|t| t.name.as_str()).collect();
-                Problem {
-                    value: Some(name.to_string()),
-                    ..Problem::file(
-                        "--baseline",
-                        format!(
-                            "no terms row of that name in {}; the rows are: {}",
-                            self.terms_source.name,
-                            names.join(", ")
-                        ),
-                    )
-                }
-                .into()
-            })
+        self.terms.iter().position(|t| t.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.terms.iter().map(|t| t.name.as_str()).collect();
+            Problem {
+                value: Some(name.to_string()),
+                ..Problem::file(
+                    "--baseline",
+                    format!(
+                        "no terms row of that name in {}; the rows are: {}",
+                        self.terms_source.name,
+                        names.join(", ")
+                    ),
+                )
+            }
+            .into()
+        })
     }
 }
 
@@ -135,13 +124,7 @@ pub struct RunOutput {
 }
 
 /// The output files of a run, by name, in the order they are written.
-pub const OUTPUT_FILES: [&str; 5] = [
-    "summary.csv",
-    "deltas.csv",
-    "outcomes.csv",
-    "annual.csv",
-    "manifest.json",
-];
+pub const OUTPUT_FILES: [&str; 5] = ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "manifest.json"];
 
 /// Simulates one scenario and computes its results on the current rayon pool.
 pub fn simulate_scenario(
@@ -185,9 +168,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
     let results: Vec<ScenarioResults> = inputs
         .scenarios
         .iter()
-        .map(|s| {
-            pool.install(|| simulate_scenario(s, &inputs.terms, baseline, opts.seed, opts.paths))
-        })
+        .map(|s| pool.install(|| simulate_scenario(s, &inputs.terms, baseline, opts.seed, opts.paths)))
         .collect();
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
@@ -198,21 +179,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name.clone(),
         inputs: vec![
-            InputFile::new(
-                "scenarios",
-                &inputs.scenario_source.name,
-                &inputs.scenario_source.bytes,
-            ),
-            InputFile::new(
-                "terms",
-                &inputs.terms_source.name,
-                &inputs.terms_source.bytes,
-            ),
+            InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes),
+            InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
         ],
         rng: crate::streams::SCHEME.to_string(),
-        quantiles:
-            "linear interpolation between order statistics (Hyndman-Fan type 7, numpy/R default)"
-                .to_string(),
+        quantiles: "linear interpolation between order statistics (Hyndman-Fan type 7, numpy/R default)".to_string(),
         wall_seconds: clock.elapsed().as_secs_f64(),
     };
     let files = [
@@ -227,9 +198,5 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         return Err(e);
     }
     let table = table::render(&results);
-    Ok(RunOutput {
-        results,
-        manifest,
-        table,
-    })
+    Ok(RunOutput { results, manifest, table })
 }

@@ -10,9 +10,7 @@
 pub const LEVELS: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
 
 /// Column names of [`LEVELS`].
-pub const LEVEL_NAMES: [&str; 9] = [
-    "p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99",
-];
+pub const LEVEL_NAMES: [&str; 9] = ["p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"];
 
 /// The type-7 quantile at level `p` of an ascending, non-empty sample.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
@@ -55,15 +53,7 @@ impl Summary {
         let se = sd.map(|s| s / (n as f64).sqrt());
         values.sort_unstable_by(f64::total_cmp);
         let quantiles = LEVELS.map(|p| quantile_sorted(&values, p));
-        Some(Summary {
-            n,
-            mean,
-            sd,
-            se,
-            min: values[0],
-            max: values[n - 1],
-            quantiles,
-        })
+        Some(Summary { n, mean, sd, se, min: values[0], max: values[n - 1], quantiles })
     }
 
     /// The quantile at one of the [`LEVELS`] (e.g. `0.05`).
@@ -71,10 +61,7 @@ impl Summary {
     /// # Panics
     /// If `level` is not one of [`LEVELS`]: a programming error.
     pub fn quantile(&self, level: f64) -> f64 {
-        let i = LEVELS
-            .iter()
-            .position(|l| *l == level)
-            .expect("level is one of LEVELS");
+        let i = LEVELS.iter().position(|l| *l == level).expect("level is one of LEVELS");
         self.quantiles[i]
     }
 }
@@ -92,10 +79,7 @@ impl Proportion {
     /// The share of `count` in `n`.
     pub fn of(count: usize, n: usize) -> Proportion {
         let p = count as f64 / n as f64;
-        Proportion {
-            p,
-            se: (p * (1.0 - p) / n as f64).sqrt(),
-        }
+        Proportion { p, se: (p * (1.0 - p) / n as f64).sqrt() }
     }
 }
 

@@ -57,28 +57,13 @@ mod tests {
     fn streams_depend_on_every_part_of_the_key() {
         let first = |k: StreamKey, path| k.rng(path).next_u64();
         let base = StreamKey::new(42, "base", &["revenue-shocks"]);
-        assert_eq!(
-            first(base, 0),
-            first(StreamKey::new(42, "base", &["revenue-shocks"]), 0)
-        );
+        assert_eq!(first(base, 0), first(StreamKey::new(42, "base", &["revenue-shocks"]), 0));
         assert_ne!(first(base, 0), first(base, 1));
-        assert_ne!(
-            first(base, 0),
-            first(StreamKey::new(43, "base", &["revenue-shocks"]), 0)
-        );
-        assert_ne!(
-            first(base, 0),
-            first(StreamKey::new(42, "bear", &["revenue-shocks"]), 0)
-        );
-        assert_ne!(
-            first(base, 0),
-            first(StreamKey::new(42, "base", &["jumps"]), 0)
-        );
+        assert_ne!(first(base, 0), first(StreamKey::new(43, "base", &["revenue-shocks"]), 0));
+        assert_ne!(first(base, 0), first(StreamKey::new(42, "bear", &["revenue-shocks"]), 0));
+        assert_ne!(first(base, 0), first(StreamKey::new(42, "base", &["jumps"]), 0));
         // Length prefixes keep ("ab", "c") apart from ("a", "bc").
-        assert_ne!(
-            first(StreamKey::new(1, "ab", &["c"]), 0),
-            first(StreamKey::new(1, "a", &["bc"]), 0)
-        );
+        assert_ne!(first(StreamKey::new(1, "ab", &["c"]), 0), first(StreamKey::new(1, "a", &["bc"]), 0));
     }
 
     #[test]

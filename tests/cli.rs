@@ -24,10 +24,7 @@ impl Dir {
 }
 
 fn revshare(dir: &Dir, args: &[&str]) -> assert_cmd::assert::Assert {
-    cargo_bin_cmd!("revshare")
-        .current_dir(dir.0.path())
-        .args(args)
-        .assert()
+    cargo_bin_cmd!("revshare").current_dir(dir.0.path()).args(args).assert()
 }
 
 fn read(p: &Path) -> String {
@@ -40,10 +37,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (
-                e.file_name().into_string().unwrap(),
-                fs::read(e.path()).unwrap_or_default(),
-            )
+            (e.file_name().into_string().unwrap(), fs::read(e.path()).unwrap_or_default())
         })
         .collect()
 }
@@ -60,52 +54,25 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
     let d = Dir::new();
     d.write("s.csv", SCENARIOS);
     d.write("t.csv", TERMS);
-    revshare(
-        &d,
-        &[
-            "run", "s.csv", "--terms", "t.csv", "--paths", "500", "--out", "out",
-        ],
-    )
-    .success()
-    .stdout(predicates::str::contains("PV vs baseline"))
-    .stdout(predicates::str::contains("s2"));
+    revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "500", "--out", "out"])
+        .success()
+        .stdout(predicates::str::contains("PV vs baseline"))
+        .stdout(predicates::str::contains("s2"));
     let out = d.path("out");
     let header = |f: &str| read(&out.join(f)).lines().next().unwrap().to_string();
-    assert_eq!(
-        header("summary.csv"),
-        "scenario,terms,metric,n,mean,sd,se,min,p01,p05,p10,p25,p50,p75,p90,p95,p99,max"
-    );
-    assert_eq!(
-        header("deltas.csv"),
-        "scenario,terms,baseline,metric,n,mean,sd,se,p05,p50,p95,prob_positive"
-    );
-    assert_eq!(
-        header("outcomes.csv"),
-        "scenario,terms,outcome,probability,se"
-    );
-    assert_eq!(
-        header("annual.csv"),
-        "scenario,terms,year,quantity,mean,p05,p25,p50,p75,p95"
-    );
+    assert_eq!(header("summary.csv"), "scenario,terms,metric,n,mean,sd,se,min,p01,p05,p10,p25,p50,p75,p90,p95,p99,max");
+    assert_eq!(header("deltas.csv"), "scenario,terms,baseline,metric,n,mean,sd,se,p05,p50,p95,prob_positive");
+    assert_eq!(header("outcomes.csv"), "scenario,terms,outcome,probability,se");
+    assert_eq!(header("annual.csv"), "scenario,terms,year,quantity,mean,p05,p25,p50,p75,p95");
     let summary = read(&out.join("summary.csv"));
     assert!(summary.contains("\ns1,-,revenue,500,"));
     assert!(summary.contains("\ns1,new,cap_year,"));
-    assert!(
-        !summary.contains("\ns1,old,cap_year,"),
-        "no cap_year row for an uncapped row"
-    );
-    let metrics: Vec<&str> = summary
-        .lines()
-        .filter(|l| l.starts_with("s2,old,"))
-        .map(|l| l.split(',').nth(2).unwrap())
-        .collect();
+    assert!(!summary.contains("\ns1,old,cap_year,"), "no cap_year row for an uncapped row");
+    let metrics: Vec<&str> =
+        summary.lines().filter(|l| l.starts_with("s2,old,")).map(|l| l.split(',').nth(2).unwrap()).collect();
     assert_eq!(metrics, ["paid", "received", "net", "pv", "end_year"]);
     let deltas = read(&out.join("deltas.csv"));
-    assert_eq!(
-        deltas.lines().count(),
-        1 + 2 * 2,
-        "net and pv for one non-baseline row in two scenarios"
-    );
+    assert_eq!(deltas.lines().count(), 1 + 2 * 2, "net and pv for one non-baseline row in two scenarios");
     assert!(deltas.contains("\ns1,new,old,net,500,"));
     let outcomes: Vec<String> = read(&out.join("outcomes.csv"))
         .lines()
@@ -114,20 +81,12 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
         .collect();
     assert_eq!(
         outcomes,
-        [
-            "cap_hit",
-            "end_by_cap",
-            "end_by_cutoff",
-            "end_by_trigger",
-            "end_by_failure",
-            "end_by_horizon"
-        ]
+        ["cap_hit", "end_by_cap", "end_by_cutoff", "end_by_trigger", "end_by_failure", "end_by_horizon"]
     );
     let annual = read(&out.join("annual.csv"));
     assert!(annual.contains("\ns1,-,2035,revenue,"));
     assert!(annual.contains("\ns2,new,2030,net,"));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["seed"], 42);
     assert_eq!(manifest["paths"], 500);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -138,31 +97,16 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
 fn the_same_seed_gives_byte_identical_files_with_one_or_two_threads() {
     let d = Dir::new();
     revshare(&d, &["--paths", "3000", "--threads", "1", "--out", "one"]).success();
-    revshare(
-        &d,
-        &["run", "--paths", "3000", "--threads", "2", "--out", "two"],
-    )
-    .success();
+    revshare(&d, &["run", "--paths", "3000", "--threads", "2", "--out", "two"]).success();
     for f in CSV_OUTPUTS {
-        assert_eq!(
-            fs::read(d.path("one").join(f)).unwrap(),
-            fs::read(d.path("two").join(f)).unwrap(),
-            "{f}"
-        );
+        assert_eq!(fs::read(d.path("one").join(f)).unwrap(), fs::read(d.path("two").join(f)).unwrap(), "{f}");
     }
     revshare(&d, &["--paths", "3000", "--seed", "43", "--out", "other"]).success();
-    assert_ne!(
-        read(&d.path("one").join("summary.csv")),
-        read(&d.path("other").join("summary.csv"))
-    );
+    assert_ne!(read(&d.path("one").join("summary.csv")), read(&d.path("other").join("summary.csv")));
 }
 
 fn rows_of(file: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    read(file)
-        .lines()
-        .filter(|l| keep(l))
-        .map(str::to_string)
-        .collect()
+    read(file).lines().filter(|l| keep(l)).map(str::to_string).collect()
 }
 
 #[test]
@@ -170,30 +114,11 @@ fn adding_a_terms_row_or_a_scenario_row_leaves_every_other_row_unchanged() {
     let d = Dir::new();
     d.write("s.csv", SCENARIOS);
     d.write("t.csv", TERMS);
-    d.write(
-        "t2.csv",
-        &format!("{TERMS}extra,\"uniform(0.1, 0.3)\",2030,declared,20,0.1,0\n"),
-    );
-    d.write(
-        "s2.csv",
-        &format!("{SCENARIOS}s3,5,0.2,0.1,0.5,inf,0,0.1,0.3,0.1\n"),
-    );
-    let args = |s: &str, t: &str, out: &str| {
-        ["run", s, "--terms", t, "--paths", "800", "--out", out].map(String::from)
-    };
-    for (s, t, out) in [
-        ("s.csv", "t.csv", "a"),
-        ("s.csv", "t2.csv", "b"),
-        ("s2.csv", "t.csv", "c"),
-    ] {
-        revshare(
-            &d,
-            &args(s, t, out)
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        )
-        .success();
+    d.write("t2.csv", &format!("{TERMS}extra,\"uniform(0.1, 0.3)\",2030,declared,20,0.1,0\n"));
+    d.write("s2.csv", &format!("{SCENARIOS}s3,5,0.2,0.1,0.5,inf,0,0.1,0.3,0.1\n"));
+    let args = |s: &str, t: &str, out: &str| ["run", s, "--terms", t, "--paths", "800", "--out", out].map(String::from);
+    for (s, t, out) in [("s.csv", "t.csv", "a"), ("s.csv", "t2.csv", "b"), ("s2.csv", "t.csv", "c")] {
+        revshare(&d, &args(s, t, out).iter().map(String::as_str).collect::<Vec<_>>()).success();
     }
     for f in CSV_OUTPUTS {
         let original = rows_of(&d.path("a").join(f), |_| true);
@@ -212,9 +137,7 @@ fn check_prints_every_row_with_defaults_and_distributions() {
     revshare(&d, &["check", "s.csv"])
         .success()
         .stdout(predicates::str::contains("s.csv: 2 scenario(s), all valid"))
-        .stdout(predicates::str::contains(
-            "growth0          pert(0.7, 1.1, 1.5)",
-        ))
+        .stdout(predicates::str::contains("growth0          pert(0.7, 1.1, 1.5)"))
         .stdout(predicates::str::contains("agi_multiplier   1  (default)"))
         .stdout(predicates::str::contains("fixed-2026"))
         .stdout(predicates::str::contains("cap              38"));
@@ -239,9 +162,7 @@ fn refused(scenarios: &str, terms: &str, extra: &[&str], expect: &[&str]) {
     fs::create_dir(&out).unwrap();
     fs::write(out.join("summary.csv"), "an earlier result\n").unwrap();
     let before = snapshot(&out);
-    let mut args = vec![
-        "run", "s.csv", "--terms", "t.csv", "--paths", "50", "--out", "out",
-    ];
+    let mut args = vec!["run", "s.csv", "--terms", "t.csv", "--paths", "50", "--out", "out"];
     args.extend_from_slice(extra);
     let assert = revshare(&d, &args).code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
@@ -273,12 +194,7 @@ fn a_missing_required_value_is_refused() {
         &[],
         &["s.csv, line 2, column `revenue0`: a value is required: revenue0 > 0"],
     );
-    refused(
-        GOOD_S,
-        "name,share\nt,\n",
-        &[],
-        &["t.csv, line 2, column `share`: a value is required"],
-    );
+    refused(GOOD_S, "name,share\nt,\n", &[], &["t.csv, line 2, column `share`: a value is required"]);
 }
 
 #[test]
@@ -289,12 +205,7 @@ fn a_value_out_of_its_domain_is_refused() {
         &[],
         &["s.csv, line 2, column `agi_never`, value `1.2`: must be in [0, 1]"],
     );
-    refused(
-        GOOD_S,
-        "name,share,cap\nt,0.2,-1\n",
-        &[],
-        &["t.csv, line 2, column `cap`, value `-1`: must be >= 0"],
-    );
+    refused(GOOD_S, "name,share,cap\nt,0.2,-1\n", &[], &["t.csv, line 2, column `cap`, value `-1`: must be >= 0"]);
 }
 
 #[test]
@@ -303,18 +214,9 @@ fn a_distribution_whose_support_leaves_the_domain_is_refused() {
         "name,revenue0\ns,\"normal(20, 5)\"\n",
         GOOD_T,
         &[],
-        &[
-            "s.csv, line 2, column `revenue0`, value `normal(20, 5)`",
-            "must be > 0",
-            "use a lognormal",
-        ],
+        &["s.csv, line 2, column `revenue0`, value `normal(20, 5)`", "must be > 0", "use a lognormal"],
     );
-    refused(
-        "name,revenue0,agi_never\ns,20,\"uniform(0.5, 1.5)\"\n",
-        GOOD_T,
-        &[],
-        &["reach 1.5", "in [0, 1]"],
-    );
+    refused("name,revenue0,agi_never\ns,20,\"uniform(0.5, 1.5)\"\n", GOOD_T, &[], &["reach 1.5", "in [0, 1]"]);
 }
 
 #[test]
@@ -345,10 +247,7 @@ fn a_bad_date_is_refused() {
         GOOD_S,
         "name,share,end\nt,0.2,31/12/2030\n",
         &[],
-        &[
-            "t.csv, line 2, column `end`, value `31/12/2030`: not a date",
-            "YYYY-MM-DD",
-        ],
+        &["t.csv, line 2, column `end`, value `31/12/2030`: not a date", "YYYY-MM-DD"],
     );
 }
 
@@ -358,9 +257,7 @@ fn a_start_not_before_the_horizon_is_refused() {
         "name,revenue0,start,horizon\ns,20,2030-01,2029-06\n",
         GOOD_T,
         &[],
-        &[
-            "s.csv, line 2, column `horizon`, value `2029-06`: the horizon must be after start (2030-01)",
-        ],
+        &["s.csv, line 2, column `horizon`, value `2029-06`: the horizon must be after start (2030-01)"],
     );
 }
 
@@ -387,12 +284,7 @@ fn an_unknown_baseline_is_refused() {
 #[test]
 fn an_empty_file_is_refused() {
     refused("", GOOD_T, &[], &["s.csv: the file is empty"]);
-    refused(
-        GOOD_S,
-        "name,share\n",
-        &[],
-        &["t.csv: the file has a header but no terms rows"],
-    );
+    refused(GOOD_S, "name,share\n", &[], &["t.csv: the file has a header but no terms rows"]);
 }
 
 #[test]
@@ -401,22 +293,12 @@ fn a_file_that_is_not_a_csv_is_refused() {
         "name,revenue0,sigma\ns,20,lognormal(0.3, 0.1)\n",
         GOOD_T,
         &[],
-        &[
-            "s.csv, line 2: found 4 fields where the header has 3",
-            "must be quoted",
-        ],
+        &["s.csv, line 2: found 4 fields where the header has 3", "must be quoted"],
     );
-    refused(
-        "{\"scenarios\": [1, 2]}\n",
-        GOOD_T,
-        &[],
-        &["s.csv, line 1, column `{\"scenarios\": [1`: unknown column"],
-    );
+    refused("{\"scenarios\": [1, 2]}\n", GOOD_T, &[], &["s.csv, line 1, column `{\"scenarios\": [1`: unknown column"]);
     let d = Dir::new();
     fs::write(d.path("bin.csv"), [0x89, b'P', b'N', b'G', 0xff, 0x00]).unwrap();
-    revshare(&d, &["check", "bin.csv"])
-        .code(1)
-        .stderr(predicates::str::contains("bin.csv: not a text file"));
+    revshare(&d, &["check", "bin.csv"]).code(1).stderr(predicates::str::contains("bin.csv: not a text file"));
 }
 
 #[test]
@@ -437,14 +319,10 @@ fn every_problem_in_both_files_is_reported_at_once() {
 #[test]
 fn a_missing_file_or_an_output_path_that_is_a_file_is_refused() {
     let d = Dir::new();
-    revshare(&d, &["run", "missing.csv"])
-        .code(1)
-        .stderr(predicates::str::contains("missing.csv: No such file"));
+    revshare(&d, &["run", "missing.csv"]).code(1).stderr(predicates::str::contains("missing.csv: No such file"));
     d.write("taken", "x");
     revshare(&d, &["--paths", "10", "--out", "taken"])
         .code(1)
-        .stderr(predicates::str::contains(
-            "`taken` exists and is not a folder",
-        ));
+        .stderr(predicates::str::contains("`taken` exists and is not a folder"));
     assert_eq!(read(&d.path("taken")), "x");
 }

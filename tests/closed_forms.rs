@@ -6,11 +6,7 @@ use common::{assert_rel, assert_within_se, simulate};
 use revshare::results::ScenarioResults;
 
 fn annual_revenue(r: &ScenarioResults, year: i32) -> &revshare::stats::Summary {
-    &r.annual_revenue
-        .iter()
-        .find(|a| a.year == year)
-        .unwrap()
-        .summary
+    &r.annual_revenue.iter().find(|a| a.year == year).unwrap().summary
 }
 
 #[test]
@@ -26,12 +22,7 @@ fn deterministic_constant_growth_gives_geometric_series() {
     let m = |k: i32| q.powi(k);
     let total: f64 = (0..60).map(m).sum();
     assert_rel(r.revenue.mean, total, 1e-9, "total revenue");
-    assert_rel(
-        r.revenue.mean,
-        (q.powi(60) - 1.0) / (q - 1.0),
-        1e-9,
-        "geometric sum",
-    );
+    assert_rel(r.revenue.mean, (q.powi(60) - 1.0) / (q - 1.0), 1e-9, "geometric sum");
     let frac = 15.0 / 31.0; // 16 July: 15 of July's 31 days are before the end
     let paid: f64 = 0.2 * ((0..42).map(m).sum::<f64>() + frac * m(42));
     let t = &r.terms[0];
@@ -39,12 +30,7 @@ fn deterministic_constant_growth_gives_geometric_series() {
     let df = |k: i32| 1.08f64.powf(-(k as f64 + 1.0) / 12.0);
     let pv: f64 = 0.2 * ((0..42).map(|k| m(k) * df(k)).sum::<f64>() + frac * m(42) * df(42));
     assert_rel(t.metric("pv").mean, pv, 1e-9, "pv");
-    assert_rel(
-        t.metric("end_year").mean,
-        2029.5 + frac / 12.0,
-        1e-12,
-        "end year",
-    );
+    assert_rel(t.metric("end_year").mean, 2029.5 + frac / 12.0, 1e-12, "end year");
     for (y, a) in r.annual_revenue.iter().enumerate() {
         let expect: f64 = (12 * y as i32..12 * y as i32 + 12).map(m).sum();
         assert_rel(a.summary.mean, expect, 1e-9, "annual revenue");
@@ -61,17 +47,9 @@ fn expected_revenue_grows_at_g_for_any_sigma() {
         7,
     );
     for (y, year) in (2026..2031).enumerate() {
-        let expect: f64 = (12 * y..12 * y + 12)
-            .map(|k| 1.3f64.powf(k as f64 / 12.0))
-            .sum();
+        let expect: f64 = (12 * y..12 * y + 12).map(|k| 1.3f64.powf(k as f64 / 12.0)).sum();
         let s = annual_revenue(&r, year);
-        assert_within_se(
-            s.mean,
-            s.se.unwrap(),
-            expect,
-            4.0,
-            &format!("revenue {year}"),
-        );
+        assert_within_se(s.mean, s.se.unwrap(), expect, 4.0, &format!("revenue {year}"));
     }
 }
 
@@ -93,13 +71,7 @@ fn compound_poisson_jumps_scale_expected_revenue_by_their_mgf() {
             .map(|k| 1.1f64.powf(k as f64 / 12.0) * (k as f64 * lambda / 12.0 * kappa).exp())
             .sum();
         let sm = annual_revenue(&r, year);
-        assert_within_se(
-            sm.mean,
-            sm.se.unwrap(),
-            expect,
-            4.0,
-            &format!("revenue {year}"),
-        );
+        assert_within_se(sm.mean, sm.se.unwrap(), expect, 4.0, &format!("revenue {year}"));
     }
 }
 
@@ -109,29 +81,15 @@ fn company_plan_reproduces_the_reported_figures() {
     let terms = "name,share,end,trigger,cap\nuncapped,0.2,2031,none,\ncapped,0.2,2031,none,38\n";
     let r = simulate(scenarios, terms, 10, 42);
     assert_eq!(r.scenario, "company-plan");
-    for (year, target) in [
-        (2026, 30.0),
-        (2027, 62.0),
-        (2028, 113.0),
-        (2029, 186.0),
-        (2030, 280.0),
-    ] {
-        assert_rel(
-            annual_revenue(&r, year).mean,
-            target,
-            0.01,
-            &format!("revenue {year}"),
-        );
+    for (year, target) in [(2026, 30.0), (2027, 62.0), (2028, 113.0), (2029, 186.0), (2030, 280.0)] {
+        assert_rel(annual_revenue(&r, year).mean, target, 0.01, &format!("revenue {year}"));
     }
     let uncapped = r.terms[0].metric("paid").mean;
     assert!((uncapped - 134.1).abs() <= 0.5, "uncapped paid {uncapped}");
     let capped = &r.terms[1];
     assert_rel(capped.metric("paid").mean, 38.0, 1e-12, "capped paid");
     let cap_year = capped.cap_year.as_ref().unwrap().mean;
-    assert!(
-        (2028.0..2029.0).contains(&cap_year),
-        "cap binds in {cap_year}"
-    );
+    assert!((2028.0..2029.0).contains(&cap_year), "cap binds in {cap_year}");
     assert!(cap_year > 2028.5, "late 2028: {cap_year}");
     assert_eq!(capped.cap_hit.p, 1.0);
 }
@@ -153,13 +111,7 @@ fn exponential_failure_with_constant_revenue_has_a_closed_form_expected_payment(
     let p_fail = 1.0 - (-lambda * e).exp();
     let got = t.end_by[3];
     assert_within_se(got.p, got.se, p_fail, 4.0, "P(end by failure)");
-    assert_within_se(
-        t.end_by[1].p,
-        t.end_by[1].se,
-        1.0 - p_fail,
-        4.0,
-        "P(end by cutoff)",
-    );
+    assert_within_se(t.end_by[1].p, t.end_by[1].se, 1.0 - p_fail, 4.0, "P(end by cutoff)");
 }
 
 #[test]
@@ -178,15 +130,6 @@ fn a_uniform_agi_date_stops_a_declared_trigger_contract_on_average_at_its_mean()
     assert_within_se(v.mean, v.se.unwrap(), 30.0, 4.0, "verified");
     assert_eq!(r.terms[0].end_by[2].p, 1.0);
     let delta = r.delta("v", "net").unwrap();
-    assert_within_se(
-        delta.summary.mean,
-        delta.summary.se.unwrap(),
-        6.0,
-        4.0,
-        "paired difference",
-    );
-    assert_eq!(
-        delta.prob_positive.p, 1.0,
-        "the panel lag is positive on every path"
-    );
+    assert_within_se(delta.summary.mean, delta.summary.se.unwrap(), 6.0, 4.0, "paired difference");
+    assert_eq!(delta.prob_positive.p, 1.0, "the panel lag is positive on every path");
 }

@@ -33,11 +33,7 @@ pub struct Param {
 impl Param {
     /// A parameter with a constant value.
     pub fn constant(value: f64, defaulted: bool) -> Param {
-        Param {
-            dist: Dist::Const(value),
-            defaulted,
-            sampler: Sampler::Const(value),
-        }
+        Param { dist: Dist::Const(value), defaulted, sampler: Sampler::Const(value) }
     }
 }
 
@@ -65,11 +61,7 @@ pub struct ColumnRule {
 }
 
 /// Parses one numeric cell according to `rule`.
-pub(crate) fn parse_param(
-    table: &Table,
-    rec: &Record,
-    rule: &ColumnRule,
-) -> Result<Param, Problem> {
+pub(crate) fn parse_param(table: &Table, rec: &Record, rule: &ColumnRule) -> Result<Param, Problem> {
     let Some(text) = table.get(rec, rule.name) else {
         return match rule.default {
             Some(v) => Ok(Param::constant(v, true)),
@@ -78,34 +70,20 @@ pub(crate) fn parse_param(
                 ..Problem::line(
                     &table.file,
                     rec.line,
-                    format!(
-                        "a value is required: {} {}",
-                        rule.name,
-                        rule.domain.describe()
-                    ),
+                    format!("a value is required: {} {}", rule.name, rule.domain.describe()),
                 )
             }),
         };
     };
     let bad = |msg: String| Problem::cell(&table.file, rec.line, rule.name, text, msg);
     let dist = Dist::parse(text, rule.allow_inf).map_err(bad)?;
-    rule.domain
-        .check(&dist)
-        .map_err(|m| bad(format!("{m} ({} {})", rule.name, rule.domain.describe())))?;
+    rule.domain.check(&dist).map_err(|m| bad(format!("{m} ({} {})", rule.name, rule.domain.describe())))?;
     let sampler = dist.sampler().map_err(bad)?;
-    Ok(Param {
-        dist,
-        defaulted: false,
-        sampler,
-    })
+    Ok(Param { dist, defaulted: false, sampler })
 }
 
 /// Reads the `name` column, checking that it is present and unique in the file.
-pub(crate) fn parse_name(
-    table: &Table,
-    rec: &Record,
-    seen: &mut Vec<(String, u64)>,
-) -> Result<String, Problem> {
+pub(crate) fn parse_name(table: &Table, rec: &Record, seen: &mut Vec<(String, u64)>) -> Result<String, Problem> {
     let Some(name) = table.get(rec, "name") else {
         return Err(Problem {
             column: Some("name".into()),
@@ -118,9 +96,7 @@ pub(crate) fn parse_name(
             rec.line,
             "name",
             name,
-            format!(
-                "duplicate name: already used on line {first}; names must be unique in the file"
-            ),
+            format!("duplicate name: already used on line {first}; names must be unique in the file"),
         ));
     }
     seen.push((name.to_string(), rec.line));
@@ -139,9 +115,5 @@ pub(crate) fn parse_rows<T>(
             out.push(v);
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(crate::error::Error::Input(problems))
-    }
+    if problems.is_empty() { Ok(out) } else { Err(crate::error::Error::Input(problems)) }
 }

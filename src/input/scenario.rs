@@ -73,12 +73,7 @@ impl ScenarioParam {
             MsRatio => ("ms_ratio", Domain::NonNegative, Some(0.0)),
             DiscountRate => ("discount_rate", Domain::AboveMinusOne, Some(0.0)),
         };
-        ColumnRule {
-            name,
-            domain,
-            default,
-            allow_inf: self == AgiDelay,
-        }
+        ColumnRule { name, domain, default, allow_inf: self == AgiDelay }
     }
 
     /// The column name.
@@ -95,17 +90,9 @@ pub fn columns() -> Vec<&'static str> {
 }
 
 /// Default simulation start.
-pub const DEFAULT_START: Date = Date {
-    year: 2026,
-    month: 1,
-    day: 1,
-};
+pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
 /// Default simulation horizon.
-pub const DEFAULT_HORIZON: Date = Date {
-    year: 2036,
-    month: 1,
-    day: 1,
-};
+pub const DEFAULT_HORIZON: Date = Date { year: 2036, month: 1, day: 1 };
 /// Longest horizon accepted, in months (keeps per-path memory bounded).
 pub const MAX_MONTHS: i64 = 12 * 100;
 
@@ -142,29 +129,24 @@ impl Scenario {
         let table = Table::read(source, "scenario", &cols, &["name", "revenue0"])?;
         let mut seen = Vec::new();
         parse_rows(&table, |rec, problems| {
-            let name = parse_name(&table, rec, &mut seen)
-                .map_err(|p| problems.push(p))
-                .ok();
-            let date =
-                |col: &str, default: Date, problems: &mut Vec<Problem>| -> Option<(Date, bool)> {
-                    let Some(text) = table.get(rec, col) else {
-                        return Some((default, true));
-                    };
-                    let bad = |m: String| Problem::cell(&table.file, rec.line, col, text, m);
-                    match Date::parse(text) {
-                        Ok(d) if d.is_month_start() => Some((d, false)),
-                        Ok(_) => {
-                            problems.push(bad(format!(
-                                "{col} must be the start of a month (YYYY-MM or YYYY-MM-01)"
-                            )));
-                            None
-                        }
-                        Err(m) => {
-                            problems.push(bad(m));
-                            None
-                        }
-                    }
+            let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
+            let date = |col: &str, default: Date, problems: &mut Vec<Problem>| -> Option<(Date, bool)> {
+                let Some(text) = table.get(rec, col) else {
+                    return Some((default, true));
                 };
+                let bad = |m: String| Problem::cell(&table.file, rec.line, col, text, m);
+                match Date::parse(text) {
+                    Ok(d) if d.is_month_start() => Some((d, false)),
+                    Ok(_) => {
+                        problems.push(bad(format!("{col} must be the start of a month (YYYY-MM or YYYY-MM-01)")));
+                        None
+                    }
+                    Err(m) => {
+                        problems.push(bad(m));
+                        None
+                    }
+                }
+            };
             let start = date("start", DEFAULT_START, problems);
             let horizon = date("horizon", DEFAULT_HORIZON, problems);
             if let (Some((s, _)), Some((h, _))) = (start, horizon) {
@@ -175,10 +157,7 @@ impl Scenario {
                         rec.line,
                         "horizon",
                         &h.to_string(),
-                        format!(
-                            "the horizon must be after start ({s}) and at most {} years later",
-                            MAX_MONTHS / 12
-                        ),
+                        format!("the horizon must be after start ({s}) and at most {} years later", MAX_MONTHS / 12),
                     ));
                 }
             }
@@ -193,14 +172,7 @@ impl Scenario {
             if params.len() != N_SCENARIO_PARAMS || start.months_until(&horizon) <= 0 {
                 return None;
             }
-            Some(Scenario {
-                name,
-                line: rec.line,
-                start,
-                horizon,
-                dates_defaulted: (s_def, h_def),
-                params,
-            })
+            Some(Scenario { name, line: rec.line, start, horizon, dates_defaulted: (s_def, h_def), params })
         })
     }
 }
@@ -211,10 +183,7 @@ mod tests {
     use crate::dist::Dist;
 
     fn read(text: &str) -> Result<Vec<Scenario>, Error> {
-        Scenario::read_all(&Source {
-            name: "s.csv".into(),
-            bytes: text.as_bytes().to_vec(),
-        })
+        Scenario::read_all(&Source { name: "s.csv".into(), bytes: text.as_bytes().to_vec() })
     }
 
     #[test]
@@ -225,14 +194,8 @@ mod tests {
         assert_eq!(s.months(), 120);
         assert_eq!(s.param(ScenarioParam::Revenue0).dist, Dist::Const(20.0));
         assert!(s.param(ScenarioParam::Sigma).defaulted);
-        assert_eq!(
-            s.param(ScenarioParam::GrowthHalflife).dist,
-            Dist::Const(2.0)
-        );
-        assert_eq!(
-            s.param(ScenarioParam::AgiDelay).dist,
-            Dist::Const(f64::INFINITY)
-        );
+        assert_eq!(s.param(ScenarioParam::GrowthHalflife).dist, Dist::Const(2.0));
+        assert_eq!(s.param(ScenarioParam::AgiDelay).dist, Dist::Const(f64::INFINITY));
         assert_eq!(s.param(ScenarioParam::AgiMultiplier).dist, Dist::Const(1.0));
     }
 
@@ -256,15 +219,10 @@ mod tests {
         ];
         for (col, value, expect) in cases {
             let text = format!("name,revenue0,{col}\nbase,20,\"{value}\"\n");
-            let text = if col == "revenue0" {
-                format!("name,revenue0\nbase,{value}\n")
-            } else {
-                text
-            };
+            let text = if col == "revenue0" { format!("name,revenue0\nbase,{value}\n") } else { text };
             let e = read(&text).unwrap_err().to_string();
             assert!(
-                e.contains(&format!("s.csv, line 2, column `{col}`, value `{value}`"))
-                    && e.contains(expect),
+                e.contains(&format!("s.csv, line 2, column `{col}`, value `{value}`")) && e.contains(expect),
                 "{col}={value}: {e}"
             );
         }
@@ -272,52 +230,29 @@ mod tests {
 
     #[test]
     fn dates_must_be_month_starts_with_start_before_horizon() {
-        let e = read("name,revenue0,start\nb,20,2026-01-15\n")
-            .unwrap_err()
-            .to_string();
+        let e = read("name,revenue0,start\nb,20,2026-01-15\n").unwrap_err().to_string();
         assert!(e.contains("start of a month"), "{e}");
-        let e = read("name,revenue0,start,horizon\nb,20,2030,2030\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("column `horizon`, value `2030-01`") && e.contains("after start"),
-            "{e}"
-        );
-        let e = read("name,revenue0,horizon\nb,20,20x6\n")
-            .unwrap_err()
-            .to_string();
+        let e = read("name,revenue0,start,horizon\nb,20,2030,2030\n").unwrap_err().to_string();
+        assert!(e.contains("column `horizon`, value `2030-01`") && e.contains("after start"), "{e}");
+        let e = read("name,revenue0,horizon\nb,20,20x6\n").unwrap_err().to_string();
         assert!(e.contains("not a date"), "{e}");
     }
 
     #[test]
     fn names_are_required_and_unique_and_all_problems_are_reported() {
-        let e = read("name,revenue0\nb,20\nb,30\n,5\nc,-1\n")
-            .unwrap_err()
-            .to_string();
+        let e = read("name,revenue0\nb,20\nb,30\n,5\nc,-1\n").unwrap_err().to_string();
         assert!(e.starts_with("3 problems"), "{e}");
-        assert!(
-            e.contains("line 3, column `name`, value `b`: duplicate name: already used on line 2"),
-            "{e}"
-        );
-        assert!(
-            e.contains("line 4, column `name`: a name is required"),
-            "{e}"
-        );
+        assert!(e.contains("line 3, column `name`, value `b`: duplicate name: already used on line 2"), "{e}");
+        assert!(e.contains("line 4, column `name`: a name is required"), "{e}");
         assert!(e.contains("line 5, column `revenue0`"), "{e}");
-        let e = read("name,revenue0,sigma\nb,,0.1\n")
-            .unwrap_err()
-            .to_string();
+        let e = read("name,revenue0,sigma\nb,,0.1\n").unwrap_err().to_string();
         assert!(e.contains("column `revenue0`: a value is required"), "{e}");
     }
 
     #[test]
     fn agi_delay_accepts_inf_for_never() {
-        let s = read("name,revenue0,agi_delay\nb,20,inf\nc,20,\"discrete(2: 0.5, inf: 0.5)\"\n")
-            .unwrap();
-        assert_eq!(
-            s[0].param(ScenarioParam::AgiDelay).dist,
-            Dist::Const(f64::INFINITY)
-        );
+        let s = read("name,revenue0,agi_delay\nb,20,inf\nc,20,\"discrete(2: 0.5, inf: 0.5)\"\n").unwrap();
+        assert_eq!(s[0].param(ScenarioParam::AgiDelay).dist, Dist::Const(f64::INFINITY));
         assert!(!s[1].param(ScenarioParam::AgiDelay).dist.is_constant());
     }
 }

@@ -17,18 +17,12 @@ impl Source {
     /// Reads a file from disk.
     pub fn from_path(path: &Path) -> Result<Source, Error> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(Source {
-            name: path.display().to_string(),
-            bytes,
-        })
+        Ok(Source { name: path.display().to_string(), bytes })
     }
 
     /// A file compiled into the program.
     pub fn builtin(name: &str, text: &str) -> Source {
-        Source {
-            name: format!("{name} (built in)"),
-            bytes: text.as_bytes().to_vec(),
-        }
+        Source { name: format!("{name} (built in)"), bytes: text.as_bytes().to_vec() }
     }
 }
 
@@ -55,75 +49,54 @@ impl Table {
     /// or the cell is empty.
     pub fn get<'a>(&self, record: &'a Record, column: &str) -> Option<&'a str> {
         let i = self.headers.iter().position(|h| h == column)?;
-        record
-            .cells
-            .get(i)
-            .map(String::as_str)
-            .filter(|c| !c.is_empty())
+        record.cells.get(i).map(String::as_str).filter(|c| !c.is_empty())
     }
 
     /// Parses `source`: every header must be one of `known` (once), every
     /// `required` column present, and there must be at least one row. Lines
     /// starting with `#` are comments.
-    pub fn read(
-        source: &Source,
-        kind: &str,
-        known: &[&str],
-        required: &[&str],
-    ) -> Result<Table, Error> {
+    pub fn read(source: &Source, kind: &str, known: &[&str], required: &[&str]) -> Result<Table, Error> {
         let file = source.name.as_str();
         let text = std::str::from_utf8(&source.bytes).map_err(|e| {
             Problem::file(
                 file,
-                format!(
-                    "not a text file (invalid UTF-8 at byte {}); expected a CSV {kind} file",
-                    e.valid_up_to()
-                ),
+                format!("not a text file (invalid UTF-8 at byte {}); expected a CSV {kind} file", e.valid_up_to()),
             )
         })?;
         if text.trim().is_empty() {
-            return Err(Problem::file(file, format!("the file is empty; expected a CSV {kind} file with a header row naming columns such as {}", required.join(", "))).into());
+            return Err(Problem::file(
+                file,
+                format!(
+                    "the file is empty; expected a CSV {kind} file with a header row naming columns such as {}",
+                    required.join(", ")
+                ),
+            )
+            .into());
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_problem(file, &e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
+        let mut reader =
+            csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+        let headers: Vec<String> =
+            reader.headers().map_err(|e| csv_problem(file, &e))?.iter().map(str::to_string).collect();
         let mut problems = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if !known.contains(&h.as_str()) {
-                let hint =
-                    closest(h, known).map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                let hint = closest(h, known).map_or(String::new(), |c| format!("did you mean `{c}`? "));
                 problems.push(Problem {
                     column: Some(h.clone()),
                     ..Problem::line(
                         file,
                         1,
-                        format!(
-                            "unknown column; {hint}the {kind} columns are: {}",
-                            known.join(", ")
-                        ),
+                        format!("unknown column; {hint}the {kind} columns are: {}", known.join(", ")),
                     )
                 });
             } else if headers[..i].contains(h) {
-                problems.push(Problem {
-                    column: Some(h.clone()),
-                    ..Problem::line(file, 1, "this column appears twice")
-                });
+                problems
+                    .push(Problem { column: Some(h.clone()), ..Problem::line(file, 1, "this column appears twice") });
             }
         }
         for r in required {
             if !headers.iter().any(|h| h == r) {
-                problems.push(Problem::line(
-                    file,
-                    1,
-                    format!("the required column `{r}` is missing"),
-                ));
+                problems.push(Problem::line(file, 1, format!("the required column `{r}` is missing")));
             }
         }
         if !problems.is_empty() {
@@ -133,41 +106,26 @@ impl Table {
         for result in reader.records() {
             let rec = result.map_err(|e| csv_problem(file, &e))?;
             let line = rec.position().map_or(0, csv::Position::line);
-            rows.push(Record {
-                line,
-                cells: rec.iter().map(str::to_string).collect(),
-            });
+            rows.push(Record { line, cells: rec.iter().map(str::to_string).collect() });
         }
         if rows.is_empty() {
-            return Err(
-                Problem::file(file, format!("the file has a header but no {kind} rows")).into(),
-            );
+            return Err(Problem::file(file, format!("the file has a header but no {kind} rows")).into());
         }
-        Ok(Table {
-            file: file.to_string(),
-            headers,
-            rows,
-        })
+        Ok(Table { file: file.to_string(), headers, rows })
     }
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, csv::Position::line);
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!(
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
             "found {len} fields where the header has {expected_len}; is this a CSV file? \
              Cells containing commas must be quoted, e.g. \"lognormal(7, 0.8)\""
         ),
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8; expected a CSV text file".to_string(),
         _ => format!("not a readable CSV file: {e}"),
     };
-    if line > 0 {
-        Problem::line(file, line, message)
-    } else {
-        Problem::file(file, message)
-    }
+    if line > 0 { Problem::line(file, line, message) } else { Problem::file(file, message) }
 }
 
 /// The known name closest to `name`, if it is close enough to be a typo.
@@ -186,10 +144,7 @@ mod tests {
 
     fn read(text: &str) -> Result<Table, Error> {
         Table::read(
-            &Source {
-                name: "t.csv".into(),
-                bytes: text.as_bytes().to_vec(),
-            },
+            &Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() },
             "test",
             &["name", "a", "b"],
             &["name"],
@@ -209,49 +164,22 @@ mod tests {
     #[test]
     fn an_unknown_column_suggests_the_closest_known_one() {
         let e = read("name,bb\nx,1\n").unwrap_err().to_string();
-        assert!(
-            e.contains("column `bb`") && e.contains("did you mean `b`?"),
-            "{e}"
-        );
+        assert!(e.contains("column `bb`") && e.contains("did you mean `b`?"), "{e}");
     }
 
     #[test]
     fn structural_problems_are_reported_with_their_line() {
         assert!(read("").unwrap_err().to_string().contains("empty"));
-        assert!(
-            read("name,a\n")
-                .unwrap_err()
-                .to_string()
-                .contains("no test rows")
-        );
-        assert!(
-            read("a\n1\n")
-                .unwrap_err()
-                .to_string()
-                .contains("`name` is missing")
-        );
+        assert!(read("name,a\n").unwrap_err().to_string().contains("no test rows"));
+        assert!(read("a\n1\n").unwrap_err().to_string().contains("`name` is missing"));
         assert!(read("name,a\nx,a\n").is_ok());
-        assert!(
-            read("name,name\nx,y\n")
-                .unwrap_err()
-                .to_string()
-                .contains("twice")
-        );
-        let e = read("name,a\nx,lognormal(7, 0.8)\n")
-            .unwrap_err()
-            .to_string();
+        assert!(read("name,name\nx,y\n").unwrap_err().to_string().contains("twice"));
+        let e = read("name,a\nx,lognormal(7, 0.8)\n").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("must be quoted"), "{e}");
         assert!(read("name\n\u{0}\u{1}\u{2}\n").is_ok());
-        let e = Table::read(
-            &Source {
-                name: "b.bin".into(),
-                bytes: vec![0xff, 0xfe, 0x00],
-            },
-            "test",
-            &["name"],
-            &["name"],
-        )
-        .unwrap_err();
+        let e =
+            Table::read(&Source { name: "b.bin".into(), bytes: vec![0xff, 0xfe, 0x00] }, "test", &["name"], &["name"])
+                .unwrap_err();
         assert!(e.to_string().contains("not a text file"));
     }
 }

@@ -29,9 +29,7 @@ impl Trigger {
             other => {
                 let hint = closest(&other.to_ascii_lowercase(), &Trigger::NAMES)
                     .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-                Err(format!(
-                    "unknown trigger; {hint}a trigger is one of none, declared, verified"
-                ))
+                Err(format!("unknown trigger; {hint}a trigger is one of none, declared, verified"))
             }
         }
     }
@@ -63,13 +61,8 @@ pub const N_TERMS_PARAMS: usize = 5;
 
 impl TermsParam {
     /// All numeric terms parameters in column order.
-    pub const ALL: [TermsParam; N_TERMS_PARAMS] = [
-        TermsParam::Share,
-        TermsParam::Cap,
-        TermsParam::CapCounted,
-        TermsParam::ReverseShare,
-        TermsParam::SpreadYears,
-    ];
+    pub const ALL: [TermsParam; N_TERMS_PARAMS] =
+        [TermsParam::Share, TermsParam::Cap, TermsParam::CapCounted, TermsParam::ReverseShare, TermsParam::SpreadYears];
 
     /// The column's rule.
     pub fn rule(self) -> ColumnRule {
@@ -80,12 +73,7 @@ impl TermsParam {
             TermsParam::ReverseShare => ("reverse_share", Domain::UnitInterval, Some(0.0)),
             TermsParam::SpreadYears => ("spread_years", Domain::NonNegative, Some(0.0)),
         };
-        ColumnRule {
-            name,
-            domain,
-            default,
-            allow_inf: false,
-        }
+        ColumnRule { name, domain, default, allow_inf: false }
     }
 
     /// The column name.
@@ -132,9 +120,7 @@ impl Terms {
         let table = Table::read(source, "terms", &cols, &["name", "share"])?;
         let mut seen = Vec::new();
         parse_rows(&table, |rec, problems| {
-            let name = parse_name(&table, rec, &mut seen)
-                .map_err(|p| problems.push(p))
-                .ok();
+            let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
             let end = match table.get(rec, "end") {
                 None | Some("none") => Some(None),
                 Some(text) => Date::parse(text)
@@ -153,9 +139,7 @@ impl Terms {
             let trigger = match table.get(rec, "trigger") {
                 None => Some(Trigger::None),
                 Some(text) => Trigger::parse(text)
-                    .map_err(|m| {
-                        problems.push(Problem::cell(&table.file, rec.line, "trigger", text, m))
-                    })
+                    .map_err(|m| problems.push(Problem::cell(&table.file, rec.line, "trigger", text, m)))
                     .ok(),
             };
             let mut params = Vec::with_capacity(N_TERMS_PARAMS);
@@ -171,13 +155,7 @@ impl Terms {
                 }
             }
             let (name, end, trigger) = (name?, end?, trigger?);
-            (params.len() == N_TERMS_PARAMS).then_some(Terms {
-                name,
-                line: rec.line,
-                end,
-                trigger,
-                params,
-            })
+            (params.len() == N_TERMS_PARAMS).then_some(Terms { name, line: rec.line, end, trigger, params })
         })
     }
 }
@@ -188,10 +166,7 @@ mod tests {
     use crate::dist::Dist;
 
     fn read(text: &str) -> Result<Vec<Terms>, Error> {
-        Terms::read_all(&Source {
-            name: "t.csv".into(),
-            bytes: text.as_bytes().to_vec(),
-        })
+        Terms::read_all(&Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() })
     }
 
     #[test]
@@ -231,13 +206,8 @@ mod tests {
             cells.push((col, value));
             let header: Vec<&str> = cells.iter().map(|c| c.0).collect();
             let row: Vec<String> = cells.iter().map(|c| format!("\"{}\"", c.1)).collect();
-            let e = read(&format!("{}\n{}\n", header.join(","), row.join(",")))
-                .unwrap_err()
-                .to_string();
-            assert!(
-                e.contains(&format!("column `{col}`")) && e.contains(expect),
-                "{col}={value}: {e}"
-            );
+            let e = read(&format!("{}\n{}\n", header.join(","), row.join(","))).unwrap_err().to_string();
+            assert!(e.contains(&format!("column `{col}`")) && e.contains(expect), "{col}={value}: {e}");
         }
     }
 }

@@ -54,13 +54,8 @@ pub enum EndCause {
 
 impl EndCause {
     /// All causes in tie-break order.
-    pub const ALL: [EndCause; 5] = [
-        EndCause::Cap,
-        EndCause::Cutoff,
-        EndCause::Trigger,
-        EndCause::Failure,
-        EndCause::Horizon,
-    ];
+    pub const ALL: [EndCause; 5] =
+        [EndCause::Cap, EndCause::Cutoff, EndCause::Trigger, EndCause::Failure, EndCause::Horizon];
 
     /// Lower-case name used in output files.
     pub fn name(self) -> &'static str {
@@ -168,24 +163,10 @@ pub fn evaluate(
         annual[2 * years + y] += n;
     }
     let horizon = month_start(grid.monthly.len());
-    let candidates = [
-        cap_time.unwrap_or(f64::INFINITY),
-        c.end,
-        t_trig,
-        events.failure,
-        horizon,
-    ];
+    let candidates = [cap_time.unwrap_or(f64::INFINITY), c.end, t_trig, events.failure, horizon];
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
     let cause = EndCause::ALL[candidates.iter().position(|t| *t == end).unwrap_or(4)];
-    Flows {
-        paid,
-        received,
-        net: paid - received,
-        pv,
-        end,
-        cause,
-        cap_time,
-    }
+    Flows { paid, received, net: paid - received, pv, end, cause, cap_time }
 }
 
 #[cfg(test)]
@@ -205,21 +186,12 @@ mod tests {
         fn flat(m: f64, months: usize, r: f64) -> Path {
             let mut df = vec![0.0; months];
             discount_factors(r, &mut df);
-            Path {
-                monthly: vec![m; months],
-                df,
-                year: (0..months).map(|k| k / 12).collect(),
-            }
+            Path { monthly: vec![m; months], df, year: (0..months).map(|k| k / 12).collect() }
         }
         fn eval(&self, c: &ContractDraw, ev: &Events, ms_ratio: f64, r: f64) -> (Flows, Vec<f64>) {
             let years = self.year.last().map_or(0, |y| y + 1);
             let mut annual = vec![0.0; 3 * years];
-            let grid = Grid {
-                monthly: &self.monthly,
-                df_next: &self.df,
-                year_of_month: &self.year,
-                years,
-            };
+            let grid = Grid { monthly: &self.monthly, df_next: &self.df, year_of_month: &self.year, years };
             (evaluate(c, ev, ms_ratio, r, grid, &mut annual), annual)
         }
     }
@@ -251,36 +223,16 @@ mod tests {
 
     #[test]
     fn zero_share_or_zero_revenue_pays_nothing_and_never_hits_a_cap() {
-        let c = ContractDraw {
-            cap: 1.0,
-            ..plain(0.0)
-        };
+        let c = ContractDraw { cap: 1.0, ..plain(0.0) };
         let (f, _) = Path::flat(2.0, 12, 0.05).eval(&c, &Events::NONE, 0.0, 0.05);
-        assert_eq!(
-            (f.paid, f.cap_time, f.cause),
-            (0.0, None, EndCause::Horizon)
-        );
-        let (f, _) = Path::flat(0.0, 12, 0.05).eval(
-            &ContractDraw {
-                cap: 1.0,
-                ..plain(0.2)
-            },
-            &Events::NONE,
-            0.3,
-            0.05,
-        );
-        assert_eq!(
-            (f.paid, f.received, f.pv, f.cap_time),
-            (0.0, 0.0, 0.0, None)
-        );
+        assert_eq!((f.paid, f.cap_time, f.cause), (0.0, None, EndCause::Horizon));
+        let (f, _) = Path::flat(0.0, 12, 0.05).eval(&ContractDraw { cap: 1.0, ..plain(0.2) }, &Events::NONE, 0.3, 0.05);
+        assert_eq!((f.paid, f.received, f.pv, f.cap_time), (0.0, 0.0, 0.0, None));
     }
 
     #[test]
     fn an_end_date_in_mid_month_pays_that_fraction_of_the_month() {
-        let c = ContractDraw {
-            end: 0.5 + 0.4 / 12.0,
-            ..plain(0.5)
-        };
+        let c = ContractDraw { end: 0.5 + 0.4 / 12.0, ..plain(0.5) };
         let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
         assert!(close(f.paid, 0.5 * 6.4));
         assert!(close(f.end, c.end));
@@ -289,24 +241,9 @@ mod tests {
 
     #[test]
     fn each_trigger_stops_the_share_at_its_event_even_mid_month() {
-        let ev = Events {
-            declared: 0.25 + 0.5 / 12.0,
-            verified: 0.75 + 0.25 / 12.0,
-            failure: INF,
-        };
+        let ev = Events { declared: 0.25 + 0.5 / 12.0, verified: 0.75 + 0.25 / 12.0, failure: INF };
         let path = Path::flat(1.0, 24, 0.0);
-        let run = |trigger| {
-            path.eval(
-                &ContractDraw {
-                    trigger,
-                    ..plain(1.0)
-                },
-                &ev,
-                0.0,
-                0.0,
-            )
-            .0
-        };
+        let run = |trigger| path.eval(&ContractDraw { trigger, ..plain(1.0) }, &ev, 0.0, 0.0).0;
         let d = run(Trigger::Declared);
         assert!(close(d.paid, 3.5) && d.cause == EndCause::Trigger && close(d.end, ev.declared));
         let v = run(Trigger::Verified);
@@ -314,18 +251,8 @@ mod tests {
         let n = run(Trigger::None);
         assert!(close(n.paid, 24.0) && n.cause == EndCause::Horizon);
         // The earlier of the end date and the trigger stops the share; the tie goes to the cutoff.
-        let tie = path
-            .eval(
-                &ContractDraw {
-                    end: ev.declared,
-                    trigger: Trigger::Declared,
-                    ..plain(1.0)
-                },
-                &ev,
-                0.0,
-                0.0,
-            )
-            .0;
+        let tie =
+            path.eval(&ContractDraw { end: ev.declared, trigger: Trigger::Declared, ..plain(1.0) }, &ev, 0.0, 0.0).0;
         assert_eq!(tie.cause, EndCause::Cutoff);
         assert!(close(tie.paid, 3.5));
     }
@@ -333,10 +260,7 @@ mod tests {
     #[test]
     fn a_cap_binds_mid_month_with_uniform_accrual() {
         // 1 per month accrues; cap 2.5 is reached half-way through month 2.
-        let c = ContractDraw {
-            cap: 2.5,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { cap: 2.5, ..plain(1.0) };
         let (f, annual) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
         assert!(close(f.paid, 2.5) && close(annual[0], 2.5));
         assert_eq!(f.cause, EndCause::Cap);
@@ -345,56 +269,32 @@ mod tests {
 
     #[test]
     fn a_cap_hit_exactly_at_a_months_end_binds_at_that_moment() {
-        let c = ContractDraw {
-            cap: 3.0,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { cap: 3.0, ..plain(1.0) };
         let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
         assert_eq!(f.paid, 3.0);
         assert_eq!(f.cap_time, Some(3.0 / 12.0));
         assert_eq!(f.cause, EndCause::Cap);
         // A cap equal to everything the horizon pays binds at the horizon, and the
         // cap wins the tie with the horizon.
-        let c = ContractDraw {
-            cap: 12.0,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { cap: 12.0, ..plain(1.0) };
         let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
-        assert_eq!(
-            (f.paid, f.cap_time, f.end, f.cause),
-            (12.0, Some(1.0), 1.0, EndCause::Cap)
-        );
+        assert_eq!((f.paid, f.cap_time, f.end, f.cause), (12.0, Some(1.0), 1.0, EndCause::Cap));
     }
 
     #[test]
     fn amounts_already_counted_reduce_the_room_under_the_cap() {
-        let c = ContractDraw {
-            cap: 5.0,
-            cap_counted: 3.5,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { cap: 5.0, cap_counted: 3.5, ..plain(1.0) };
         let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
         assert!(close(f.paid, 1.5) && close(f.cap_time.unwrap(), 1.5 / 12.0));
         // Counted amounts at or above the cap: it binds at once and nothing is paid.
-        let c = ContractDraw {
-            cap: 5.0,
-            cap_counted: 6.0,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { cap: 5.0, cap_counted: 6.0, ..plain(1.0) };
         let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
-        assert_eq!(
-            (f.paid, f.cap_time, f.end, f.cause),
-            (0.0, Some(0.0), 0.0, EndCause::Cap)
-        );
+        assert_eq!((f.paid, f.cap_time, f.end, f.cause), (0.0, Some(0.0), 0.0, EndCause::Cap));
     }
 
     #[test]
     fn the_reverse_share_is_paid_on_microsofts_revenue_and_is_not_capped() {
-        let c = ContractDraw {
-            cap: 3.0,
-            reverse_share: 0.2,
-            ..plain(0.5)
-        };
+        let c = ContractDraw { cap: 3.0, reverse_share: 0.2, ..plain(0.5) };
         let (f, annual) = Path::flat(2.0, 12, 0.0).eval(&c, &Events::NONE, 0.4, 0.0);
         assert!(close(f.paid, 3.0));
         assert!(close(f.received, 0.2 * 0.4 * 2.0 * 12.0));
@@ -409,10 +309,7 @@ mod tests {
         let mut path = Path::flat(1.0, 12, 0.0);
         path.monthly[3] = 0.5;
         path.monthly[4..].fill(0.0);
-        let ev = Events {
-            failure: 3.5 / 12.0,
-            ..Events::NONE
-        };
+        let ev = Events { failure: 3.5 / 12.0, ..Events::NONE };
         let (f, _) = path.eval(&plain(1.0), &ev, 0.0, 0.0);
         assert!(close(f.paid, 3.5));
         assert_eq!(f.cause, EndCause::Failure);
@@ -421,23 +318,9 @@ mod tests {
 
     #[test]
     fn failure_before_payments_start_pays_nothing() {
-        let path = Path {
-            monthly: vec![0.0; 12],
-            ..Path::flat(1.0, 12, 0.0)
-        };
-        let ev = Events {
-            failure: 0.0,
-            ..Events::NONE
-        };
-        let (f, _) = path.eval(
-            &ContractDraw {
-                cap: 1.0,
-                ..plain(0.2)
-            },
-            &ev,
-            0.3,
-            0.0,
-        );
+        let path = Path { monthly: vec![0.0; 12], ..Path::flat(1.0, 12, 0.0) };
+        let ev = Events { failure: 0.0, ..Events::NONE };
+        let (f, _) = path.eval(&ContractDraw { cap: 1.0, ..plain(0.2) }, &ev, 0.3, 0.0);
         assert_eq!(
             (f.paid, f.received, f.pv, f.end, f.cause, f.cap_time),
             (0.0, 0.0, 0.0, 0.0, EndCause::Failure, None)
@@ -455,16 +338,11 @@ mod tests {
     #[test]
     fn a_spread_payment_is_discounted_over_its_spread() {
         let (r, s) = (0.08, 3.0);
-        let c = ContractDraw {
-            spread_years: s,
-            ..plain(1.0)
-        };
+        let c = ContractDraw { spread_years: s, ..plain(1.0) };
         let (f, _) = Path::flat(1.0, 12, r).eval(&c, &Events::NONE, 0.0, r);
         // Closed form: (DF(u) - DF(u + S)) / (S ln(1 + r)) per accrual.
         let df = |u: f64| 1.08f64.powf(-u);
-        let expect: f64 = (1..=12)
-            .map(|k| (df(k as f64 / 12.0) - df(k as f64 / 12.0 + s)) / (s * 1.08f64.ln()))
-            .sum();
+        let expect: f64 = (1..=12).map(|k| (df(k as f64 / 12.0) - df(k as f64 / 12.0 + s)) / (s * 1.08f64.ln())).sum();
         assert!(close(f.pv, expect), "{} vs {expect}", f.pv);
         assert_eq!(spread_factor(s, 0.0), 1.0);
         assert_eq!(spread_factor(0.0, r), 1.0);

@@ -79,32 +79,16 @@ pub struct Events {
 
 impl Events {
     /// No AGI and no failure.
-    pub const NONE: Events = Events {
-        declared: f64::INFINITY,
-        verified: f64::INFINITY,
-        failure: f64::INFINITY,
-    };
+    pub const NONE: Events = Events { declared: f64::INFINITY, verified: f64::INFINITY, failure: f64::INFINITY };
 
     /// Draws the events from the `events` stream: one uniform for "AGI never",
     /// then one standard exponential for failure, always both and in that order.
     pub fn draw<R: Rng + ?Sized>(p: &WorldParams, rng: &mut R) -> Events {
         let u: f64 = rng.random();
         let e: f64 = Exp1.sample(rng);
-        let declared = if u < p.agi_never {
-            f64::INFINITY
-        } else {
-            p.agi_delay
-        };
-        let failure = if p.default_rate > 0.0 {
-            e / p.default_rate
-        } else {
-            f64::INFINITY
-        };
-        Events {
-            declared,
-            verified: declared + p.panel_lag,
-            failure,
-        }
+        let declared = if u < p.agi_never { f64::INFINITY } else { p.agi_delay };
+        let failure = if p.default_rate > 0.0 { e / p.default_rate } else { f64::INFINITY };
+        Events { declared, verified: declared + p.panel_lag, failure }
     }
 }
 
@@ -131,11 +115,7 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     monthly: &mut [f64],
 ) {
     let vol = p.sigma / 12f64.sqrt();
-    let poisson = if p.jump_rate > 0.0 {
-        Poisson::new(p.jump_rate / 12.0).ok()
-    } else {
-        None
-    };
+    let poisson = if p.jump_rate > 0.0 { Poisson::new(p.jump_rate / 12.0).ok() } else { None };
     let mut ln_r = p.revenue0.ln();
     let n = monthly.len();
     for k in 0..n {
@@ -145,11 +125,7 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
             monthly[k..].fill(0.0);
             return;
         }
-        let level = if u >= events.declared {
-            p.agi_multiplier
-        } else {
-            1.0
-        };
+        let level = if u >= events.declared { p.agi_multiplier } else { 1.0 };
         monthly[k] = ln_r.exp() * level / 12.0 * alive;
         ln_r += drift[k];
         if vol > 0.0 {
@@ -205,12 +181,7 @@ mod tests {
 
     #[test]
     fn growth_decays_with_its_half_life() {
-        let p = WorldParams {
-            growth0: 1.0,
-            growth_inf: 0.2,
-            growth_halflife: 2.0,
-            ..params(1.0, 0.0)
-        };
+        let p = WorldParams { growth0: 1.0, growth_inf: 0.2, growth_halflife: 2.0, ..params(1.0, 0.0) };
         assert_eq!(p.growth(0.0), 1.0);
         assert!((p.growth(2.0) - 0.6).abs() < 1e-15);
         assert!((p.growth(4.0) - 0.4).abs() < 1e-15);
@@ -218,22 +189,12 @@ mod tests {
 
     #[test]
     fn agi_multiplies_revenue_from_the_first_month_starting_at_or_after_declaration() {
-        let p = WorldParams {
-            agi_multiplier: 2.0,
-            ..params(12.0, 0.0)
-        };
-        let ev = Events {
-            declared: 1.5 + 1e-9,
-            verified: f64::INFINITY,
-            failure: f64::INFINITY,
-        };
+        let p = WorldParams { agi_multiplier: 2.0, ..params(12.0, 0.0) };
+        let ev = Events { declared: 1.5 + 1e-9, verified: f64::INFINITY, failure: f64::INFINITY };
         let m = run(&p, &ev, 24);
         assert_eq!(m[18], 1.0, "u_18 = 1.5 < T_D: from the next month");
         assert_eq!(m[19], 2.0);
-        let ev = Events {
-            declared: 1.5,
-            ..ev
-        };
+        let ev = Events { declared: 1.5, ..ev };
         let m = run(&p, &ev, 24);
         assert_eq!(m[17], 1.0);
         assert_eq!(m[18], 2.0);
@@ -243,10 +204,7 @@ mod tests {
     #[test]
     fn failure_earns_the_surviving_fraction_of_its_month_and_nothing_after() {
         let p = params(12.0, 0.0);
-        let ev = Events {
-            failure: 0.25 + 0.25 / 12.0,
-            ..Events::NONE
-        };
+        let ev = Events { failure: 0.25 + 0.25 / 12.0, ..Events::NONE };
         let m = run(&p, &ev, 12);
         assert_eq!(&m[..3], &[1.0, 1.0, 1.0]);
         assert!((m[3] - 0.25).abs() < 1e-12);
@@ -255,13 +213,7 @@ mod tests {
 
     #[test]
     fn events_follow_never_probability_panel_lag_and_failure_rate() {
-        let p = WorldParams {
-            agi_delay: 3.0,
-            panel_lag: 0.5,
-            agi_never: 0.25,
-            default_rate: 0.1,
-            ..params(1.0, 0.0)
-        };
+        let p = WorldParams { agi_delay: 3.0, panel_lag: 0.5, agi_never: 0.25, default_rate: 0.1, ..params(1.0, 0.0) };
         let mut rng = ChaCha8Rng::from_seed([3; 32]);
         let n = 100_000;
         let (mut never, mut fail_sum) = (0usize, 0.0);
@@ -275,20 +227,10 @@ mod tests {
             fail_sum += ev.failure;
         }
         let pn = never as f64 / n as f64;
-        assert!(
-            (pn - 0.25).abs() < 4.0 * (0.25f64 * 0.75 / n as f64).sqrt(),
-            "{pn}"
-        );
+        assert!((pn - 0.25).abs() < 4.0 * (0.25f64 * 0.75 / n as f64).sqrt(), "{pn}");
         let mean = fail_sum / n as f64;
-        assert!(
-            (mean - 10.0).abs() < 4.0 * 10.0 / (n as f64).sqrt(),
-            "{mean}"
-        );
-        let p0 = WorldParams {
-            default_rate: 0.0,
-            agi_never: 1.0,
-            ..p
-        };
+        assert!((mean - 10.0).abs() < 4.0 * 10.0 / (n as f64).sqrt(), "{mean}");
+        let p0 = WorldParams { default_rate: 0.0, agi_never: 1.0, ..p };
         assert_eq!(Events::draw(&p0, &mut rng).failure, f64::INFINITY);
         assert_eq!(Events::draw(&p0, &mut rng).declared, f64::INFINITY);
     }

@@ -133,12 +133,7 @@ fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
 pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
-        rows.push(SummaryRow::new(
-            &r.scenario,
-            NO_TERMS,
-            "revenue",
-            &r.revenue,
-        ));
+        rows.push(SummaryRow::new(&r.scenario, NO_TERMS, "revenue", &r.revenue));
         for t in &r.terms {
             for ((metric, _), s) in METRICS.iter().zip(&t.metrics) {
                 rows.push(SummaryRow::new(&r.scenario, &t.name, metric, s));
@@ -217,12 +212,7 @@ fn annual_rows<'a>(
 pub fn annual(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
-        rows.extend(annual_rows(
-            &r.scenario,
-            NO_TERMS,
-            "revenue",
-            &r.annual_revenue,
-        ));
+        rows.extend(annual_rows(&r.scenario, NO_TERMS, "revenue", &r.annual_revenue));
         for t in &r.terms {
             for (q, years) in crate::engine::Flow::ALL.iter().zip(&t.annual) {
                 rows.extend(annual_rows(&r.scenario, &t.name, q.name(), years));
@@ -238,12 +228,7 @@ mod tests {
 
     #[test]
     fn numbers_are_plain_decimals_that_round_trip() {
-        let cell = |v: f64| {
-            String::from_utf8(write([(Num(Some(v)),)]))
-                .unwrap()
-                .trim()
-                .to_string()
-        };
+        let cell = |v: f64| String::from_utf8(write([(Num(Some(v)),)])).unwrap().trim().to_string();
         for v in [0.1, 134.1 + 1e-13, 1e-7, 3.5e16, -2.25, 0.0, 1.0 / 3.0] {
             let s = cell(v);
             assert!(!s.contains('e'), "{s}");

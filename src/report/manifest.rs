@@ -19,11 +19,7 @@ impl InputFile {
     pub fn new(role: &str, file: &str, bytes: &[u8]) -> InputFile {
         let digest = Sha256::digest(bytes);
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
-        InputFile {
-            role: role.to_string(),
-            file: file.to_string(),
-            sha256,
-        }
+        InputFile { role: role.to_string(), file: file.to_string(), sha256 }
     }
 }
 

@@ -6,26 +6,14 @@ use std::fmt::Write;
 /// Lays out rows as aligned columns: the first two left-aligned, the rest right-aligned.
 fn layout(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width = |c: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(c))
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
+    let width = |c: usize| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols).map(width).collect();
     let mut out = String::new();
     for row in rows {
         let cells: Vec<String> = row
             .iter()
             .enumerate()
-            .map(|(c, s)| {
-                if c < 2 {
-                    format!("{s:<w$}", w = widths[c])
-                } else {
-                    format!("{s:>w$}", w = widths[c])
-                }
-            })
+            .map(|(c, s)| if c < 2 { format!("{s:<w$}", w = widths[c]) } else { format!("{s:>w$}", w = widths[c]) })
             .collect();
         writeln!(out, "{}", cells.join("  ").trim_end()).expect("writing to a String cannot fail");
     }
@@ -58,34 +46,17 @@ pub fn render(results: &[ScenarioResults]) -> String {
             let (cause, p) = t.likeliest_end();
             let (delta, more) = match r.delta(&t.name, "pv") {
                 Some(d) => (
-                    format!(
-                        "{:+.1} ± {:.1}",
-                        d.summary.mean,
-                        d.summary.se.unwrap_or(f64::NAN)
-                    ),
+                    format!("{:+.1} ± {:.1}", d.summary.mean, d.summary.se.unwrap_or(f64::NAN)),
                     percent(d.prob_positive.p),
                 ),
                 None => ("(baseline)".to_string(), String::new()),
             };
             rows.push(vec![
-                if i == 0 {
-                    r.scenario.clone()
-                } else {
-                    String::new()
-                },
+                if i == 0 { r.scenario.clone() } else { String::new() },
                 t.name.clone(),
-                format!(
-                    "{} [{}, {}]",
-                    money(net.mean),
-                    money(net.quantile(0.05)),
-                    money(net.quantile(0.95))
-                ),
+                format!("{} [{}, {}]", money(net.mean), money(net.quantile(0.05)), money(net.quantile(0.95))),
                 money(t.metric("pv").mean),
-                if t.capped {
-                    percent(t.cap_hit.p)
-                } else {
-                    "-".to_string()
-                },
+                if t.capped { percent(t.cap_hit.p) } else { "-".to_string() },
                 format!("{} {}", cause.name(), percent(p.p)),
                 delta,
                 more,
@@ -101,10 +72,7 @@ mod tests {
 
     #[test]
     fn columns_are_aligned() {
-        let t = layout(&[
-            vec!["a".into(), "bb".into(), "1".into()],
-            vec!["ccc".into(), "d".into(), "22.5".into()],
-        ]);
+        let t = layout(&[vec!["a".into(), "bb".into(), "1".into()], vec!["ccc".into(), "d".into(), "22.5".into()]]);
         assert_eq!(t, "a    bb     1\nccc  d   22.5\n");
     }
 }

@@ -7,20 +7,12 @@ use revshare::run::simulate_scenario;
 
 /// Parses scenario rows given as CSV text.
 pub fn scenarios(text: &str) -> Vec<Scenario> {
-    Scenario::read_all(&Source {
-        name: "scenarios.csv".into(),
-        bytes: text.as_bytes().to_vec(),
-    })
-    .unwrap()
+    Scenario::read_all(&Source { name: "scenarios.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
 }
 
 /// Parses terms rows given as CSV text.
 pub fn terms(text: &str) -> Vec<Terms> {
-    Terms::read_all(&Source {
-        name: "terms.csv".into(),
-        bytes: text.as_bytes().to_vec(),
-    })
-    .unwrap()
+    Terms::read_all(&Source { name: "terms.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
 }
 
 /// Simulates the first scenario of `scenario_csv` under `terms_csv`.
@@ -32,11 +24,7 @@ pub fn simulate(scenario_csv: &str, terms_csv: &str, paths: usize, seed: u64) ->
 
 /// Asserts `a` equals `b` to relative tolerance `tol`.
 pub fn assert_rel(a: f64, b: f64, tol: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= tol * b.abs(),
-        "{what}: {a} vs {b} (relative error {})",
-        (a - b).abs() / b.abs()
-    );
+    assert!((a - b).abs() <= tol * b.abs(), "{what}: {a} vs {b} (relative error {})", (a - b).abs() / b.abs());
 }
 
 /// Asserts a Monte Carlo mean is within `k` standard errors of `expected`.
