@@ -93,6 +93,9 @@ pub fn columns() -> Vec<&'static str> {
 pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
 /// Default simulation horizon.
 pub const DEFAULT_HORIZON: Date = Date { year: 2036, month: 1, day: 1 };
+/// Largest jump rate accepted, per year (a thousand shocks a month on average).
+pub const MAX_JUMP_RATE: f64 = 12_000.0;
+
 /// Longest horizon accepted, in months (keeps per-path memory bounded).
 pub const MAX_MONTHS: i64 = 12 * 100;
 
@@ -164,6 +167,11 @@ impl Scenario {
             let mut params = Vec::with_capacity(N_SCENARIO_PARAMS);
             for p in ScenarioParam::ALL {
                 match parse_param(&table, rec, &p.rule()) {
+                    Ok(v) if p == ScenarioParam::JumpRate && v.dist.support().hi > MAX_JUMP_RATE => {
+                        let text = table.get(rec, p.name()).unwrap_or_default();
+                        let msg = format!("jump_rate must be <= {MAX_JUMP_RATE} shocks per year");
+                        problems.push(Problem::cell(&table.file, rec.line, p.name(), text, msg));
+                    }
                     Ok(v) => params.push(v),
                     Err(e) => problems.push(e),
                 }
@@ -216,6 +224,8 @@ mod tests {
             ("ms_ratio", "-0.3", ">= 0"),
             ("discount_rate", "-1", "> -1"),
             ("sigma", "inf", "finite"),
+            ("jump_rate", "20000", "<= 12000"),
+            ("jump_rate", "gamma(2, 10000)", "<= 12000"),
         ];
         for (col, value, expect) in cases {
             let text = format!("name,revenue0,{col}\nbase,20,\"{value}\"\n");

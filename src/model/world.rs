@@ -5,7 +5,8 @@
 //! with `G(u) = growth_inf + (growth0 - growth_inf) 2^(-u/growth_halflife)` and
 //! compound-Poisson jumps `J_k`. AGI is declared at `T_D` (never with probability
 //! `agi_never`), verified at `T_V = T_D + panel_lag`; from the first month with
-//! `u_k >= T_D` revenue is multiplied by `agi_multiplier`. OpenAI fails at
+//! `u_k >= T_D` revenue is multiplied by `agi_multiplier`. The sum of a month's
+//! `N_k` normal jumps is drawn as one `Normal(N_k mean, N_k sd^2)`, its exact law. OpenAI fails at
 //! `T_F ~ Exponential(default_rate)`; month `k` earns the fraction
 //! `clamp(12 (T_F - u_k), 0, 1)` of `R_k / 12`.
 
@@ -115,6 +116,7 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     monthly: &mut [f64],
 ) {
     let vol = p.sigma / 12f64.sqrt();
+    // Scenario validation keeps jump_rate within Poisson's range.
     let poisson = if p.jump_rate > 0.0 { Poisson::new(p.jump_rate / 12.0).ok() } else { None };
     let mut ln_r = p.revenue0.ln();
     let n = monthly.len();
@@ -133,10 +135,12 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
             ln_r += vol * z;
         }
         if let Some(poisson) = &poisson {
+            // Y_1 + ... + Y_N with Y ~ Normal(mu, sd) is Normal(N mu, N sd^2): one draw
+            // per month whatever N, so a large jump rate cannot stall a path.
             let count: f64 = poisson.sample(jumps);
-            for _ in 0..count as u64 {
+            if count > 0.0 {
                 let z: f64 = StandardNormal.sample(jumps);
-                ln_r += p.jump_mean + p.jump_sd * z;
+                ln_r += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
             }
         }
     }
