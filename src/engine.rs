@@ -259,28 +259,10 @@ impl<'a> Plan<'a> {
             out[l.revenue_year(self.year_of_month[k])] += m;
         }
         out[Layout::REVENUE_TOTAL] = total;
-        let values = [
-            p.revenue0,
-            p.growth0,
-            p.growth_inf,
-            p.growth_halflife,
-            p.sigma,
-            p.jump_rate,
-            p.jump_mean,
-            p.jump_sd,
-            p.agi_delay,
-            p.panel_lag,
-            p.agi_never,
-            p.agi_multiplier,
-            p.default_rate,
-            p.ms_ratio,
-            p.discount_rate,
-            self.start_year + events.declared,
-            self.start_year + events.verified,
-            self.start_year + events.failure,
-        ];
-        for (i, v) in values.iter().enumerate() {
-            out[l.world_input(i)] = *v;
+        let events_years = [events.declared, events.verified, events.failure].map(|t| self.start_year + t);
+        let values = p.values().into_iter().chain(events_years);
+        for (i, v) in values.enumerate() {
+            out[l.world_input(i)] = v;
         }
         let grid =
             Grid { monthly: &ws.monthly, df_next: &ws.df_next, year_of_month: &self.year_of_month, years: l.years };

@@ -6,76 +6,51 @@ use crate::date::Date;
 use crate::dist::Domain;
 use crate::error::{Error, Problem};
 
-/// The numeric parameters of a scenario row, in a fixed order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum ScenarioParam {
-    Revenue0,
-    Growth0,
-    GrowthInf,
-    GrowthHalflife,
-    Sigma,
-    JumpRate,
-    JumpMean,
-    JumpSd,
-    AgiDelay,
-    PanelLag,
-    AgiNever,
-    AgiMultiplier,
-    DefaultRate,
-    MsRatio,
-    DiscountRate,
+/// Declares [`ScenarioParam`] from one table: variant, column, domain, default.
+macro_rules! scenario_params {
+    ($($variant:ident => $name:literal, $domain:ident, $default:expr;)*) => {
+        /// The numeric parameters of a scenario row, in column order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum ScenarioParam { $($variant),* }
+
+        /// Number of numeric scenario parameters.
+        pub const N_SCENARIO_PARAMS: usize = [$($name),*].len();
+
+        impl ScenarioParam {
+            /// All parameters in column order.
+            pub const ALL: [ScenarioParam; N_SCENARIO_PARAMS] = [$(ScenarioParam::$variant),*];
+
+            /// The column's rule: name, domain, default (`None`: required).
+            pub fn rule(self) -> ColumnRule {
+                let (name, domain, default) = match self {
+                    $(ScenarioParam::$variant => ($name, Domain::$domain, $default),)*
+                };
+                ColumnRule { name, domain, default, allow_inf: self == ScenarioParam::AgiDelay }
+            }
+        }
+    };
 }
 
-/// Number of numeric scenario parameters.
-pub const N_SCENARIO_PARAMS: usize = 15;
+scenario_params! {
+    Revenue0 => "revenue0", Positive, None;
+    Growth0 => "growth0", AboveMinusOne, Some(0.0);
+    GrowthInf => "growth_inf", AboveMinusOne, Some(0.0);
+    GrowthHalflife => "growth_halflife", Positive, Some(2.0);
+    Sigma => "sigma", NonNegative, Some(0.0);
+    JumpRate => "jump_rate", NonNegative, Some(0.0);
+    JumpMean => "jump_mean", Any, Some(0.0);
+    JumpSd => "jump_sd", NonNegative, Some(0.0);
+    AgiDelay => "agi_delay", NonNegative, Some(f64::INFINITY);
+    PanelLag => "panel_lag", NonNegative, Some(0.0);
+    AgiNever => "agi_never", UnitInterval, Some(0.0);
+    AgiMultiplier => "agi_multiplier", Positive, Some(1.0);
+    DefaultRate => "default_rate", NonNegative, Some(0.0);
+    MsRatio => "ms_ratio", NonNegative, Some(0.0);
+    DiscountRate => "discount_rate", AboveMinusOne, Some(0.0);
+}
 
 impl ScenarioParam {
-    /// All parameters in column order.
-    pub const ALL: [ScenarioParam; N_SCENARIO_PARAMS] = {
-        use ScenarioParam::*;
-        [
-            Revenue0,
-            Growth0,
-            GrowthInf,
-            GrowthHalflife,
-            Sigma,
-            JumpRate,
-            JumpMean,
-            JumpSd,
-            AgiDelay,
-            PanelLag,
-            AgiNever,
-            AgiMultiplier,
-            DefaultRate,
-            MsRatio,
-            DiscountRate,
-        ]
-    };
-
-    /// The column's rule: name, domain, default.
-    pub fn rule(self) -> ColumnRule {
-        use ScenarioParam::*;
-        let (name, domain, default) = match self {
-            Revenue0 => ("revenue0", Domain::Positive, None),
-            Growth0 => ("growth0", Domain::AboveMinusOne, Some(0.0)),
-            GrowthInf => ("growth_inf", Domain::AboveMinusOne, Some(0.0)),
-            GrowthHalflife => ("growth_halflife", Domain::Positive, Some(2.0)),
-            Sigma => ("sigma", Domain::NonNegative, Some(0.0)),
-            JumpRate => ("jump_rate", Domain::NonNegative, Some(0.0)),
-            JumpMean => ("jump_mean", Domain::Any, Some(0.0)),
-            JumpSd => ("jump_sd", Domain::NonNegative, Some(0.0)),
-            AgiDelay => ("agi_delay", Domain::NonNegative, Some(f64::INFINITY)),
-            PanelLag => ("panel_lag", Domain::NonNegative, Some(0.0)),
-            AgiNever => ("agi_never", Domain::UnitInterval, Some(0.0)),
-            AgiMultiplier => ("agi_multiplier", Domain::Positive, Some(1.0)),
-            DefaultRate => ("default_rate", Domain::NonNegative, Some(0.0)),
-            MsRatio => ("ms_ratio", Domain::NonNegative, Some(0.0)),
-            DiscountRate => ("discount_rate", Domain::AboveMinusOne, Some(0.0)),
-        };
-        ColumnRule { name, domain, default, allow_inf: self == AgiDelay }
-    }
-
     /// The column name.
     pub fn name(self) -> &'static str {
         self.rule().name

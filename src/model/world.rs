@@ -61,6 +61,31 @@ impl WorldParams {
         }
     }
 
+    /// The values in [`ScenarioParam::ALL`] order (the inverse of [`WorldParams::from_values`]).
+    pub fn values(&self) -> [f64; N_SCENARIO_PARAMS] {
+        let mut v = [0.0; N_SCENARIO_PARAMS];
+        for (slot, x) in v.iter_mut().zip([
+            self.revenue0,
+            self.growth0,
+            self.growth_inf,
+            self.growth_halflife,
+            self.sigma,
+            self.jump_rate,
+            self.jump_mean,
+            self.jump_sd,
+            self.agi_delay,
+            self.panel_lag,
+            self.agi_never,
+            self.agi_multiplier,
+            self.default_rate,
+            self.ms_ratio,
+            self.discount_rate,
+        ]) {
+            *slot = x;
+        }
+        v
+    }
+
     /// Expected simple growth per year at time `u` (years since start).
     pub fn growth(&self, u: f64) -> f64 {
         self.growth_inf + (self.growth0 - self.growth_inf) * (-u / self.growth_halflife).exp2()
@@ -181,6 +206,15 @@ mod tests {
             let expect = 20.0 * 1.3f64.powf(k as f64 / 12.0) / 12.0;
             assert!((mk / expect - 1.0).abs() < 1e-12, "month {k}");
         }
+    }
+
+    #[test]
+    fn values_and_from_values_are_inverse_in_column_order() {
+        let v: [f64; N_SCENARIO_PARAMS] = std::array::from_fn(|i| i as f64 + 0.5);
+        let p = WorldParams::from_values(&v);
+        assert_eq!(p.values(), v);
+        assert_eq!(p.sigma, v[ScenarioParam::Sigma as usize]);
+        assert_eq!(p.discount_rate, v[ScenarioParam::DiscountRate as usize]);
     }
 
     #[test]
