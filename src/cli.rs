@@ -25,6 +25,8 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario file (and terms file) and print every row as parsed; simulates nothing.
     Check(CheckArgs),
+    /// Draw report.html and the charts again from the files of an earlier run, without simulating.
+    Report(ReportArgs),
 }
 
 /// Options of `revshare run`.
@@ -50,10 +52,24 @@ pub struct RunArgs {
     /// Terms row the others are compared with, path by path [default: the first row]
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
-    /// Folder for summary.csv, deltas.csv, outcomes.csv, annual.csv and manifest.json;
-    /// created if needed, left untouched if the run fails
+    /// Folder for summary.csv, deltas.csv, outcomes.csv, annual.csv, curves.csv,
+    /// manifest.json, report.html and charts/; created if needed, left untouched if the run fails
     #[arg(long, value_name = "DIR", default_value = "results")]
     pub out: PathBuf,
+    /// Skip report.html and the chart SVGs (the CSV files and manifest are still written)
+    #[arg(long)]
+    pub no_report: bool,
+    /// No progress bar (it is shown on a terminal for runs longer than a second)
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `revshare report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The --out folder of an earlier `revshare run`
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Options of `revshare check`.

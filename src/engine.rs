@@ -327,6 +327,10 @@ pub struct PathTable {
     pub years: Vec<i32>,
     /// Number of paths.
     pub paths: usize,
+    /// Decimal year of the start.
+    pub start_year: f64,
+    /// Months on the grid.
+    pub months: usize,
     /// Paths per chunk (the last chunk may be shorter).
     chunk: usize,
     /// Per chunk, `stride` columns of that chunk's paths.
@@ -395,6 +399,12 @@ pub fn simulate(plan: &Plan<'_>, paths: usize) -> PathTable {
 /// [`simulate`] with `chunk` paths per work item (at least 1); the table does
 /// not depend on `chunk`, which exists so that this can be tested.
 pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTable {
+    simulate_observed(plan, paths, chunk, &|_| {})
+}
+
+/// [`simulate_chunked`] calling `done(n)` after each chunk of `n` paths (for a
+/// progress bar; called from the worker threads, once per chunk, not per path).
+pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dyn Fn(u64) + Sync)) -> PathTable {
     let stride = plan.layout.stride();
     let chunk = chunk.max(1);
     let chunks = (0..paths.div_ceil(chunk))
@@ -407,8 +417,17 @@ pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTabl
             for (j, out) in rows.chunks_exact_mut(stride).enumerate() {
                 plan.simulate_path((first + j) as u64, &mut ws, out);
             }
+            done(n as u64);
             transpose(&rows, n, stride)
         })
         .collect();
-    PathTable { layout: plan.layout, years: plan.years.clone(), paths, chunk, chunks }
+    PathTable {
+        layout: plan.layout,
+        years: plan.years.clone(),
+        paths,
+        start_year: plan.start_year,
+        months: plan.months(),
+        chunk,
+        chunks,
+    }
 }

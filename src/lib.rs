@@ -61,6 +61,7 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod results;
 pub mod run;

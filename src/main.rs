@@ -2,7 +2,7 @@
 //! (0 success, 1 input or I/O error, 2 usage error).
 
 use clap::Parser;
-use revshare::cli::{CheckArgs, Cli, Command, RunArgs};
+use revshare::cli::{CheckArgs, Cli, Command, ReportArgs, RunArgs};
 use revshare::error::Error;
 use revshare::run::{Inputs, RunOptions, run};
 use std::process::ExitCode;
@@ -16,6 +16,8 @@ fn run_command(args: RunArgs) -> Result<(), Error> {
         threads: args.threads.map(|t| t as usize),
         baseline: args.baseline,
         out: args.out,
+        report: !args.no_report,
+        progress: !args.quiet,
     };
     let out = run(&opts)?;
     print!("{}", out.table);
@@ -44,11 +46,18 @@ fn check_command(args: CheckArgs) -> Result<(), Error> {
     Ok(())
 }
 
+fn report_command(args: ReportArgs) -> Result<(), Error> {
+    let page = revshare::run::report(&args.dir)?;
+    println!("wrote {} and {}/charts/", page.display(), args.dir.display());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_command(args),
         Some(Command::Check(args)) => check_command(args),
+        Some(Command::Report(args)) => report_command(args),
         None => run_command(cli.run),
     };
     match result {

@@ -53,15 +53,33 @@ impl OutputDir {
         }
     }
 
-    /// Writes every `(name, bytes)` into staging, then renames them into place.
-    pub fn commit(&self, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+    /// Writes every `(name, bytes)` into staging, then moves them into place.
+    ///
+    /// A name may contain one folder (`charts/a.svg`); such a folder is replaced as
+    /// a whole, so no chart of an earlier run is left beside the new ones.
+    pub fn commit(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
         let stage = staging(&self.dir)?;
+        let mut folders: Vec<&str> = Vec::new();
         for (name, bytes) in files {
             let path = stage.path().join(name);
+            if let Some((folder, _)) = name.split_once('/')
+                && !folders.contains(&folder)
+            {
+                folders.push(folder);
+                fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(&path, e))?;
+            }
             let mut f = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
             f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io(&path, e))?;
         }
-        for (name, _) in files {
+        for folder in &folders {
+            let target = self.dir.join(folder);
+            if target.exists() {
+                // Into the staging folder, which is deleted when it is dropped.
+                fs::rename(&target, stage.path().join(format!(".old-{folder}"))).map_err(|e| Error::io(&target, e))?;
+            }
+            fs::rename(stage.path().join(folder), &target).map_err(|e| Error::io(&target, e))?;
+        }
+        for (name, _) in files.iter().filter(|(n, _)| !n.contains('/')) {
             let target = self.dir.join(name);
             fs::rename(stage.path().join(name), &target).map_err(|e| Error::io(&target, e))?;
         }
@@ -81,12 +99,17 @@ mod tests {
         fs::write(dir.join("keep.txt"), "mine").unwrap();
         fs::write(dir.join("a.csv"), "old").unwrap();
         let out = OutputDir::prepare(&dir).unwrap();
-        out.commit(&[("a.csv", b"new".to_vec()), ("b.csv", b"b".to_vec())]).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
+        fs::create_dir(dir.join("charts")).unwrap();
+        fs::write(dir.join("charts/stale.svg"), "old").unwrap();
+        let files = |names: &[&str]| names.iter().map(|n| (n.to_string(), n.as_bytes().to_vec())).collect::<Vec<_>>();
+        out.commit(&files(&["a.csv", "b.csv", "charts/x.svg", "charts/y.svg"])).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("charts/x.svg")).unwrap(), "charts/x.svg");
+        assert!(!dir.join("charts/stale.svg").exists(), "the chart folder is replaced whole");
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "a.csv");
         assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
         let names: Vec<String> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(names.len(), 4, "{names:?}");
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct TermsResults {
     pub end_by: Vec<Proportion>,
     /// Annual paid, received and net (in [`Flow::ALL`] order).
     pub annual: Vec<Vec<Annual>>,
+    /// Cumulative paid to Microsoft by the end of each calendar year.
+    pub cum_paid: Vec<Annual>,
 }
 
 impl TermsResults {
@@ -95,6 +97,127 @@ pub struct ScenarioResults {
     pub baseline: usize,
     /// Paired differences of each non-baseline row: `net` then `pv`.
     pub deltas: Vec<Delta>,
+    /// Curves for the charts.
+    pub curves: Vec<Curve>,
+}
+
+/// Bins of the PV and paired-difference histograms.
+pub const HISTOGRAM_BINS: usize = 40;
+
+/// Levels of the PV quantile function drawn as a CDF: 0, 0.01, ..., 1.
+pub const CDF_POINTS: usize = 101;
+
+/// One point of a curve, or one histogram bin `[x, x_end)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePoint {
+    /// Abscissa (bin start for a histogram).
+    pub x: f64,
+    /// Bin end, for a histogram.
+    pub x_end: Option<f64>,
+    /// Ordinate: a probability or a fraction of paths.
+    pub y: f64,
+}
+
+/// A curve of the report, computed from the paths so that the report can be
+/// drawn again from the output files alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// Terms row.
+    pub terms: String,
+    /// `pv_cdf`, `pv_hist`, `delta_pv_hist`, `cap_survival` or `ended_by_<cause>`.
+    pub name: String,
+    /// The points, in increasing `x`.
+    pub points: Vec<CurvePoint>,
+}
+
+fn line(terms: &str, name: &str, points: impl Iterator<Item = (f64, f64)>) -> Curve {
+    Curve {
+        terms: terms.to_string(),
+        name: name.to_string(),
+        points: points.map(|(x, y)| CurvePoint { x, x_end: None, y }).collect(),
+    }
+}
+
+fn bars(terms: &str, name: &str, values: &[f64], (lo, hi): (f64, f64)) -> Curve {
+    let width = (hi - lo) / HISTOGRAM_BINS as f64;
+    let h = crate::stats::histogram(values, lo, hi, HISTOGRAM_BINS);
+    let points = h
+        .iter()
+        .enumerate()
+        .map(|(i, y)| CurvePoint { x: lo + i as f64 * width, x_end: Some(lo + (i + 1) as f64 * width), y: *y })
+        .collect();
+    Curve { terms: terms.to_string(), name: name.to_string(), points }
+}
+
+/// Histogram range covering the samples from their lowest 0.5% to their highest
+/// 0.5% quantile, so that a long tail does not squash the body; the paths beyond
+/// are counted in the edge bins.
+fn tail_range(samples: &[Vec<f64>]) -> (f64, f64) {
+    let ends = samples.iter().filter(|s| !s.is_empty()).flat_map(|s| {
+        let mut sorted = s.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        [crate::stats::quantile_sorted(&sorted, 0.005), crate::stats::quantile_sorted(&sorted, 0.995)]
+    });
+    crate::stats::histogram_range(ends)
+}
+
+/// Share of `sorted` at or below each date of the monthly grid.
+fn by_date(sorted: &[f64], n: usize, grid: &[f64]) -> Vec<(f64, f64)> {
+    grid.iter().map(|x| (*x, sorted.partition_point(|v| v <= x) as f64 / n as f64)).collect()
+}
+
+fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
+    let l = table.layout;
+    let n = table.paths;
+    let grid: Vec<f64> = (0..=table.months).map(|k| table.start_year + k as f64 / 12.0).collect();
+    let pv: Vec<Vec<f64>> = (0..terms.len()).map(|t| table.column(l.terms_field(t, TermsField::Pv))).collect();
+    let range = tail_range(&pv);
+    let mut out = Vec::new();
+    for (t, row) in terms.iter().enumerate() {
+        let name = row.name.as_str();
+        let mut sorted = pv[t].clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let levels = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64);
+        out.push(line(name, "pv_cdf", levels.map(|p| (crate::stats::quantile_sorted(&sorted, p), p))));
+        out.push(bars(name, "pv_hist", &pv[t], range));
+        if t != baseline {
+            let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
+            let range = tail_range(std::slice::from_ref(&d));
+            out.push(bars(name, "delta_pv_hist", &d, range));
+        }
+        if row.has_cap() {
+            let mut hits: Vec<f64> =
+                table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
+            hits.sort_unstable_by(f64::total_cmp);
+            out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
+        }
+        let ends = table.column(l.terms_field(t, TermsField::EndYear));
+        let causes = table.column(l.terms_field(t, TermsField::Cause));
+        for cause in EndCause::ALL {
+            let mut at: Vec<f64> =
+                ends.iter().zip(&causes).filter(|(_, c)| EndCause::from_code(**c) == cause).map(|(e, _)| *e).collect();
+            at.sort_unstable_by(f64::total_cmp);
+            out.push(line(name, &format!("ended_by_{}", cause.name()), by_date(&at, n, &grid).into_iter()));
+        }
+    }
+    out
+}
+
+/// Cumulative paid by the end of each year, per path.
+fn cumulative_paid(table: &PathTable, t: usize) -> Vec<Annual> {
+    let l = table.layout;
+    let mut cum = vec![0.0; table.paths];
+    table
+        .years
+        .iter()
+        .enumerate()
+        .map(|(y, year)| {
+            for (c, p) in cum.iter_mut().zip(table.column(l.terms_annual(t, Flow::Paid, y))) {
+                *c += p;
+            }
+            Annual { year: *year, summary: summarize(cum.clone()) }
+        })
+        .collect()
 }
 
 fn summarize(values: Vec<f64>) -> Summary {
@@ -135,6 +258,7 @@ impl ScenarioResults {
                         .map(|c| Proportion::of(causes.iter().filter(|x| EndCause::from_code(**x) == *c).count(), n))
                         .collect(),
                     annual: Flow::ALL.iter().map(|q| annual(table, |y| l.terms_annual(t, *q, y))).collect(),
+                    cum_paid: cumulative_paid(table, t),
                 }
             })
             .collect();
@@ -162,6 +286,7 @@ impl ScenarioResults {
             terms: terms_results,
             baseline,
             deltas,
+            curves: curves(terms, baseline, table),
         }
     }
 

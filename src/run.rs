@@ -5,10 +5,12 @@ use crate::engine::{self, CHUNK_PATHS, Plan};
 use crate::error::{Error, Problem};
 use crate::input::{Scenario, Source, Terms};
 use crate::output::OutputDir;
-use crate::report::manifest::{InputFile, Manifest};
+use crate::progress::Progress;
+use crate::report::html::{self, ReportData};
+use crate::report::manifest::{InputFile, Manifest, TermsInfo};
 use crate::report::{csv, table};
 use crate::results::ScenarioResults;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The shipped scenario file, compiled in.
@@ -96,6 +98,10 @@ pub struct RunOptions {
     pub baseline: Option<String>,
     /// Output folder.
     pub out: PathBuf,
+    /// Write `report.html` and the chart SVGs.
+    pub report: bool,
+    /// Show a progress bar on stderr for runs longer than a second.
+    pub progress: bool,
 }
 
 impl Default for RunOptions {
@@ -108,6 +114,8 @@ impl Default for RunOptions {
             threads: None,
             baseline: None,
             out: PathBuf::from("results"),
+            report: true,
+            progress: false,
         }
     }
 }
@@ -123,8 +131,13 @@ pub struct RunOutput {
     pub table: String,
 }
 
-/// The output files of a run, by name, in the order they are written.
-pub const OUTPUT_FILES: [&str; 5] = ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "manifest.json"];
+/// The data files of a run, by name, in the order they are written; with the
+/// report come `report.html` and `charts/*.svg`.
+pub const OUTPUT_FILES: [&str; 6] =
+    ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "curves.csv", "manifest.json"];
+
+/// Name of the report page.
+pub const REPORT_FILE: &str = "report.html";
 
 /// Simulates one scenario and computes its results on the current rayon pool.
 pub fn simulate_scenario(
@@ -137,6 +150,46 @@ pub fn simulate_scenario(
     let plan = Plan::new(scenario, terms, seed);
     let table = engine::simulate(&plan, paths);
     ScenarioResults::compute(&scenario.name, terms, baseline, &table)
+}
+
+/// Renders `report.html` and the charts from the named output files.
+fn render_report(files: &[(String, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let get = |name: &str| -> Result<Vec<u8>, Error> {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.clone())
+            .ok_or_else(|| Problem::file(name, "missing from the output folder").into())
+    };
+    let rendered = html::render(&ReportData::read(&get)?)?;
+    let mut out = vec![(REPORT_FILE.to_string(), rendered.html)];
+    out.extend(rendered.charts);
+    Ok(out)
+}
+
+/// `revshare report DIR`: draws the report again from the files of an earlier
+/// run in `dir`, without simulating; the page and charts are the same bytes the
+/// run wrote.
+pub fn report(dir: &Path) -> Result<PathBuf, Error> {
+    if !dir.is_dir() {
+        return Err(
+            Problem::file(&dir.display().to_string(), "not a folder; name the --out folder of an earlier run").into()
+        );
+    }
+    let mut files = Vec::new();
+    for name in html::INPUT_FILES {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Problem::file(
+                &path.display().to_string(),
+                format!("cannot be read ({e}); is this the --out folder of a run?"),
+            )
+        })?;
+        files.push((name.to_string(), bytes));
+    }
+    let out = OutputDir::prepare(dir)?;
+    out.commit(&render_report(&files)?)?;
+    Ok(dir.join(REPORT_FILE))
 }
 
 /// Runs everything; on any error nothing in `opts.out` has changed.
@@ -165,11 +218,20 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         .build()
         .map_err(|e| Problem::file("--threads", format!("cannot start the worker threads: {e}")))?;
     let clock = Instant::now();
+    let progress = Progress::new((opts.paths * inputs.scenarios.len()) as u64, opts.progress);
     let results: Vec<ScenarioResults> = inputs
         .scenarios
         .iter()
-        .map(|s| pool.install(|| simulate_scenario(s, &inputs.terms, baseline, opts.seed, opts.paths)))
+        .map(|s| {
+            progress.set_scenario(&s.name);
+            pool.install(|| {
+                let plan = Plan::new(s, &inputs.terms, opts.seed);
+                let table = engine::simulate_observed(&plan, opts.paths, CHUNK_PATHS, &|n| progress.inc(n));
+                ScenarioResults::compute(&s.name, &inputs.terms, baseline, &table)
+            })
+        })
         .collect();
+    progress.finish();
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -178,6 +240,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         threads: pool.current_num_threads(),
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name.clone(),
+        scenarios: inputs.scenarios.iter().map(|s| s.name.clone()).collect(),
+        terms: inputs.terms.iter().map(TermsInfo::new).collect(),
         inputs: vec![
             InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes),
             InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
@@ -186,14 +250,22 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         quantiles: "linear interpolation between order statistics (Hyndman-Fan type 7, numpy/R default)".to_string(),
         wall_seconds: clock.elapsed().as_secs_f64(),
     };
-    let files = [
-        (OUTPUT_FILES[0], csv::summary(&results)),
-        (OUTPUT_FILES[1], csv::deltas(&results)),
-        (OUTPUT_FILES[2], csv::outcomes(&results)),
-        (OUTPUT_FILES[3], csv::annual(&results)),
-        (OUTPUT_FILES[4], manifest.to_json()),
+    let data = [
+        csv::summary(&results),
+        csv::deltas(&results),
+        csv::outcomes(&results),
+        csv::annual(&results),
+        csv::curves(&results),
+        manifest.to_json(),
     ];
-    if let Err(e) = out.commit(&files) {
+    let mut files: Vec<(String, Vec<u8>)> = OUTPUT_FILES.iter().map(|n| n.to_string()).zip(data).collect();
+    let written = pool.install(|| -> Result<(), Error> {
+        if opts.report {
+            files.extend(render_report(&files)?);
+        }
+        out.commit(&files)
+    });
+    if let Err(e) = written {
         out.abandon();
         return Err(e);
     }

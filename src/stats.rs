@@ -83,6 +83,30 @@ impl Proportion {
     }
 }
 
+/// Fractions of `values` in `bins` equal bins over `[lo, hi]`; values outside the
+/// range are counted in the first or last bin. `lo < hi` is required.
+pub fn histogram(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+    let mut counts = vec![0usize; bins];
+    let width = (hi - lo) / bins as f64;
+    for v in values.iter().filter(|v| !v.is_nan()) {
+        let b = ((v - lo) / width).floor().clamp(0.0, (bins - 1) as f64) as usize;
+        counts[b] += 1;
+    }
+    let n = values.len().max(1) as f64;
+    counts.into_iter().map(|c| c as f64 / n).collect()
+}
+
+/// A range for a histogram of `values`: its min and max, widened by 0.5 on each
+/// side when all values are equal.
+pub fn histogram_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        return (-0.5, 0.5);
+    }
+    if lo < hi { (lo, hi) } else { (lo - 0.5, hi + 0.5) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +144,14 @@ mod tests {
         assert_eq!((s.n, s.mean, s.sd, s.se), (1, 3.0, None, None));
         assert!(s.quantiles.iter().all(|q| *q == 3.0));
         assert!(Summary::of(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn histograms_count_fractions_and_clamp_to_the_edges() {
+        let h = histogram(&[0.0, 0.5, 1.0, 1.5, 2.0, 9.0, -3.0], 0.0, 2.0, 2);
+        assert_eq!(h, vec![3.0 / 7.0, 4.0 / 7.0]);
+        assert_eq!(histogram_range([2.0, 2.0].into_iter()), (1.5, 2.5));
+        assert_eq!(histogram_range([1.0, f64::INFINITY, 3.0].into_iter()), (1.0, 3.0));
     }
 
     #[test]

@@ -1,18 +1,29 @@
-//! The output CSV files: `summary.csv`, `deltas.csv`, `outcomes.csv`, `annual.csv`.
+//! The output CSV files: `summary.csv`, `deltas.csv`, `outcomes.csv`, `annual.csv`
+//! and `curves.csv`, written by `run` and read back by `report`.
 //!
-//! Rows are serde structs whose field order is the column order. Numbers are
-//! written with Rust's shortest round-trip formatting in plain decimal (never
-//! exponent notation), so parsing a cell gives back the exact `f64`; an undefined
-//! number (the standard deviation of one path) is an empty cell.
+//! Rows are serde structs whose field order is the column order; the same structs
+//! serialize and deserialize, so a folder re-read gives exactly what was written.
+//! Numbers are written with Rust's shortest round-trip formatting in plain decimal
+//! (never exponent notation), so parsing a cell gives back the exact `f64`; an
+//! undefined number (the standard deviation of one path) is an empty cell.
 
+use crate::engine::Flow;
 use crate::model::contract::EndCause;
 use crate::results::{Annual, METRICS, ScenarioResults};
-use crate::stats::Summary;
-use serde::{Serialize, Serializer};
+use crate::stats::{Proportion, Summary};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A number cell: plain decimal that round-trips, empty when undefined.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Num(pub Option<f64>);
+
+impl Num {
+    /// The value, NaN when undefined.
+    pub fn get(self) -> f64 {
+        self.0.unwrap_or(f64::NAN)
+    }
+}
 
 impl From<f64> for Num {
     fn from(v: f64) -> Num {
@@ -30,94 +41,126 @@ impl Serialize for Num {
     }
 }
 
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(Num(None));
+        }
+        text.parse::<f64>()
+            .map(|v| Num(Some(v)))
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
+    }
+}
+
 /// The terms column of scenario-level rows (revenue).
 pub const NO_TERMS: &str = "-";
 
-#[derive(Serialize)]
-struct SummaryRow<'a> {
-    scenario: &'a str,
-    terms: &'a str,
-    metric: &'a str,
-    n: usize,
-    mean: Num,
-    sd: Num,
-    se: Num,
-    min: Num,
-    p01: Num,
-    p05: Num,
-    p10: Num,
-    p25: Num,
-    p50: Num,
-    p75: Num,
-    p90: Num,
-    p95: Num,
-    p99: Num,
-    max: Num,
+/// A row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct SummaryRow {
+    pub scenario: String,
+    pub terms: String,
+    pub metric: String,
+    pub n: usize,
+    pub mean: Num,
+    pub sd: Num,
+    pub se: Num,
+    pub min: Num,
+    pub p01: Num,
+    pub p05: Num,
+    pub p10: Num,
+    pub p25: Num,
+    pub p50: Num,
+    pub p75: Num,
+    pub p90: Num,
+    pub p95: Num,
+    pub p99: Num,
+    pub max: Num,
 }
 
-impl<'a> SummaryRow<'a> {
-    fn new(scenario: &'a str, terms: &'a str, metric: &'a str, s: &Summary) -> SummaryRow<'a> {
-        let q = s.quantiles.map(Num::from);
+impl SummaryRow {
+    fn new(scenario: &str, terms: &str, metric: &str, s: &Summary) -> SummaryRow {
+        let [p01, p05, p10, p25, p50, p75, p90, p95, p99] = s.quantiles.map(Num::from);
         SummaryRow {
-            scenario,
-            terms,
-            metric,
+            scenario: scenario.to_string(),
+            terms: terms.to_string(),
+            metric: metric.to_string(),
             n: s.n,
             mean: s.mean.into(),
             sd: Num(s.sd),
             se: Num(s.se),
             min: s.min.into(),
-            p01: q[0],
-            p05: q[1],
-            p10: q[2],
-            p25: q[3],
-            p50: q[4],
-            p75: q[5],
-            p90: q[6],
-            p95: q[7],
-            p99: q[8],
+            p01,
+            p05,
+            p10,
+            p25,
+            p50,
+            p75,
+            p90,
+            p95,
+            p99,
             max: s.max.into(),
         }
     }
 }
 
-#[derive(Serialize)]
-struct DeltaRow<'a> {
-    scenario: &'a str,
-    terms: &'a str,
-    baseline: &'a str,
-    metric: &'a str,
-    n: usize,
-    mean: Num,
-    sd: Num,
-    se: Num,
-    p05: Num,
-    p50: Num,
-    p95: Num,
-    prob_positive: Num,
+/// A row of `deltas.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct DeltaRow {
+    pub scenario: String,
+    pub terms: String,
+    pub baseline: String,
+    pub metric: String,
+    pub n: usize,
+    pub mean: Num,
+    pub sd: Num,
+    pub se: Num,
+    pub p05: Num,
+    pub p50: Num,
+    pub p95: Num,
+    pub prob_positive: Num,
 }
 
-#[derive(Serialize)]
-struct OutcomeRow<'a> {
-    scenario: &'a str,
-    terms: &'a str,
-    outcome: String,
-    probability: Num,
-    se: Num,
+/// A row of `outcomes.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct OutcomeRow {
+    pub scenario: String,
+    pub terms: String,
+    pub outcome: String,
+    pub probability: Num,
+    pub se: Num,
 }
 
-#[derive(Serialize)]
-struct AnnualRow<'a> {
-    scenario: &'a str,
-    terms: &'a str,
-    year: i32,
-    quantity: &'a str,
-    mean: Num,
-    p05: Num,
-    p25: Num,
-    p50: Num,
-    p75: Num,
-    p95: Num,
+/// A row of `annual.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct AnnualRow {
+    pub scenario: String,
+    pub terms: String,
+    pub year: i32,
+    pub quantity: String,
+    pub mean: Num,
+    pub p05: Num,
+    pub p25: Num,
+    pub p50: Num,
+    pub p75: Num,
+    pub p95: Num,
+}
+
+/// A row of `curves.csv`: a point of a chart's curve, or a histogram bin `[x, x_end)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct CurveRow {
+    pub scenario: String,
+    pub terms: String,
+    pub curve: String,
+    pub x: Num,
+    pub x_end: Num,
+    pub y: Num,
 }
 
 fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
@@ -126,6 +169,20 @@ fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
         w.serialize(r).expect("serializing to memory cannot fail");
     }
     w.into_inner().expect("flushing to memory cannot fail")
+}
+
+/// Reads the rows of one output file; the error names the file and line.
+pub fn read<R: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<Vec<R>, crate::error::Problem> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    reader
+        .deserialize()
+        .map(|r| {
+            r.map_err(|e| {
+                let line = e.position().map_or(0, csv::Position::line);
+                crate::error::Problem::line(file, line, format!("not a file written by revshare run: {e}"))
+            })
+        })
+        .collect()
 }
 
 /// `summary.csv`: per scenario, the revenue row, then per terms the metrics
@@ -150,10 +207,10 @@ pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
 pub fn deltas(results: &[ScenarioResults]) -> Vec<u8> {
     write(results.iter().flat_map(|r| {
         r.deltas.iter().map(move |d| DeltaRow {
-            scenario: &r.scenario,
-            terms: &d.terms,
-            baseline: &d.baseline,
-            metric: d.metric,
+            scenario: r.scenario.clone(),
+            terms: d.terms.clone(),
+            baseline: d.baseline.clone(),
+            metric: d.metric.to_string(),
             n: d.summary.n,
             mean: d.summary.mean.into(),
             sd: Num(d.summary.sd),
@@ -171,16 +228,16 @@ pub fn outcomes(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
         for t in &r.terms {
-            let p = |outcome: String, p: &crate::stats::Proportion| OutcomeRow {
-                scenario: &r.scenario,
-                terms: &t.name,
+            let row = |outcome: String, p: &Proportion| OutcomeRow {
+                scenario: r.scenario.clone(),
+                terms: t.name.clone(),
                 outcome,
                 probability: p.p.into(),
                 se: p.se.into(),
             };
-            rows.push(p("cap_hit".to_string(), &t.cap_hit));
+            rows.push(row("cap_hit".to_string(), &t.cap_hit));
             for (c, prob) in EndCause::ALL.iter().zip(&t.end_by) {
-                rows.push(p(format!("end_by_{}", c.name()), prob));
+                rows.push(row(format!("end_by_{}", c.name()), prob));
             }
         }
     }
@@ -192,12 +249,12 @@ fn annual_rows<'a>(
     terms: &'a str,
     quantity: &'a str,
     years: &'a [Annual],
-) -> impl Iterator<Item = AnnualRow<'a>> {
+) -> impl Iterator<Item = AnnualRow> + 'a {
     years.iter().map(move |a| AnnualRow {
-        scenario,
-        terms,
+        scenario: scenario.to_string(),
+        terms: terms.to_string(),
         year: a.year,
-        quantity,
+        quantity: quantity.to_string(),
         mean: a.summary.mean.into(),
         p05: a.summary.quantile(0.05).into(),
         p25: a.summary.quantile(0.25).into(),
@@ -208,18 +265,37 @@ fn annual_rows<'a>(
 }
 
 /// `annual.csv`: per calendar year, revenue (terms `-`) and each terms row's paid,
-/// received and net, as accrued in that year.
+/// received and net as accrued in that year, and `cum_paid`, the total paid by the
+/// end of the year.
 pub fn annual(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
         rows.extend(annual_rows(&r.scenario, NO_TERMS, "revenue", &r.annual_revenue));
         for t in &r.terms {
-            for (q, years) in crate::engine::Flow::ALL.iter().zip(&t.annual) {
+            for (q, years) in Flow::ALL.iter().zip(&t.annual) {
                 rows.extend(annual_rows(&r.scenario, &t.name, q.name(), years));
             }
+            rows.extend(annual_rows(&r.scenario, &t.name, "cum_paid", &t.cum_paid));
         }
     }
     write(rows)
+}
+
+/// `curves.csv`: the data of the report's charts (CDFs, histograms, survival and
+/// end-cause curves).
+pub fn curves(results: &[ScenarioResults]) -> Vec<u8> {
+    write(results.iter().flat_map(|r| {
+        r.curves.iter().flat_map(move |c| {
+            c.points.iter().map(move |p| CurveRow {
+                scenario: r.scenario.clone(),
+                terms: c.terms.clone(),
+                curve: c.name.clone(),
+                x: p.x.into(),
+                x_end: Num(p.x_end),
+                y: p.y.into(),
+            })
+        })
+    }))
 }
 
 #[cfg(test)]
@@ -235,5 +311,20 @@ mod tests {
             assert_eq!(s.parse::<f64>().unwrap(), v);
         }
         assert_eq!(String::from_utf8(write([(Num(None),)])).unwrap(), "\"\"\n");
+    }
+
+    #[test]
+    fn rows_read_back_exactly_as_written() {
+        let row = OutcomeRow {
+            scenario: "s, with comma".into(),
+            terms: "t".into(),
+            outcome: "cap_hit".into(),
+            probability: Num(Some(1.0 / 3.0)),
+            se: Num(None),
+        };
+        let bytes = write([row.clone()]);
+        assert_eq!(read::<OutcomeRow>("o.csv", &bytes).unwrap(), vec![row]);
+        let e = read::<OutcomeRow>("o.csv", b"scenario,terms,outcome,probability,se\ns,t,x,abc,\n").unwrap_err();
+        assert!(e.to_string().contains("o.csv, line 2"), "{e}");
     }
 }

@@ -1,10 +1,11 @@
 //! `manifest.json`: what produced a result folder, so it can be traced and re-run.
 
-use serde::Serialize;
+use crate::input::{Terms, TermsParam};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// One input file and its hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputFile {
     /// `scenarios` or `terms`.
     pub role: String,
@@ -23,8 +24,44 @@ impl InputFile {
     }
 }
 
+/// A terms row as parsed, each value as written in canonical form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct TermsInfo {
+    pub name: String,
+    pub share: String,
+    pub end: String,
+    pub trigger: String,
+    pub cap: String,
+    pub cap_counted: String,
+    pub reverse_share: String,
+    pub spread_years: String,
+}
+
+impl TermsInfo {
+    /// Describes a validated terms row.
+    pub fn new(t: &Terms) -> TermsInfo {
+        let v = |p: TermsParam| t.param(p).dist.to_string();
+        TermsInfo {
+            name: t.name.clone(),
+            share: v(TermsParam::Share),
+            end: t.end.map_or("none".to_string(), |d| d.to_string()),
+            trigger: t.trigger.to_string(),
+            cap: if t.has_cap() { v(TermsParam::Cap) } else { "none".to_string() },
+            cap_counted: v(TermsParam::CapCounted),
+            reverse_share: v(TermsParam::ReverseShare),
+            spread_years: v(TermsParam::SpreadYears),
+        }
+    }
+
+    /// The cap, when it is a constant.
+    pub fn constant_cap(&self) -> Option<f64> {
+        self.cap.parse().ok().filter(|c: &f64| c.is_finite())
+    }
+}
+
 /// The contents of `manifest.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Program name.
     pub program: String,
@@ -42,6 +79,10 @@ pub struct Manifest {
     pub baseline: String,
     /// The input files.
     pub inputs: Vec<InputFile>,
+    /// The scenario rows, in order.
+    pub scenarios: Vec<String>,
+    /// The terms rows as parsed, in order.
+    pub terms: Vec<TermsInfo>,
     /// The random-number scheme.
     pub rng: String,
     /// Quantile definition.

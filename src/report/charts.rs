@@ -1,0 +1,346 @@
+//! Chart primitives drawn with plotters' SVG backend: fan charts, line charts and
+//! histograms with a title, labelled axes, a legend and a colour-blind-safe palette.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// The Okabe–Ito palette, safe for the common forms of colour blindness.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(213, 94, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(0, 0, 0),
+];
+
+/// The colour of the `i`-th series.
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Width and height of a full-width chart, in pixels.
+pub const WIDE: (u32, u32) = (960, 440);
+/// Width and height of a chart shown two to a row.
+pub const NARROW: (u32, u32) = (620, 380);
+
+const FONT: &str = "sans-serif";
+
+/// One fan: quantile bands around a median, per x.
+#[derive(Debug, Clone)]
+pub struct Fan {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// `(x, p05, p25, p50, p75, p95)`.
+    pub points: Vec<[f64; 6]>,
+}
+
+/// One line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Points in increasing x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One histogram, drawn as a step outline so that overlaid ones stay readable.
+#[derive(Debug, Clone)]
+pub struct Bars {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Bins `(start, end, height)`.
+    pub bins: Vec<(f64, f64, f64)>,
+}
+
+/// A labelled reference line: horizontal (`vertical == false`) or vertical.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    /// Label written next to the line and in the legend.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Position on the axis it crosses.
+    pub at: f64,
+    /// Vertical (an x position) or horizontal (a y position).
+    pub vertical: bool,
+}
+
+/// Axis titles and the chart title.
+#[derive(Debug, Clone)]
+pub struct Frame<'a> {
+    /// Chart title.
+    pub title: &'a str,
+    /// X axis title with unit.
+    pub x: &'a str,
+    /// Y axis title with unit.
+    pub y: &'a str,
+    /// Size in pixels.
+    pub size: (u32, u32),
+}
+
+type Chart<'a, 'b, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, Y>>;
+
+/// A y axis: linear or logarithmic over `f64`.
+trait YAxis: Ranged<ValueType = f64> + ValueFormatter<f64> {}
+impl<Y: Ranged<ValueType = f64> + ValueFormatter<f64>> YAxis for Y {}
+
+fn err(e: impl std::fmt::Display) -> String {
+    format!("cannot draw the chart: {e}")
+}
+
+fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if lo < hi {
+        (lo, hi)
+    } else {
+        (lo - 0.5, hi + 0.5)
+    }
+}
+
+fn padded((lo, hi): (f64, f64), bottom_at_zero: bool) -> (f64, f64) {
+    let pad = 0.05 * (hi - lo);
+    let lo = if bottom_at_zero && lo >= 0.0 { 0.0 } else { lo - pad };
+    (lo, hi + pad)
+}
+
+fn canvas(svg: &mut String, size: (u32, u32)) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
+    let root = SVGBackend::with_string(svg, size).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    Ok(root)
+}
+
+fn legend<'a, 'b: 'a, Y: YAxis>(chart: &mut Chart<'a, 'b, Y>, position: SeriesLabelPosition) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)
+}
+
+fn draw_markers<'a, 'b: 'a, Y: YAxis>(
+    chart: &mut Chart<'a, 'b, Y>,
+    markers: &[Marker],
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Result<(), String> {
+    for m in markers {
+        let style = ShapeStyle::from(&m.color).stroke_width(2);
+        let points = if m.vertical { vec![(m.at, y0), (m.at, y1)] } else { vec![(x0, m.at), (x1, m.at)] };
+        let color = m.color;
+        chart
+            .draw_series(DashedLineSeries::new(points, 8, 5, style))
+            .map_err(err)?
+            .label(m.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    }
+    Ok(())
+}
+
+fn mesh<'a, 'b: 'a, Y: YAxis>(
+    chart: &mut Chart<'a, 'b, Y>,
+    frame: &Frame<'_>,
+    x_fmt: &dyn Fn(&f64) -> String,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_desc(frame.x)
+        .y_desc(frame.y)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
+        .light_line_style(BLACK.mix(0.06))
+        .bold_line_style(BLACK.mix(0.15))
+        .draw()
+        .map_err(err)
+}
+
+/// Formats a year axis without decimals.
+pub fn year_label(x: &f64) -> String {
+    format!("{x:.0}")
+}
+
+/// Formats a value axis with up to two decimals.
+pub fn value_label(x: &f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Fan chart: per series, the 5–95% and 25–75% bands and the median line (say so
+/// in the title).
+/// With `log`, the y axis is logarithmic (values at or below zero are drawn at the
+/// axis floor). `markers` are horizontal reference lines (a cap, say).
+pub fn fan(frame: &Frame<'_>, fans: &[Fan], markers: &[Marker], log: bool) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, frame.size)?;
+        let xs = span(fans.iter().flat_map(|f| f.points.iter().map(|p| p[0])));
+        let x_range = (xs.0 - 0.3, xs.1 + 0.3);
+        let ys =
+            fans.iter().flat_map(|f| f.points.iter().flat_map(|p| p[1..].to_vec())).chain(markers.iter().map(|m| m.at));
+        let mut builder = ChartBuilder::on(&root);
+        builder.caption(frame.title, (FONT, 20)).margin(12).x_label_area_size(48).y_label_area_size(72);
+        if log {
+            // Values at or below zero (failed paths) are drawn at the axis floor.
+            // Whole decades, at most five below the top.
+            let hi = 10f64.powf(span(ys.clone()).1.max(1e-9).log10().ceil());
+            let lo = 10f64.powf(span(ys.filter(|v| *v > 0.0)).0.max(hi * 1e-5).log10().floor());
+            let mut chart = builder.build_cartesian_2d(x_range.0..x_range.1, (lo..hi).log_scale()).map_err(err)?;
+            mesh(&mut chart, frame, &year_label, &value_label)?;
+            draw_fans(&mut chart, fans, |v| v.max(lo))?;
+            draw_markers(&mut chart, markers, x_range, (lo, hi))?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        } else {
+            let (lo, hi) = padded(span(ys), true);
+            let mut chart = builder.build_cartesian_2d(x_range.0..x_range.1, lo..hi).map_err(err)?;
+            mesh(&mut chart, frame, &year_label, &value_label)?;
+            draw_fans(&mut chart, fans, |v| v)?;
+            draw_markers(&mut chart, markers, x_range, (lo, hi))?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn draw_fans<'a, 'b: 'a, Y: YAxis>(
+    chart: &mut Chart<'a, 'b, Y>,
+    fans: &[Fan],
+    clamp: impl Fn(f64) -> f64,
+) -> Result<(), String> {
+    for f in fans {
+        for (lo, hi, alpha) in [(1, 5, 0.15), (2, 4, 0.3)] {
+            let mut band: Vec<(f64, f64)> = f.points.iter().map(|p| (p[0], clamp(p[hi]))).collect();
+            band.extend(f.points.iter().rev().map(|p| (p[0], clamp(p[lo]))));
+            chart.draw_series(std::iter::once(Polygon::new(band, f.color.mix(alpha).filled()))).map_err(err)?;
+        }
+        let color = f.color;
+        chart
+            .draw_series(LineSeries::new(f.points.iter().map(|p| (p[0], clamp(p[3]))), color.stroke_width(3)))
+            .map_err(err)?
+            .label(f.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3)));
+    }
+    Ok(())
+}
+
+/// Where a line chart's legend goes.
+pub use plotters::chart::SeriesLabelPosition as LegendAt;
+
+/// Line chart with optional reference markers; `y_range` fixes the y axis
+/// (for probabilities, `Some((0.0, 1.0))`).
+pub fn lines(
+    frame: &Frame<'_>,
+    lines: &[Line],
+    markers: &[Marker],
+    y_range: Option<(f64, f64)>,
+    year_axis: bool,
+    legend_at: LegendAt,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, frame.size)?;
+        let xs = padded(
+            span(
+                lines
+                    .iter()
+                    .flat_map(|l| l.points.iter().map(|p| p.0))
+                    .chain(markers.iter().filter(|m| m.vertical).map(|m| m.at)),
+            ),
+            false,
+        );
+        let (lo, hi) =
+            y_range.unwrap_or_else(|| padded(span(lines.iter().flat_map(|l| l.points.iter().map(|p| p.1))), true));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(frame.title, (FONT, 20))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(xs.0..xs.1, lo..hi * 1.02)
+            .map_err(err)?;
+        mesh(&mut chart, frame, if year_axis { &year_label } else { &value_label }, &value_label)?;
+        for l in lines {
+            let color = l.color;
+            chart
+                .draw_series(LineSeries::new(l.points.iter().copied(), color.stroke_width(3)))
+                .map_err(err)?
+                .label(l.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3)));
+        }
+        draw_markers(&mut chart, markers, xs, (lo, hi))?;
+        legend(&mut chart, legend_at)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Overlaid step-outline histograms (heights are shares of paths, never
+/// negative) with reference markers; the legend goes to the emptier side.
+pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, frame.size)?;
+        let xs = padded(
+            span(
+                bars.iter()
+                    .flat_map(|b| b.bins.iter().flat_map(|(a, e, _)| [*a, *e]))
+                    .chain(markers.iter().map(|m| m.at)),
+            ),
+            false,
+        );
+        let top = bars.iter().flat_map(|b| b.bins.iter().map(|x| x.2)).fold(0.0, f64::max).max(1e-9) * 1.1;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(frame.title, (FONT, 20))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(xs.0..xs.1, 0.0..top)
+            .map_err(err)?;
+        mesh(&mut chart, frame, &value_label, &value_label)?;
+        for b in bars {
+            let mut outline = Vec::with_capacity(2 * b.bins.len() + 2);
+            if let Some(first) = b.bins.first() {
+                outline.push((first.0, 0.0));
+            }
+            for (start, end, h) in &b.bins {
+                outline.push((*start, *h));
+                outline.push((*end, *h));
+            }
+            if let Some(last) = b.bins.last() {
+                outline.push((last.1, 0.0));
+            }
+            let color = b.color;
+            chart.draw_series(std::iter::once(Polygon::new(outline.clone(), color.mix(0.12).filled()))).map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(outline, color.stroke_width(2)))
+                .map_err(err)?
+                .label(b.label.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], color.mix(0.5).filled()));
+        }
+        draw_markers(&mut chart, markers, xs, (0.0, top))?;
+        let (mass, moment) =
+            bars.iter().flat_map(|b| &b.bins).fold((0.0, 0.0), |(m, w), (a, e, h)| (m + h, w + h * (a + e) / 2.0));
+        let right_heavy = mass > 0.0 && moment / mass > (xs.0 + xs.1) / 2.0;
+        legend(&mut chart, if right_heavy { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

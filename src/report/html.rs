@@ -1,0 +1,407 @@
+//! `report.html` and the chart SVGs, drawn from the output files alone.
+//!
+//! [`ReportData::read`] parses `summary.csv`, `deltas.csv`, `outcomes.csv`,
+//! `annual.csv`, `curves.csv` and `manifest.json`; [`render`] draws every chart
+//! and assembles one self-contained page (inline SVG and CSS, no script, nothing
+//! fetched). `revshare run` renders from the bytes it has just written and
+//! `revshare report DIR` from the files in `DIR`, so both give the same bytes.
+
+use super::charts::{self, Bars, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
+use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SummaryRow, read};
+use super::manifest::Manifest;
+use crate::error::{Error, Problem};
+use crate::model::contract::EndCause;
+use std::fmt::Write;
+
+/// The files a report is drawn from.
+pub const INPUT_FILES: [&str; 6] =
+    ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "curves.csv", "manifest.json"];
+
+/// The parsed output files of a run.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// `manifest.json`.
+    pub manifest: Manifest,
+    summary: Vec<SummaryRow>,
+    deltas: Vec<DeltaRow>,
+    outcomes: Vec<OutcomeRow>,
+    annual: Vec<AnnualRow>,
+    curves: Vec<CurveRow>,
+}
+
+impl ReportData {
+    /// Parses the files, fetched by name with `get`.
+    pub fn read(get: &dyn Fn(&str) -> Result<Vec<u8>, Error>) -> Result<ReportData, Error> {
+        let manifest_bytes = get("manifest.json")?;
+        let manifest = serde_json::from_slice(&manifest_bytes)
+            .map_err(|e| Problem::file("manifest.json", format!("not a manifest written by revshare run: {e}")))?;
+        Ok(ReportData {
+            manifest,
+            summary: read("summary.csv", &get("summary.csv")?)?,
+            deltas: read("deltas.csv", &get("deltas.csv")?)?,
+            outcomes: read("outcomes.csv", &get("outcomes.csv")?)?,
+            annual: read("annual.csv", &get("annual.csv")?)?,
+            curves: read("curves.csv", &get("curves.csv")?)?,
+        })
+    }
+
+    fn annual(&self, scenario: &str, terms: &str, quantity: &str) -> Vec<[f64; 6]> {
+        self.annual
+            .iter()
+            .filter(|r| r.scenario == scenario && r.terms == terms && r.quantity == quantity)
+            .map(|r| [f64::from(r.year), r.p05.get(), r.p25.get(), r.p50.get(), r.p75.get(), r.p95.get()])
+            .collect()
+    }
+
+    fn curve(&self, scenario: &str, terms: &str, name: &str) -> Vec<&CurveRow> {
+        self.curves.iter().filter(|r| r.scenario == scenario && r.terms == terms && r.curve == name).collect()
+    }
+
+    fn summary(&self, scenario: &str, terms: &str, metric: &str) -> Option<&SummaryRow> {
+        self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric)
+    }
+
+    fn outcome(&self, scenario: &str, terms: &str, outcome: &str) -> Option<&OutcomeRow> {
+        self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome)
+    }
+
+    fn delta(&self, scenario: &str, terms: &str, metric: &str) -> Option<&DeltaRow> {
+        self.deltas.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric)
+    }
+}
+
+/// A rendered report: the page and the chart files, by path inside the output folder.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// `report.html`.
+    pub html: Vec<u8>,
+    /// `charts/<name>.svg` and their contents.
+    pub charts: Vec<(String, Vec<u8>)>,
+}
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A file-name-safe form of a row name.
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+/// Colours of the end causes, fixed so every chart uses the same.
+fn cause_color(c: EndCause) -> plotters::style::RGBColor {
+    charts::color([4, 0, 2, 7, 6][c as usize])
+}
+
+struct Page<'a> {
+    data: &'a ReportData,
+    body: String,
+    charts: Vec<(String, Vec<u8>)>,
+}
+
+impl Page<'_> {
+    /// Adds a chart: its SVG file, and the same SVG inline in a figure.
+    fn figure(&mut self, file: String, kind: &str, series: usize, svg: Result<String, String>) -> Result<(), Error> {
+        let svg = svg.map_err(|e| Problem::file(&file, e))?;
+        let _ = writeln!(
+            self.body,
+            "<figure data-chart=\"{kind}\" data-series=\"{series}\"><a href=\"{file}\">{svg}</a></figure>"
+        );
+        self.charts.push((file, svg.into_bytes()));
+        Ok(())
+    }
+
+    fn scenario(&mut self, index: usize, scenario: &str) -> Result<(), Error> {
+        let d = self.data;
+        let terms: Vec<&str> = d.manifest.terms.iter().map(|t| t.name.as_str()).collect();
+        let baseline = d.manifest.baseline.as_str();
+        let file = |kind: &str| format!("charts/{:02}-{}-{kind}.svg", index + 1, slug(scenario));
+        let title = |what: &str| format!("{scenario}: {what}");
+        let fan_title = |what: &str| format!("{scenario}: {what} (median, 25–75%, 5–95%)");
+        let _ = write!(self.body, "<section id=\"scenario-{}\">\n<h2>{}</h2>\n", index + 1, esc(scenario));
+
+        self.body.push_str("<h3>OpenAI's revenue</h3>\n<div class=\"pair\">\n");
+        let fan =
+            vec![Fan { label: "revenue".into(), color: charts::color(0), points: d.annual(scenario, "-", "revenue") }];
+        for (log, kind, what) in
+            [(false, "revenue", "annual revenue"), (true, "revenue-log", "annual revenue (log scale)")]
+        {
+            let t = fan_title(what);
+            let frame = Frame { title: &t, x: "calendar year", y: "revenue in the year, $B", size: NARROW };
+            self.figure(file(kind), kind, 1, charts::fan(&frame, &fan, &[], log))?;
+        }
+        self.body.push_str("</div>\n<h3>Payments per year</h3>\n<div class=\"pair\">\n");
+        let fans: Vec<Fan> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Fan { label: t.to_string(), color: charts::color(i), points: d.annual(scenario, t, "net") })
+            .collect();
+        let t = fan_title("net to Microsoft per year");
+        let frame = Frame { title: &t, x: "calendar year", y: "net to Microsoft in the year, $B", size: NARROW };
+        self.figure(file("net-per-year"), "net-per-year", fans.len(), charts::fan(&frame, &fans, &[], false))?;
+        let cum: Vec<Fan> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Fan {
+                label: t.to_string(),
+                color: charts::color(i),
+                points: d.annual(scenario, t, "cum_paid"),
+            })
+            .collect();
+        let caps: Vec<Marker> = d
+            .manifest
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                t.constant_cap().map(|c| Marker {
+                    label: format!("cap of {}: {c}", t.name),
+                    color: charts::color(i),
+                    at: c,
+                    vertical: false,
+                })
+            })
+            .collect();
+        let t = fan_title("paid to Microsoft so far");
+        let frame = Frame { title: &t, x: "calendar year (end of)", y: "paid so far, $B", size: NARROW };
+        self.figure(file("cumulative-paid"), "cumulative-paid", cum.len(), charts::fan(&frame, &cum, &caps, false))?;
+
+        self.body.push_str("</div>\n<h3>Distribution of the present value</h3>\n<div class=\"pair\">\n");
+        let means: Vec<Marker> = terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                d.summary(scenario, t, "pv").map(|s| Marker {
+                    label: format!("mean {t}: {:.1}", s.mean.get()),
+                    color: charts::color(i),
+                    at: s.mean.get(),
+                    vertical: true,
+                })
+            })
+            .collect();
+        let cdfs: Vec<Line> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                label: t.to_string(),
+                color: charts::color(i),
+                // The 1st to 99th percentiles, so that a long tail does not squash the body.
+                points: d
+                    .curve(scenario, t, "pv_cdf")
+                    .iter()
+                    .filter(|r| (0.01..=0.99).contains(&r.y.get()))
+                    .map(|r| (r.x.get(), r.y.get()))
+                    .collect(),
+            })
+            .collect();
+        let t = title("CDF of PV to Microsoft (1%–99%)");
+        let frame = Frame { title: &t, x: "present value at start, $B", y: "P(PV <= x)", size: NARROW };
+        let chart = charts::lines(&frame, &cdfs, &means, Some((0.0, 1.0)), false, LegendAt::LowerRight);
+        self.figure(file("pv-cdf"), "pv-cdf", cdfs.len(), chart)?;
+        let hists: Vec<Bars> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Bars {
+                label: t.to_string(),
+                color: charts::color(i),
+                bins: d.curve(scenario, t, "pv_hist").iter().map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect(),
+            })
+            .collect();
+        let t = title("histogram of PV to Microsoft");
+        let frame = Frame { title: &t, x: "present value at start, $B", y: "share of paths", size: NARROW };
+        self.figure(file("pv-histogram"), "pv-histogram", hists.len(), charts::histogram(&frame, &hists, &means))?;
+
+        let _ = write!(
+            self.body,
+            "</div>\n<h3>Paired difference against {}</h3>\n<p class=\"how\">Each path is one simulated world; the bars show, over the paths, \
+             how much more (right of zero) or less (left) each contract is worth to Microsoft in present value than <b>{}</b> on the \
+             <em>same</em> world. The share of the area right of the dashed zero line is the probability that the contract pays \
+             Microsoft more.</p>\n<div class=\"pair\">\n",
+            esc(baseline),
+            esc(baseline)
+        );
+        for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
+            let bins: Vec<(f64, f64, f64)> =
+                d.curve(scenario, t, "delta_pv_hist").iter().map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect();
+            let delta = d.delta(scenario, t, "pv");
+            let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
+            let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
+            let mut markers = vec![Marker { label: zero, color: charts::color(7), at: 0.0, vertical: true }];
+            if let Some(r) = delta {
+                markers.push(Marker {
+                    label: format!("mean {:+.1}", r.mean.get()),
+                    color: charts::color(i),
+                    at: r.mean.get(),
+                    vertical: true,
+                });
+            }
+            let label = format!("{t} − {baseline}");
+            let bars = [Bars { label, color: charts::color(i), bins }];
+            let t_ = title(&format!("PV of {t} minus {baseline}"));
+            let frame = Frame { title: &t_, x: "difference in PV, $B", y: "share of paths", size: NARROW };
+            let kind = format!("delta-pv-{}", slug(t));
+            self.figure(file(&kind), "delta-pv", 1, charts::histogram(&frame, &bars, &markers))?;
+        }
+
+        self.body.push_str("</div>\n<h3>When the cap binds</h3>\n");
+        let survival: Vec<Line> = terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let points: Vec<(f64, f64)> =
+                    d.curve(scenario, t, "cap_survival").iter().map(|r| (r.x.get(), r.y.get())).collect();
+                (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
+            })
+            .collect();
+        if survival.is_empty() {
+            self.body.push_str("<p>No terms row has a cap.</p>\n");
+        } else {
+            let t = title("P(cap not yet reached)");
+            let frame = Frame { title: &t, x: "date (decimal year)", y: "P(cap not reached by date)", size: WIDE };
+            let n = survival.len();
+            self.figure(
+                file("cap-survival"),
+                "cap-survival",
+                n,
+                charts::lines(&frame, &survival, &[], Some((0.0, 1.0)), true, LegendAt::LowerLeft),
+            )?;
+        }
+
+        self.body.push_str("<h3>How the contracts end</h3>\n<div class=\"pair\">\n");
+        for t in &terms {
+            let lines: Vec<Line> = EndCause::ALL
+                .iter()
+                .map(|c| Line {
+                    label: if *c == EndCause::Horizon {
+                        "still paying at horizon".into()
+                    } else {
+                        c.name().to_string()
+                    },
+                    color: cause_color(*c),
+                    points: d
+                        .curve(scenario, t, &format!("ended_by_{}", c.name()))
+                        .iter()
+                        .map(|r| (r.x.get(), r.y.get()))
+                        .collect(),
+                })
+                .collect();
+            let t_ = title(&format!("{t}: ended by each cause"));
+            let frame = Frame { title: &t_, x: "date (decimal year)", y: "P(ended by date, by cause)", size: NARROW };
+            let kind = format!("end-causes-{}", slug(t));
+            self.figure(
+                file(&kind),
+                "end-causes",
+                lines.len(),
+                charts::lines(&frame, &lines, &[], Some((0.0, 1.0)), true, LegendAt::UpperLeft),
+            )?;
+        }
+        self.body.push_str("</div>\n<h3>The numbers</h3>\n");
+        self.numbers(scenario, &terms);
+        self.body.push_str("</section>\n");
+        Ok(())
+    }
+
+    fn numbers(&mut self, scenario: &str, terms: &[&str]) {
+        let d = self.data;
+        let pm = |v: f64, se: f64| format!("{v:.2} ± {se:.2}");
+        self.body.push_str(
+            "<table class=\"numbers\"><thead><tr><th>terms</th><th>net to MS, mean ± se ($B)</th><th>5%–95%</th>\
+             <th>PV, mean ± se ($B)</th><th>P(cap binds) ± se</th><th>likeliest end</th><th>PV − baseline ± se ($B)</th>\
+             <th>P(pays more)</th></tr></thead><tbody>\n",
+        );
+        for t in terms {
+            let (Some(net), Some(pv)) = (d.summary(scenario, t, "net"), d.summary(scenario, t, "pv")) else { continue };
+            let cap = d
+                .outcome(scenario, t, "cap_hit")
+                .map_or(String::new(), |o| format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())));
+            let likeliest = EndCause::ALL
+                .iter()
+                .filter_map(|c| {
+                    d.outcome(scenario, t, &format!("end_by_{}", c.name())).map(|o| (c.name(), o.probability.get()))
+                })
+                .fold(("", -1.0), |best, x| if x.1 > best.1 { x } else { best });
+            let (delta, more) = match d.delta(scenario, t, "pv") {
+                Some(r) => (pm(r.mean.get(), r.se.get()), pct(r.prob_positive.get())),
+                None => ("baseline".to_string(), String::new()),
+            };
+            let _ = writeln!(
+                self.body,
+                "<tr><td>{}</td><td>{}</td><td>{:.1} – {:.1}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                esc(t),
+                pm(net.mean.get(), net.se.get()),
+                net.p05.get(),
+                net.p95.get(),
+                pm(pv.mean.get(), pv.se.get()),
+                cap,
+                likeliest.0,
+                pct(likeliest.1),
+                delta,
+                more
+            );
+        }
+        self.body.push_str("</tbody></table>\n");
+    }
+}
+
+const STYLE: &str = "body{font-family:sans-serif;max-width:1280px;margin:0 auto;padding:1em 2em;color:#111}\
+h1{font-size:1.6em}h2{border-top:3px solid #0072b2;padding-top:.6em;margin-top:2em}h3{margin-top:1.6em}\
+figure{margin:.5em 0}figure svg{max-width:100%;height:auto;display:block}\
+.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1em}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
+td:first-child,th:first-child{text-align:left}table.meta td{text-align:left}.how{max-width:60em}\
+@media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
+
+/// Draws every chart and the page.
+pub fn render(data: &ReportData) -> Result<Rendered, Error> {
+    let m = &data.manifest;
+    let mut page = Page { data, body: String::new(), charts: Vec::new() };
+    for (i, s) in m.scenarios.iter().enumerate() {
+        page.scenario(i, s)?;
+    }
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>revshare report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>What the revenue share is worth to Microsoft</h1>\n<table class=\"meta\">\n\
+         <tr><th>program</th><td>{} {}</td></tr>\n<tr><th>seed</th><td>{}</td></tr>\n<tr><th>paths per scenario</th><td>{}</td></tr>\n\
+         <tr><th>baseline terms</th><td>{}</td></tr>\n",
+        esc(&m.program),
+        esc(&m.version),
+        m.seed,
+        m.paths,
+        esc(&m.baseline)
+    );
+    for f in &m.inputs {
+        let _ = writeln!(
+            html,
+            "<tr><th>{} file</th><td>{} (SHA-256 {})</td></tr>",
+            esc(&f.role),
+            esc(&f.file),
+            esc(&f.sha256)
+        );
+    }
+    let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
+    html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th></tr></thead><tbody>\n");
+    for t in &m.terms {
+        let cells = [&t.name, &t.share, &t.end, &t.trigger, &t.cap, &t.cap_counted, &t.reverse_share, &t.spread_years];
+        let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
+        let _ = writeln!(html, "<tr>{}</tr>", row.concat());
+    }
+    html.push_str("</tbody></table>\n<p>Scenarios: ");
+    let links: Vec<String> = m
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("<a href=\"#scenario-{}\">{}</a>", i + 1, esc(s)))
+        .collect();
+    html.push_str(&links.join(", "));
+    html.push_str(". Money in $B; PV at the start at the scenario's discount rate. Every contract is evaluated on the same simulated paths.</p>\n");
+    html.push_str(&page.body);
+    html.push_str("</body>\n</html>\n");
+    Ok(Rendered { html: html.into_bytes(), charts: page.charts })
+}

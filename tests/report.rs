@@ -1,0 +1,204 @@
+//! The report: charts carry the expected series (read from the SVG files), and
+//! `revshare report DIR` redraws the run's report byte for byte.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Runs the shipped scenarios into a fresh folder and returns (temp dir, out folder).
+fn shipped_run(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut args = vec!["run", "--paths", "2000", "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend_from_slice(extra);
+    cargo_bin_cmd!("revshare").args(&args).assert().success().stderr("");
+    (tmp, out)
+}
+
+fn svg(out: &Path, name: &str) -> String {
+    fs::read_to_string(out.join("charts").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A `<polyline>`: stroke colour, stroke width, points.
+type Polyline = (String, String, Vec<(f64, f64)>);
+
+/// Every `<polyline>` of an SVG.
+fn polylines(svg: &str) -> Vec<Polyline> {
+    let attr = |tag: &str, name: &str| {
+        let key = format!("{name}=\"");
+        tag.find(&key).map(|i| tag[i + key.len()..].split('"').next().unwrap().to_string()).unwrap_or_default()
+    };
+    svg.split("<polyline")
+        .skip(1)
+        .map(|rest| {
+            let tag = &rest[..rest.find("/>").unwrap()];
+            let points = attr(tag, "points")
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            (attr(tag, "stroke"), attr(tag, "stroke-width"), points)
+        })
+        .collect()
+}
+
+/// The drawn series: lines of width 3 with more than two points (legend samples have two).
+fn series(svg: &str) -> Vec<String> {
+    polylines(svg).into_iter().filter(|(_, w, p)| w == "3" && p.len() > 2).map(|(c, _, _)| c).collect()
+}
+
+/// The y-axis tick labels as (value, pixel).
+fn y_ticks(svg: &str) -> Vec<(f64, f64)> {
+    svg.split("<text")
+        .skip(1)
+        .filter(|t| t.contains("text-anchor=\"end\""))
+        .filter_map(|t| {
+            let y: f64 = t.split("y=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            let value: f64 = t.split('>').nth(1)?.split('<').next()?.trim().parse().ok()?;
+            Some((value, y))
+        })
+        .collect()
+}
+
+const TERMS: [&str; 4] = ["panel-2025", "board-2019", "fixed-2026", "uncapped-2026"];
+const OKABE_ITO: [&str; 4] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
+
+#[test]
+fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
+    let (_tmp, out) = shipped_run(&[]);
+    let cdf = svg(&out, "02-base-pv-cdf.svg");
+    assert_eq!(series(&cdf), OKABE_ITO);
+    for t in TERMS {
+        assert!(cdf.contains(&format!("\n{t}\n")), "legend entry {t}");
+        assert!(cdf.contains(&format!("mean {t}: ")), "mean marker {t}");
+    }
+    let fan = svg(&out, "02-base-net-per-year.svg");
+    assert_eq!(series(&fan), OKABE_ITO, "one median line per terms row");
+    assert_eq!(series(&svg(&out, "02-base-revenue.svg")).len(), 1);
+    assert_eq!(series(&svg(&out, "02-base-cap-survival.svg")), ["#009E73"], "only fixed-2026 has a cap");
+    for t in TERMS {
+        assert_eq!(series(&svg(&out, &format!("02-base-end-causes-{t}.svg"))).len(), 5, "five end causes");
+    }
+}
+
+#[test]
+fn the_cap_line_is_drawn_at_the_caps_value() {
+    let (_tmp, out) = shipped_run(&[]);
+    let chart = svg(&out, "02-base-cumulative-paid.svg");
+    assert!(chart.contains("cap of fixed-2026: 38"));
+    let ticks = y_ticks(&chart);
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    let (v0, y0) = ticks[0];
+    let (v1, y1) = ticks[ticks.len() - 1];
+    let expected = y0 + (38.0 - v0) * (y1 - y0) / (v1 - v0);
+    let dashes: Vec<f64> = polylines(&chart)
+        .into_iter()
+        // Dash segments are 8 px long; the legend's sample is 20 px.
+        .filter(|(c, w, p)| c == "#009E73" && w == "2" && p.len() == 2 && p[0].1 == p[1].1 && p[1].0 - p[0].0 <= 10.0)
+        .map(|(_, _, p)| p[0].1)
+        .collect();
+    assert!(dashes.len() > 10, "a dashed line is many segments: {dashes:?}");
+    for y in dashes {
+        assert!((y - expected).abs() <= 1.0, "cap line at pixel {y}, 38 is at {expected}");
+    }
+}
+
+#[test]
+fn the_paired_difference_charts_state_the_probability_from_deltas_csv() {
+    let (_tmp, out) = shipped_run(&[]);
+    let deltas = fs::read_to_string(out.join("deltas.csv")).unwrap();
+    for t in &TERMS[1..] {
+        let row = deltas.lines().find(|l| l.starts_with(&format!("base,{t},panel-2025,pv,"))).unwrap();
+        let p: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
+        let chart = svg(&out, &format!("02-base-delta-pv-{t}.svg"));
+        assert!(
+            chart.contains(&format!("P(ΔPV &gt; 0) = {:.1}%", 100.0 * p))
+                || chart.contains(&format!("P(ΔPV > 0) = {:.1}%", 100.0 * p)),
+            "{t}"
+        );
+        assert!(chart.contains("zero"), "zero is marked");
+        assert_eq!(
+            polylines(&chart)
+                .iter()
+                .filter(|(c, w, p)| c == OKABE_ITO[TERMS.iter().position(|x| x == t).unwrap()]
+                    && w == "2"
+                    && p.len() > 10)
+                .count(),
+            1,
+            "one histogram outline"
+        );
+    }
+}
+
+#[test]
+fn the_report_embeds_every_chart_and_the_inputs() {
+    let (_tmp, out) = shipped_run(&[]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let charts = fs::read_dir(out.join("charts")).unwrap().count();
+    assert_eq!(html.matches("<figure").count(), charts);
+    assert_eq!(charts, 6 * 14, "14 charts for each of the 6 shipped scenarios");
+    assert!(!html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no address to fetch from");
+    assert!(!html.contains("<script"), "no script");
+    assert!(!html.contains("src=\""), "nothing loaded");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    let hash = manifest.split("\"sha256\": \"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(html.contains(hash), "the input hash is in the header");
+    assert!(html.contains("<th>seed</th><td>42</td>"));
+}
+
+#[test]
+fn report_dir_redraws_the_same_report_byte_for_byte() {
+    let (_tmp, out) = shipped_run(&[]);
+    let read_all = |dir: &Path| {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join("charts"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().into_string().unwrap(), fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files.push(("report.html".into(), fs::read(dir.join("report.html")).unwrap()));
+        files
+    };
+    let before = read_all(&out);
+    fs::remove_dir_all(out.join("charts")).unwrap();
+    fs::write(out.join("report.html"), "stale").unwrap();
+    cargo_bin_cmd!("revshare").arg("report").arg(&out).assert().success();
+    assert_eq!(read_all(&out), before);
+}
+
+#[test]
+fn no_report_writes_only_the_data_files() {
+    let (_tmp, out) = shipped_run(&["--no-report"]);
+    assert!(out.join("curves.csv").exists());
+    assert!(!out.join("report.html").exists());
+    assert!(!out.join("charts").exists());
+}
+
+#[test]
+fn report_on_a_folder_without_results_says_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("revshare")
+        .arg("report")
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("summary.csv: cannot be read"))
+        .stderr(predicates::str::contains("is this the --out folder of a run?"));
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
+    fs::write(tmp.path().join("summary.csv"), "not,a\nrevshare,file\n").unwrap();
+    for f in ["deltas.csv", "outcomes.csv", "annual.csv", "curves.csv"] {
+        fs::write(tmp.path().join(f), "").unwrap();
+    }
+    fs::write(tmp.path().join("manifest.json"), "{}").unwrap();
+    cargo_bin_cmd!("revshare")
+        .arg("report")
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("manifest.json: not a manifest"));
+}
