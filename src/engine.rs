@@ -21,11 +21,12 @@ use rayon::prelude::*;
 /// Paths per parallel work item. Results do not depend on it.
 pub const CHUNK_PATHS: usize = 256;
 
-/// The per-path inputs recorded besides the scenario parameters: the event times.
-pub const EVENT_INPUTS: [&str; 3] = ["agi_declared_year", "agi_verified_year", "failure_year"];
+/// The per-path inputs recorded besides the scenario parameters: the event times
+/// as calendar years (`inf` = never) and the realised revenue growth.
+pub const PATH_INPUTS: [&str; 4] = ["agi_declared_year", "agi_verified_year", "failure_year", "revenue_growth"];
 
-/// Number of world inputs recorded per path: the scenario parameters, then the events.
-pub const N_WORLD_INPUTS: usize = N_SCENARIO_PARAMS + EVENT_INPUTS.len();
+/// Number of world inputs recorded per path: the scenario parameters, then [`PATH_INPUTS`].
+pub const N_WORLD_INPUTS: usize = N_SCENARIO_PARAMS + PATH_INPUTS.len();
 
 /// Per-terms scalar results, in record order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +88,8 @@ impl Layout {
         1 + y
     }
 
-    /// World input `i` (a scenario parameter in [`ScenarioParam::ALL`] order, then
-    /// the [`EVENT_INPUTS`] as calendar years, `inf` for never).
+    /// World input `i`: a scenario parameter in [`ScenarioParam::ALL`] order, then
+    /// the [`PATH_INPUTS`].
     pub fn world_input(&self, i: usize) -> usize {
         1 + self.years + i
     }
@@ -239,20 +240,39 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
-    /// Leaves the path's monthly revenue in `ws.monthly`.
-    pub fn simulate_path(&self, path: u64, ws: &mut Workspace, out: &mut [f64]) {
+    /// Draws the world of path `path` and fills `ws.monthly` (and `run_rate`, when
+    /// given) with its revenue; returns the parameters, the events and the
+    /// realised revenue growth.
+    pub fn revenue(&self, path: u64, ws: &mut Workspace, run_rate: Option<&mut [f64]>) -> (WorldParams, Events, f64) {
         let (p, events) = self.world(path);
-        let l = &self.layout;
         ws.prepare(&p);
-        world::monthly_revenue(
+        let growth = world::monthly_revenue(
             &p,
             &events,
             &ws.drift,
             &mut self.shocks.rng(path),
             &mut self.jumps.rng(path),
             &mut ws.monthly,
+            run_rate,
         );
+        (p, events, growth)
+    }
+
+    /// The contract's view of a path's months.
+    pub fn grid<'g>(&'g self, monthly: &'g [f64], df_next: &'g [f64]) -> Grid<'g> {
+        Grid { monthly, df_next, year_of_month: &self.year_of_month, years: self.layout.years }
+    }
+
+    /// Calendar year of month `k`.
+    pub fn year_of(&self, k: usize) -> i32 {
+        self.years[self.year_of_month[k]]
+    }
+
+    /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
+    /// Leaves the path's monthly revenue in `ws.monthly`.
+    pub fn simulate_path(&self, path: u64, ws: &mut Workspace, out: &mut [f64]) {
+        let (p, events, growth) = self.revenue(path, ws, None);
+        let l = &self.layout;
         let mut total = 0.0;
         for (k, m) in ws.monthly.iter().enumerate() {
             total += m;
@@ -260,12 +280,11 @@ impl<'a> Plan<'a> {
         }
         out[Layout::REVENUE_TOTAL] = total;
         let events_years = [events.declared, events.verified, events.failure].map(|t| self.start_year + t);
-        let values = p.values().into_iter().chain(events_years);
+        let values = p.values().into_iter().chain(events_years).chain([growth]);
         for (i, v) in values.enumerate() {
             out[l.world_input(i)] = v;
         }
-        let grid =
-            Grid { monthly: &ws.monthly, df_next: &ws.df_next, year_of_month: &self.year_of_month, years: l.years };
+        let grid = self.grid(&ws.monthly, &ws.df_next);
         for t in 0..l.terms {
             let c = self.contract(t, path);
             let annual_at = l.terms_annual(t, Flow::Paid, 0);
@@ -305,6 +324,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// `DF(u_{k+1})` for the last path's discount rate.
+    pub fn df_next(&self) -> &[f64] {
+        &self.df_next
+    }
+
     fn prepare(&mut self, p: &WorldParams) {
         let drift_key = [p.growth0, p.growth_inf, p.growth_halflife, p.sigma].map(f64::to_bits);
         if self.drift_for != Some(drift_key) {

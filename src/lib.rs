@@ -67,3 +67,6 @@ pub mod results;
 pub mod run;
 pub mod stats;
 pub mod streams;
+pub mod analysis;
+pub mod trace;
+pub mod analyze;

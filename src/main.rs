@@ -9,15 +9,12 @@ use std::process::ExitCode;
 
 fn run_command(args: RunArgs) -> Result<(), Error> {
     let opts = RunOptions {
-        scenarios: args.scenarios,
-        terms: args.terms,
-        paths: args.paths as usize,
-        seed: args.seed,
-        threads: args.threads.map(|t| t as usize),
+        sim: args.sim.options(),
         baseline: args.baseline,
         out: args.out,
         report: !args.no_report,
         progress: !args.quiet,
+        per_path: args.per_path,
     };
     let out = run(&opts)?;
     print!("{}", out.table);
@@ -58,6 +55,32 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run_command(args),
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Report(args)) => report_command(args),
+        Some(Command::Sensitivity(args)) => {
+            let opts = revshare::analyze::SensitivityOptions {
+                sim: args.sim.options(),
+                scenario: args.scenario,
+                metric: args.metric,
+                terms_row: args.terms_row,
+                baseline: args.baseline,
+                out: args.out,
+            };
+            revshare::analyze::sensitivity(&opts).map(|text| print!("{text}"))
+        }
+        Some(Command::Solve(args)) => {
+            let opts = revshare::analyze::SolveOptions {
+                sim: args.sim.options(),
+                scenario: args.scenario,
+                terms_row: args.terms_row,
+                param: args.param,
+                target: args.target,
+                against: args.against,
+                metric: args.metric,
+            };
+            revshare::analyze::solve_command(&opts).map(|(_, text)| print!("{text}"))
+        }
+        Some(Command::Replay(args)) => {
+            revshare::analyze::replay_command(&args.sim.options(), &args.scenario, args.path).map(|text| print!("{text}"))
+        }
         None => run_command(cli.run),
     };
     match result {

@@ -56,8 +56,10 @@ impl OutputDir {
     /// Writes every `(name, bytes)` into staging, then moves them into place.
     ///
     /// A name may contain one folder (`charts/a.svg`); such a folder is replaced as
-    /// a whole, so no chart of an earlier run is left beside the new ones.
-    pub fn commit(&self, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    /// a whole, so no chart of an earlier run is left beside the new ones. The
+    /// `stale` files, results of an earlier run that the new ones invalidate, are
+    /// removed.
+    pub fn commit(&self, files: &[(String, Vec<u8>)], stale: &[&str]) -> Result<(), Error> {
         let stage = staging(&self.dir)?;
         let mut folders: Vec<&str> = Vec::new();
         for (name, bytes) in files {
@@ -78,6 +80,12 @@ impl OutputDir {
                 fs::rename(&target, stage.path().join(format!(".old-{folder}"))).map_err(|e| Error::io(&target, e))?;
             }
             fs::rename(stage.path().join(folder), &target).map_err(|e| Error::io(&target, e))?;
+        }
+        for name in stale {
+            let target = self.dir.join(name);
+            if target.is_file() {
+                fs::rename(&target, stage.path().join(format!(".old-{name}"))).map_err(|e| Error::io(&target, e))?;
+            }
         }
         for (name, _) in files.iter().filter(|(n, _)| !n.contains('/')) {
             let target = self.dir.join(name);
@@ -102,7 +110,9 @@ mod tests {
         fs::create_dir(dir.join("charts")).unwrap();
         fs::write(dir.join("charts/stale.svg"), "old").unwrap();
         let files = |names: &[&str]| names.iter().map(|n| (n.to_string(), n.as_bytes().to_vec())).collect::<Vec<_>>();
-        out.commit(&files(&["a.csv", "b.csv", "charts/x.svg", "charts/y.svg"])).unwrap();
+        fs::write(dir.join("old.csv"), "from an earlier run").unwrap();
+        out.commit(&files(&["a.csv", "b.csv", "charts/x.svg", "charts/y.svg"]), &["old.csv", "absent.csv"]).unwrap();
+        assert!(!dir.join("old.csv").exists());
         assert_eq!(fs::read_to_string(dir.join("charts/x.svg")).unwrap(), "charts/x.svg");
         assert!(!dir.join("charts/stale.svg").exists(), "the chart folder is replaced whole");
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "a.csv");

@@ -1,7 +1,8 @@
 //! A whole run: load and validate the inputs, check the output folder, simulate
 //! every scenario, compute the results and write the files.
 
-use crate::engine::{self, CHUNK_PATHS, Plan};
+use crate::engine::{self, CHUNK_PATHS, PathTable, Plan};
+use crate::trace::PerPathWriter;
 use crate::error::{Error, Problem};
 use crate::input::{Scenario, Source, Terms};
 use crate::output::OutputDir;
@@ -81,9 +82,9 @@ impl Inputs {
     }
 }
 
-/// Options of `revshare run`.
+/// The options every simulating command shares.
 #[derive(Debug, Clone)]
-pub struct RunOptions {
+pub struct SimOptions {
     /// Scenario file; `None` for the shipped one.
     pub scenarios: Option<PathBuf>,
     /// Terms file; `None` for the shipped one.
@@ -94,6 +95,100 @@ pub struct RunOptions {
     pub seed: u64,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
+}
+
+impl Default for SimOptions {
+    fn default() -> SimOptions {
+        SimOptions { scenarios: None, terms: None, paths: DEFAULT_PATHS, seed: DEFAULT_SEED, threads: None }
+    }
+}
+
+/// Validated inputs and a worker pool, ready to simulate: everything that can be
+/// refused is refused before a [`Session`] exists.
+pub struct Session {
+    /// The validated files.
+    pub inputs: Inputs,
+    /// The worker threads.
+    pub pool: rayon::ThreadPool,
+    /// Paths per scenario.
+    pub paths: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Session {
+    /// Loads and checks the inputs and the memory a run needs, and starts the pool.
+    pub fn open(o: &SimOptions) -> Result<Session, Error> {
+        let inputs = Inputs::load(o.scenarios.as_ref(), o.terms.as_ref())?;
+        if o.paths == 0 {
+            return Err(Problem::file("--paths", "must be at least 1").into());
+        }
+        for s in &inputs.scenarios {
+            let bytes = engine::table_bytes(s, inputs.terms.len(), o.paths);
+            if bytes > MAX_TABLE_BYTES {
+                return Err(Problem {
+                    value: Some(o.paths.to_string()),
+                    ..Problem::file("--paths", format!(
+                        "scenario `{}` would need {:.1} GiB of memory for its paths (at most {} GiB); use fewer paths or a shorter horizon",
+                        s.name, bytes as f64 / (1u64 << 30) as f64, MAX_TABLE_BYTES >> 30
+                    ))
+                }
+                .into());
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(o.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| Problem::file("--threads", format!("cannot start the worker threads: {e}")))?;
+        Ok(Session { inputs, pool, paths: o.paths, seed: o.seed })
+    }
+
+    /// The scenario named by `--scenario`.
+    pub fn scenario(&self, name: &str) -> Result<&Scenario, Error> {
+        self.inputs.scenarios.iter().find(|s| s.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.inputs.scenarios.iter().map(|s| s.name.as_str()).collect();
+            Problem {
+                value: Some(name.to_string()),
+                ..Problem::file("--scenario", format!(
+                    "no scenario of that name in {}; the scenarios are: {}",
+                    self.inputs.scenario_source.name,
+                    names.join(", ")
+                ))
+            }
+            .into()
+        })
+    }
+
+    /// Index of the terms row named by option `flag`.
+    pub fn terms_row(&self, flag: &str, name: &str) -> Result<usize, Error> {
+        self.inputs.terms.iter().position(|t| t.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.inputs.terms.iter().map(|t| t.name.as_str()).collect();
+            Problem {
+                value: Some(name.to_string()),
+                ..Problem::file(flag, format!(
+                    "no terms row of that name in {}; the rows are: {}",
+                    self.inputs.terms_source.name,
+                    names.join(", ")
+                ))
+            }
+            .into()
+        })
+    }
+
+    /// Simulates one scenario into its path table.
+    pub fn simulate(&self, scenario: &Scenario, done: &(dyn Fn(u64) + Sync)) -> PathTable {
+        self.pool.install(|| {
+            let plan = Plan::new(scenario, &self.inputs.terms, self.seed);
+            engine::simulate_observed(&plan, self.paths, CHUNK_PATHS, done)
+        })
+    }
+}
+
+/// Options of `revshare run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Inputs, paths, seed, threads.
+    pub sim: SimOptions,
     /// Baseline terms row; `None` for the first.
     pub baseline: Option<String>,
     /// Output folder.
@@ -102,20 +197,19 @@ pub struct RunOptions {
     pub report: bool,
     /// Show a progress bar on stderr for runs longer than a second.
     pub progress: bool,
+    /// Also write one row per path and terms row to this file.
+    pub per_path: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
         RunOptions {
-            scenarios: None,
-            terms: None,
-            paths: DEFAULT_PATHS,
-            seed: DEFAULT_SEED,
-            threads: None,
+            sim: SimOptions::default(),
             baseline: None,
             out: PathBuf::from("results"),
             report: true,
             progress: false,
+            per_path: None,
         }
     }
 }
@@ -169,7 +263,8 @@ fn render_report(files: &[(String, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, 
 
 /// `revshare report DIR`: draws the report again from the files of an earlier
 /// run in `dir`, without simulating; the page and charts are the same bytes the
-/// run wrote.
+/// run wrote, plus a tornado chart when `revshare sensitivity` has since written
+/// `sensitivity.csv` there.
 pub fn report(dir: &Path) -> Result<PathBuf, Error> {
     if !dir.is_dir() {
         return Err(
@@ -187,56 +282,47 @@ pub fn report(dir: &Path) -> Result<PathBuf, Error> {
         })?;
         files.push((name.to_string(), bytes));
     }
+    let sensitivity = dir.join(crate::analyze::SENSITIVITY_FILE);
+    if sensitivity.is_file() {
+        let bytes = std::fs::read(&sensitivity).map_err(|e| Error::io(&sensitivity, e))?;
+        files.push((crate::analyze::SENSITIVITY_FILE.to_string(), bytes));
+    }
     let out = OutputDir::prepare(dir)?;
-    out.commit(&render_report(&files)?)?;
+    out.commit(&render_report(&files)?, &[])?;
     Ok(dir.join(REPORT_FILE))
 }
 
 /// Runs everything; on any error nothing in `opts.out` has changed.
 pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
-    let inputs = Inputs::load(opts.scenarios.as_ref(), opts.terms.as_ref())?;
+    let session = Session::open(&opts.sim)?;
+    let inputs = &session.inputs;
     let baseline = inputs.baseline(opts.baseline.as_deref())?;
-    if opts.paths == 0 {
-        return Err(Problem::file("--paths", "must be at least 1").into());
-    }
-    for s in &inputs.scenarios {
-        let bytes = engine::table_bytes(s, inputs.terms.len(), opts.paths);
-        if bytes > MAX_TABLE_BYTES {
-            return Err(Problem {
-                value: Some(opts.paths.to_string()),
-                ..Problem::file("--paths", format!(
-                    "scenario `{}` would need {:.1} GiB of memory for its paths (at most {} GiB); use fewer paths or a shorter horizon",
-                    s.name, bytes as f64 / (1u64 << 30) as f64, MAX_TABLE_BYTES >> 30
-                ))
-            }
-            .into());
-        }
-    }
     let out = OutputDir::prepare(&opts.out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Problem::file("--threads", format!("cannot start the worker threads: {e}")))?;
+    let mut per_path = match opts.per_path.as_deref().map(PerPathWriter::create).transpose() {
+        Ok(w) => w,
+        Err(e) => {
+            out.abandon();
+            return Err(e);
+        }
+    };
+    let pool = &session.pool;
     let clock = Instant::now();
-    let progress = Progress::new((opts.paths * inputs.scenarios.len()) as u64, opts.progress);
-    let results: Vec<ScenarioResults> = inputs
-        .scenarios
-        .iter()
-        .map(|s| {
-            progress.set_scenario(&s.name);
-            pool.install(|| {
-                let plan = Plan::new(s, &inputs.terms, opts.seed);
-                let table = engine::simulate_observed(&plan, opts.paths, CHUNK_PATHS, &|n| progress.inc(n));
-                ScenarioResults::compute(&s.name, &inputs.terms, baseline, &table)
-            })
-        })
-        .collect();
+    let progress = Progress::new((session.paths * inputs.scenarios.len()) as u64, opts.progress);
+    let mut results = Vec::with_capacity(inputs.scenarios.len());
+    for s in &inputs.scenarios {
+        progress.set_scenario(&s.name);
+        let table = session.simulate(s, &|n| progress.inc(n));
+        if let Some(w) = per_path.as_mut() {
+            w.write(&s.name, &inputs.terms, &table)?;
+        }
+        results.push(pool.install(|| ScenarioResults::compute(&s.name, &inputs.terms, baseline, &table)));
+    }
     progress.finish();
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-        seed: opts.seed,
-        paths: opts.paths,
+        seed: session.seed,
+        paths: session.paths,
         threads: pool.current_num_threads(),
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name.clone(),
@@ -263,9 +349,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         if opts.report {
             files.extend(render_report(&files)?);
         }
-        out.commit(&files)
+        out.commit(&files, &[crate::analyze::SENSITIVITY_FILE, crate::analyze::CAP_CONDITIONS_FILE])
     });
-    if let Err(e) = written {
+    if let Err(e) = written.and_then(|()| per_path.map_or(Ok(()), PerPathWriter::finish)) {
         out.abandon();
         return Err(e);
     }

@@ -118,6 +118,23 @@ pub fn spread_factor(spread_years: f64, r: f64) -> f64 {
     -(-spread_years * l).exp_m1() / (spread_years * l)
 }
 
+/// One month of a contract, as [`evaluate_traced`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthFlow {
+    /// Month index `k`.
+    pub month: usize,
+    /// `f_k`, the active fraction of the month.
+    pub active: f64,
+    /// `p_k`, paid to Microsoft.
+    pub paid: f64,
+    /// `q_k`, paid back by Microsoft.
+    pub received: f64,
+    /// Paid so far, `p_0 + ... + p_k`.
+    pub cum_paid: f64,
+    /// Room left under the cap after this month (`inf` without a cap).
+    pub room: f64,
+}
+
 /// Evaluates contract `c` on a path. `annual` (length `3 * grid.years`) receives
 /// paid, received and net per calendar year, added to what it holds.
 pub fn evaluate(
@@ -127,6 +144,19 @@ pub fn evaluate(
     discount_rate: f64,
     grid: Grid<'_>,
     annual: &mut [f64],
+) -> Flows {
+    evaluate_traced(c, events, ms_ratio, discount_rate, grid, annual, |_| {})
+}
+
+/// [`evaluate`], calling `month` with each month's flows until nothing more can flow.
+pub fn evaluate_traced(
+    c: &ContractDraw,
+    events: &Events,
+    ms_ratio: f64,
+    discount_rate: f64,
+    grid: Grid<'_>,
+    annual: &mut [f64],
+    mut month: impl FnMut(MonthFlow),
 ) -> Flows {
     let t_trig = match c.trigger {
         Trigger::None => f64::INFINITY,
@@ -157,6 +187,7 @@ pub fn evaluate(
         paid += p;
         received += q;
         pv += n * grid.df_next[k] * spread;
+        month(MonthFlow { month: k, active: f, paid: p, received: q, cum_paid: paid, room: (room0 - paid).max(0.0) });
         let y = grid.year_of_month[k];
         annual[y] += p;
         annual[years + y] += q;

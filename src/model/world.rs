@@ -127,7 +127,12 @@ pub fn drift(p: &WorldParams, out: &mut [f64]) {
     }
 }
 
-/// Fills `monthly[k] = M_k`, the revenue earned in month `k` ($B), for one path.
+/// Fills `monthly[k] = M_k`, the revenue earned in month `k` ($B), for one path,
+/// and `run_rate[k] = R_k` when asked; returns the realised revenue growth, the
+/// annualised growth of the run-rate from the first to the last month,
+/// `(R_{K-1} / R_0)^(12 / (K-1)) - 1` (NaN for a one-month grid). The run-rate
+/// process continues after a failure (what the business would have done) while
+/// nothing more is earned.
 ///
 /// `drift` comes from [`drift`] for the same parameters. Shocks `Z_k` are drawn
 /// from `shocks` (only when `sigma > 0`), jump counts and sizes from `jumps` (only
@@ -139,21 +144,27 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     shocks: &mut R,
     jumps: &mut J,
     monthly: &mut [f64],
-) {
+    mut run_rate: Option<&mut [f64]>,
+) -> f64 {
     let vol = p.sigma / 12f64.sqrt();
     // Scenario validation keeps jump_rate within Poisson's range.
     let poisson = if p.jump_rate > 0.0 { Poisson::new(p.jump_rate / 12.0).ok() } else { None };
-    let mut ln_r = p.revenue0.ln();
+    let ln_r0 = p.revenue0.ln();
+    let mut ln_r = ln_r0;
     let n = monthly.len();
+    let mut ln_last = ln_r0;
     for k in 0..n {
         let u = month_start(k);
-        let alive = fraction_before(events.failure, k);
-        if alive <= 0.0 {
-            monthly[k..].fill(0.0);
-            return;
-        }
         let level = if u >= events.declared { p.agi_multiplier } else { 1.0 };
-        monthly[k] = ln_r.exp() * level / 12.0 * alive;
+        let r = ln_r.exp() * level;
+        ln_last = ln_r + level.ln();
+        monthly[k] = r / 12.0 * fraction_before(events.failure, k);
+        if let Some(rr) = run_rate.as_deref_mut() {
+            rr[k] = r;
+        }
+        if k + 1 == n {
+            break;
+        }
         ln_r += drift[k];
         if vol > 0.0 {
             let z: f64 = StandardNormal.sample(shocks);
@@ -169,6 +180,7 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
             }
         }
     }
+    if n < 2 { f64::NAN } else { ((ln_last - ln_r0) * 12.0 / (n - 1) as f64).exp_m1() }
 }
 
 #[cfg(test)]
@@ -194,7 +206,10 @@ mod tests {
         let mut out = vec![0.0; months];
         let mut rng = ChaCha8Rng::from_seed([1; 32]);
         let mut rng2 = ChaCha8Rng::from_seed([2; 32]);
-        monthly_revenue(p, ev, &d, &mut rng, &mut rng2, &mut out);
+        let growth = monthly_revenue(p, ev, &d, &mut rng, &mut rng2, &mut out, None);
+        if p.sigma == 0.0 && p.jump_rate == 0.0 && p.agi_multiplier == 1.0 && months > 1 {
+            assert!((growth - p.growth0).abs() < 1e-12, "realised growth {growth} with constant growth {}", p.growth0);
+        }
         out
     }
 

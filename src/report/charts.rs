@@ -344,3 +344,73 @@ pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result
     }
     Ok(svg)
 }
+
+/// Inputs shown on a tornado chart.
+pub const TORNADO_ROWS: usize = 12;
+
+/// Tornado chart: per input (top row first), a bar from the metric's mean in the
+/// input's lowest decile (marked with a dot) to its mean in the highest decile,
+/// around a vertical line at the overall mean.
+pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, frame.size)?;
+        let xs = padded(span(rows.iter().flat_map(|r| [r.1, r.2]).chain([center])), false);
+        let n = rows.len().max(1);
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let label = move |y: &f64| -> String {
+            let i = (n as f64 - 0.5 - y).round();
+            if (y - (n as f64 - 0.5 - i)).abs() < 1e-9 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(frame.title, (FONT, 20))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(260)
+            .build_cartesian_2d(xs.0..xs.1, 0.0..n as f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(frame.x)
+            .x_label_formatter(&value_label)
+            .y_labels(2 * n + 1)
+            .y_label_formatter(&label)
+            .disable_y_mesh()
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .light_line_style(BLACK.mix(0.06))
+            .bold_line_style(BLACK.mix(0.15))
+            .draw()
+            .map_err(err)?;
+        for (i, (_, low, high)) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let colour = if high >= low { color(0) } else { color(4) };
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(*low, y + 0.2), (*high, y + 0.8)], colour.mix(0.7).filled())))
+                .map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((*low, y + 0.5), 5, BLACK.filled()))).map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(vec![(center, 0.0), (center, n as f64)], BLACK.stroke_width(2)))
+            .map_err(err)?
+            .label("overall mean")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(center, -1.0), (center, -1.0)], color(0).mix(0.7).filled())))
+            .map_err(err)?
+            .label("higher input, higher mean")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], color(0).mix(0.7).filled()));
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(center, -1.0), (center, -1.0)], color(4).mix(0.7).filled())))
+            .map_err(err)?
+            .label("higher input, lower mean")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], color(4).mix(0.7).filled()));
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

@@ -31,13 +31,20 @@ impl From<f64> for Num {
     }
 }
 
+impl std::fmt::Display for Num {
+    /// Shortest round-trip decimal; `inf`, `-inf`; empty when undefined or NaN.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) if v.is_finite() => write!(f, "{v}"),
+            Some(v) if v.is_infinite() => f.write_str(if v > 0.0 { "inf" } else { "-inf" }),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Some(v) if v.is_finite() => s.collect_str(&v),
-            Some(v) if v.is_infinite() => s.serialize_str(if v > 0.0 { "inf" } else { "-inf" }),
-            _ => s.serialize_str(""),
-        }
+        s.collect_str(self)
     }
 }
 

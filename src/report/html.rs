@@ -27,6 +27,7 @@ pub struct ReportData {
     outcomes: Vec<OutcomeRow>,
     annual: Vec<AnnualRow>,
     curves: Vec<CurveRow>,
+    sensitivity: Vec<crate::analyze::SensitivityRow>,
 }
 
 impl ReportData {
@@ -42,6 +43,10 @@ impl ReportData {
             outcomes: read("outcomes.csv", &get("outcomes.csv")?)?,
             annual: read("annual.csv", &get("annual.csv")?)?,
             curves: read("curves.csv", &get("curves.csv")?)?,
+            sensitivity: match get(crate::analyze::SENSITIVITY_FILE) {
+                Ok(bytes) => read(crate::analyze::SENSITIVITY_FILE, &bytes)?,
+                Err(_) => Vec::new(),
+            },
         })
     }
 
@@ -306,6 +311,38 @@ impl Page<'_> {
         Ok(())
     }
 
+    /// The tornado chart of `sensitivity.csv`, when there is one.
+    fn tornado(&mut self) -> Result<(), Error> {
+        let rows = &self.data.sensitivity;
+        let Some(first) = rows.first() else { return Ok(()) };
+        let what = if first.metric.starts_with("delta") {
+            format!("{} of {} minus {}", first.metric, first.terms, first.baseline)
+        } else {
+            format!("{} of {}", first.metric, first.terms)
+        };
+        let _ = write!(
+            self.body,
+            "<section id=\"sensitivity\">\n<h2>What drives the {} under {}</h2>\n<p class=\"how\">Each bar spans the mean \
+             {} over the paths whose input is in its lowest 10% (marked ●) to the mean over its highest 10%; inputs are \
+             sorted by |Spearman ρ|, the most influential on top. From <code>sensitivity.csv</code>.</p>\n",
+            esc(&what),
+            esc(&first.scenario),
+            esc(&first.metric)
+        );
+        let bars: Vec<(String, f64, f64)> = rows
+            .iter()
+            .take(charts::TORNADO_ROWS)
+            .map(|r| (format!("{} (ρ {:+.2})", r.input, r.rho.get()), r.mean_low_decile.get(), r.mean_high_decile.get()))
+            .collect();
+        let t = format!("{}: {what}, mean {:.1} $B", first.scenario, first.metric_mean.get());
+        let frame = Frame { title: &t, x: &format!("mean {} in the decile, $B", first.metric), y: "", size: WIDE };
+        let file = format!("charts/sensitivity-{}.svg", slug(&first.scenario));
+        let n = bars.len();
+        self.figure(file, "tornado", n, charts::tornado(&frame, &bars, first.metric_mean.get()))?;
+        self.body.push_str("</section>\n");
+        Ok(())
+    }
+
     fn numbers(&mut self, scenario: &str, terms: &[&str]) {
         let d = self.data;
         let pm = |v: f64, se: f64| format!("{v:.2} ± {se:.2}");
@@ -401,6 +438,9 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         .collect();
     html.push_str(&links.join(", "));
     html.push_str(". Money in $B; PV at the start at the scenario's discount rate. Every contract is evaluated on the same simulated paths.</p>\n");
+    html.push_str(&page.body);
+    page.body.clear();
+    page.tornado()?;
     html.push_str(&page.body);
     html.push_str("</body>\n</html>\n");
     Ok(Rendered { html: html.into_bytes(), charts: page.charts })

@@ -1,0 +1,113 @@
+//! The per-path inputs an analysis can rank or condition on, and the metrics it explains.
+
+use crate::engine::{Layout, N_WORLD_INPUTS, PATH_INPUTS, PathTable, TermsField};
+use crate::input::scenario::N_SCENARIO_PARAMS;
+use crate::input::{Scenario, ScenarioParam, Terms, TermsParam};
+
+/// One per-path input: its name and where it is in the path table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputColumn {
+    /// `sigma`, `fixed-2026.cap`, `agi_declared_year`, `revenue_2028`, ...
+    pub name: String,
+    /// Column of the path table.
+    pub column: usize,
+}
+
+/// The inputs worth ranking for terms row `t`: every scenario parameter and every
+/// parameter of row `t` that is a distribution, then the drawn path quantities:
+/// the AGI declared and verified years and the failure year (`inf` = never), the
+/// revenue of each calendar year, and the realised revenue growth.
+pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
+    let l = table.layout;
+    let mut out = Vec::new();
+    for (i, p) in ScenarioParam::ALL.iter().enumerate() {
+        if !scenario.param(*p).dist.is_constant() {
+            out.push(InputColumn { name: p.name().to_string(), column: l.world_input(i) });
+        }
+    }
+    for p in TermsParam::ALL {
+        if !terms[t].param(p).dist.is_constant() {
+            out.push(InputColumn { name: format!("{}.{}", terms[t].name, p.name()), column: l.terms_param(t, p) });
+        }
+    }
+    out.extend(path_inputs(table));
+    out
+}
+
+/// The drawn path quantities: event years, revenue per calendar year, realised growth.
+fn path_inputs(table: &PathTable) -> Vec<InputColumn> {
+    let l = table.layout;
+    let column = |name: &str| {
+        let i = PATH_INPUTS.iter().position(|n| *n == name).expect("a path input");
+        InputColumn { name: name.to_string(), column: l.world_input(N_SCENARIO_PARAMS + i) }
+    };
+    let mut out: Vec<InputColumn> = PATH_INPUTS[..3].iter().map(|n| column(n)).collect();
+    for (y, year) in table.years.iter().enumerate() {
+        out.push(InputColumn { name: format!("revenue_{year}"), column: l.revenue_year(y) });
+    }
+    out.push(column("revenue_growth"));
+    out
+}
+
+/// Every recorded input of a path for terms row `t`, in the order of the
+/// `--per-path` file: scenario parameters, path inputs, then the row's parameters.
+pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
+    let world = ScenarioParam::ALL.iter().map(|p| p.name()).chain(PATH_INPUTS);
+    let mut out: Vec<InputColumn> =
+        world.enumerate().map(|(i, n)| InputColumn { name: n.to_string(), column: layout.world_input(i) }).collect();
+    debug_assert_eq!(out.len(), N_WORLD_INPUTS);
+    out.extend(TermsParam::ALL.iter().map(|p| InputColumn { name: p.name().to_string(), column: layout.terms_param(t, *p) }));
+    out
+}
+
+/// What an analysis explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Total paid to Microsoft.
+    Paid,
+    /// Net to Microsoft.
+    Net,
+    /// Present value of the net flows.
+    Pv,
+    /// Net minus the baseline's net, path by path.
+    DeltaNet,
+    /// PV minus the baseline's PV, path by path.
+    DeltaPv,
+}
+
+impl Metric {
+    /// The names a user writes.
+    pub const NAMES: [&'static str; 5] = ["paid", "net", "pv", "delta_net", "delta_pv"];
+
+    /// Parses a metric name.
+    pub fn parse(text: &str) -> Option<Metric> {
+        let all = [Metric::Paid, Metric::Net, Metric::Pv, Metric::DeltaNet, Metric::DeltaPv];
+        Metric::NAMES.iter().position(|n| *n == text).map(|i| all[i])
+    }
+
+    /// The metric's name.
+    pub fn name(self) -> &'static str {
+        Metric::NAMES[self as usize]
+    }
+
+    /// True for the paired differences against the baseline.
+    pub fn is_delta(self) -> bool {
+        matches!(self, Metric::DeltaNet | Metric::DeltaPv)
+    }
+
+    /// The metric of row `t` (against `baseline` for a difference), per path.
+    pub fn values(self, table: &PathTable, t: usize, baseline: usize) -> Vec<f64> {
+        let l = table.layout;
+        let field = match self {
+            Metric::Paid => TermsField::Paid,
+            Metric::Net | Metric::DeltaNet => TermsField::Net,
+            Metric::Pv | Metric::DeltaPv => TermsField::Pv,
+        };
+        let own = table.column(l.terms_field(t, field));
+        if !self.is_delta() {
+            return own;
+        }
+        let base = table.column(l.terms_field(baseline, field));
+        own.iter().zip(&base).map(|(a, b)| a - b).collect()
+    }
+}

@@ -1,0 +1,253 @@
+//! What drives a metric across paths, and what makes a cap bind.
+//!
+//! For each uncertain input (see [`super::inputs::uncertain_inputs`]):
+//!
+//! - **Spearman's rank correlation** with the metric (average ranks for ties, so
+//!   "never" = `inf` ranks above every date), with a 95% confidence interval from
+//!   Fisher's z with the Fieller–Hartley–Pearson variance `1.06 / (n - 3)`;
+//! - the **tornado**: the metric's mean over the paths whose input is in its
+//!   lowest and in its highest decile (paths sorted by the input, ties in path order);
+//! - the **share of variance explained**, first order, by binning: the correlation
+//!   ratio `eta^2 = Var(E[metric | bin]) / Var(metric)` over 20 equal-count bins of
+//!   the sorted input (or one bin per value when the input takes at most 20 values).
+//!
+//! Paths where the input is NaN (the realised growth of a one-month grid) are left out.
+
+use super::inputs::InputColumn;
+use crate::engine::{PathTable, TermsField};
+use crate::stats::quantile_sorted;
+
+/// Bins of the first-order variance share.
+pub const VARIANCE_BINS: usize = 20;
+
+/// How one input relates to the metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    /// The input's name.
+    pub input: String,
+    /// Paths used.
+    pub n: usize,
+    /// Spearman's rank correlation.
+    pub rho: f64,
+    /// Lower end of its 95% confidence interval.
+    pub rho_lo: f64,
+    /// Upper end of its 95% confidence interval.
+    pub rho_hi: f64,
+    /// Mean metric over the paths in the input's lowest decile.
+    pub mean_low: f64,
+    /// Mean metric over the paths in the input's highest decile.
+    pub mean_high: f64,
+    /// First-order share of the metric's variance explained by the input.
+    pub variance_share: f64,
+}
+
+/// Average ranks (1-based), ties sharing the mean of their positions.
+pub fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut out = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for k in &order[i..=j] {
+            out[*k] = rank;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Pearson's correlation; `None` when either sample is constant.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Spearman's rho of `x` and `y` with its 95% confidence interval.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<(f64, f64, f64)> {
+    let rho = pearson(&ranks(x), &ranks(y))?;
+    let n = x.len() as f64;
+    if n < 4.0 {
+        return Some((rho, -1.0, 1.0));
+    }
+    let z = rho.clamp(-1.0 + 1e-15, 1.0 - 1e-15).atanh();
+    let half = 1.959_963_984_540_054 * (1.06 / (n - 3.0)).sqrt();
+    Some((rho, (z - half).tanh(), (z + half).tanh()))
+}
+
+/// The correlation ratio of `y` binned by `x`.
+fn variance_share(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]));
+    let mut distinct: Vec<f64> = order.iter().map(|i| x[*i]).collect();
+    distinct.dedup();
+    let bin_of = |pos: usize, i: usize| -> usize {
+        if distinct.len() <= VARIANCE_BINS {
+            distinct.partition_point(|v| v.total_cmp(&x[i]).is_lt())
+        } else {
+            pos * VARIANCE_BINS / n
+        }
+    };
+    let mean = y.iter().sum::<f64>() / n as f64;
+    let total: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let mut sums = [0.0; VARIANCE_BINS];
+    let mut counts = [0usize; VARIANCE_BINS];
+    for (pos, i) in order.iter().enumerate() {
+        let b = bin_of(pos, *i);
+        sums[b] += y[*i];
+        counts[b] += 1;
+    }
+    let between: f64 = sums
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| **c > 0)
+        .map(|(s, c)| {
+            let m = s / *c as f64;
+            *c as f64 * (m - mean) * (m - mean)
+        })
+        .sum();
+    (between / total).clamp(0.0, 1.0)
+}
+
+/// The sensitivity of `metric` to one input; `None` when the input or the metric
+/// does not vary over the paths.
+pub fn sensitivity(name: &str, input: &[f64], metric: &[f64]) -> Option<Sensitivity> {
+    let (x, y): (Vec<f64>, Vec<f64>) = input.iter().zip(metric).filter(|(a, b)| !a.is_nan() && !b.is_nan()).unzip();
+    let (rho, rho_lo, rho_hi) = spearman(&x, &y)?;
+    let n = x.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]));
+    let decile = (n / 10).max(1);
+    let mean_of = |idx: &[usize]| idx.iter().map(|i| y[*i]).sum::<f64>() / idx.len() as f64;
+    Some(Sensitivity {
+        input: name.to_string(),
+        n,
+        rho,
+        rho_lo,
+        rho_hi,
+        mean_low: mean_of(&order[..decile]),
+        mean_high: mean_of(&order[n - decile..]),
+        variance_share: variance_share(&x, &y),
+    })
+}
+
+/// The sensitivities of `metric` to every input that varies, most influential
+/// (largest |rho|) first.
+pub fn rank_inputs(table: &PathTable, inputs: &[InputColumn], metric: &[f64]) -> Vec<Sensitivity> {
+    use rayon::prelude::*;
+    let mut out: Vec<Sensitivity> =
+        inputs.par_iter().filter_map(|c| sensitivity(&c.name, &table.column(c.column), metric)).collect();
+    out.sort_by(|a, b| b.rho.abs().total_cmp(&a.rho.abs()).then_with(|| a.input.cmp(&b.input)));
+    out
+}
+
+/// An input's mean and median among the paths where a cap bound and where it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapCondition {
+    /// The capped terms row.
+    pub terms: String,
+    /// The input.
+    pub input: String,
+    /// Paths where the cap bound.
+    pub n_binds: usize,
+    /// Mean of the input over them (`inf` if any is "never").
+    pub mean_binds: f64,
+    /// Median over them.
+    pub median_binds: f64,
+    /// Paths where it did not bind.
+    pub n_not: usize,
+    /// Mean over them.
+    pub mean_not: f64,
+    /// Median over them.
+    pub median_not: f64,
+}
+
+fn mean_median(mut v: Vec<f64>) -> (f64, f64) {
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    v.sort_unstable_by(f64::total_cmp);
+    (mean, quantile_sorted(&v, 0.5))
+}
+
+/// For capped row `t`: each input conditional on the cap binding and on it not binding.
+pub fn cap_conditions(table: &PathTable, t: usize, terms: &str, inputs: &[InputColumn]) -> Vec<CapCondition> {
+    let hit: Vec<bool> = table.column(table.layout.terms_field(t, TermsField::CapYear)).iter().map(|y| !y.is_nan()).collect();
+    inputs
+        .iter()
+        .map(|c| {
+            let values = table.column(c.column);
+            let split = |want: bool| -> Vec<f64> {
+                values.iter().zip(&hit).filter(|(v, h)| **h == want && !v.is_nan()).map(|(v, _)| *v).collect()
+            };
+            let (binds, not) = (split(true), split(false));
+            let (n_binds, n_not) = (binds.len(), not.len());
+            let ((mean_binds, median_binds), (mean_not, median_not)) = (mean_median(binds), mean_median(not));
+            CapCondition {
+                terms: terms.to_string(),
+                input: c.name.clone(),
+                n_binds,
+                mean_binds,
+                median_binds,
+                n_not,
+                mean_not,
+                median_not,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_average_ties_and_put_infinity_last() {
+        assert_eq!(ranks(&[3.0, 1.0, f64::INFINITY, 1.0]), vec![3.0, 1.5, 4.0, 1.5]);
+    }
+
+    #[test]
+    fn spearman_is_one_for_any_increasing_transform_and_its_interval_shrinks_with_n() {
+        let x: Vec<f64> = (0..1000).map(|i| i as f64).collect();
+        let y: Vec<f64> = x.iter().map(|v| (v / 100.0).exp()).collect();
+        let (rho, lo, hi) = spearman(&x, &y).unwrap();
+        assert_eq!(rho, 1.0);
+        assert!(lo > 0.999 && hi > 0.999_999 && hi <= 1.0, "{lo} {hi}");
+        let neg: Vec<f64> = x.iter().map(|v| -v * v).collect();
+        assert_eq!(spearman(&x, &neg).unwrap().0, -1.0);
+        assert!(spearman(&x, &vec![1.0; 1000]).is_none());
+        // A textbook value: ranks (1,2,3,4,5) against (2,1,4,3,5) give rho = 0.8.
+        let r = spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0]).unwrap().0;
+        assert!((r - 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_tornado_and_variance_share_follow_the_input() {
+        // y = x for x in 0..1000: lowest decile mean 49.5, highest 949.5; x explains almost all.
+        let x: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64).collect();
+        let s = sensitivity("x", &x, &x).unwrap();
+        assert_eq!((s.mean_low, s.mean_high), (49.5, 949.5));
+        assert!(s.variance_share > 0.99, "{}", s.variance_share);
+        // A two-valued input explains exactly the between-group variance.
+        let g: Vec<f64> = (0..1000).map(|i| (i % 2) as f64).collect();
+        let y: Vec<f64> = (0..1000).map(|i| (i % 2) as f64 * 2.0 + if i % 4 < 2 { 1.0 } else { -1.0 }).collect();
+        let s = sensitivity("g", &g, &y).unwrap();
+        assert!((s.variance_share - 0.5).abs() < 1e-12, "{}", s.variance_share);
+    }
+}
