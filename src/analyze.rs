@@ -2,7 +2,7 @@
 
 use crate::analysis::inputs::{Metric, uncertain_inputs};
 use crate::analysis::sensitivity::{CapCondition, Sensitivity, cap_conditions, rank_inputs};
-use crate::analysis::solve::{SolveMetric, SolveParam, Solution, Worlds, solve};
+use crate::analysis::solve::{Solution, SolveMetric, SolveParam, Worlds, solve};
 use crate::engine::Plan;
 use crate::error::{Error, Problem};
 use crate::output::OutputDir;
@@ -80,12 +80,24 @@ fn short(v: f64) -> String {
     if v.is_infinite() { "never".to_string() } else { format!("{v:.3}") }
 }
 
-/// Runs `revshare sensitivity`; returns the text for the terminal.
-pub fn sensitivity(o: &SensitivityOptions) -> Result<String, Error> {
+/// What `revshare sensitivity` found.
+#[derive(Debug, Clone)]
+pub struct SensitivityOutput {
+    /// Inputs, most influential first.
+    pub ranked: Vec<Sensitivity>,
+    /// Inputs conditional on each cap binding or not.
+    pub conditions: Vec<CapCondition>,
+    /// The text for the terminal.
+    pub text: String,
+}
+
+/// Runs `revshare sensitivity`.
+pub fn sensitivity(o: &SensitivityOptions) -> Result<SensitivityOutput, Error> {
     let session = Session::open(&o.sim)?;
     let scenario = session.scenario(&o.scenario)?;
-    let metric = Metric::parse(&o.metric).ok_or_else(|| {
-        Problem { value: Some(o.metric.clone()), ..Problem::file("--metric", format!("one of {}", Metric::NAMES.join(", "))) }
+    let metric = Metric::parse(&o.metric).ok_or_else(|| Problem {
+        value: Some(o.metric.clone()),
+        ..Problem::file("--metric", format!("one of {}", Metric::NAMES.join(", ")))
     })?;
     let terms = &session.inputs.terms;
     let baseline = session.inputs.baseline(o.baseline.as_deref())?;
@@ -95,7 +107,9 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<String, Error> {
         None => baseline,
     };
     if metric.is_delta() && t == baseline {
-        return Err(Problem::file("--terms-row", "a paired difference needs a terms row other than the baseline").into());
+        return Err(
+            Problem::file("--terms-row", "a paired difference needs a terms row other than the baseline").into()
+        );
     }
     let out = OutputDir::prepare(&o.out)?;
     let table = session.simulate(scenario, &|_| {});
@@ -152,7 +166,11 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<String, Error> {
     } else {
         format!("{} of {}", metric.name(), terms[t].name)
     };
-    let _ = writeln!(text, "What drives {what} under `{}` ({} paths, seed {}): mean {metric_mean:.2} $B", scenario.name, session.paths, session.seed);
+    let _ = writeln!(
+        text,
+        "What drives {what} under `{}` ({} paths, seed {}): mean {metric_mean:.2} $B",
+        scenario.name, session.paths, session.seed
+    );
     let _ = writeln!(
         text,
         "{:<28} {:>24} {:>16} {:>16} {:>10}",
@@ -170,10 +188,20 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<String, Error> {
         );
     }
     for row in terms.iter().filter(|r| r.has_cap()) {
-        let _ = writeln!(text, "\nWhen the cap of {} binds, and when it does not (medians; means in {CAP_CONDITIONS_FILE}):", row.name);
+        let _ = writeln!(
+            text,
+            "\nWhen the cap of {} binds, and when it does not (medians; means in {CAP_CONDITIONS_FILE}):",
+            row.name
+        );
         let mine: Vec<&CapCondition> = conditions.iter().filter(|c| c.terms == row.name).collect();
         if let Some(first) = mine.first() {
-            let _ = writeln!(text, "{:<28} {:>16} {:>16}", "input", format!("binds ({})", first.n_binds), format!("not ({})", first.n_not));
+            let _ = writeln!(
+                text,
+                "{:<28} {:>16} {:>16}",
+                "input",
+                format!("binds ({})", first.n_binds),
+                format!("not ({})", first.n_not)
+            );
         }
         for c in mine {
             let _ = writeln!(text, "{:<28} {:>16} {:>16}", c.input, short(c.median_binds), short(c.median_not));
@@ -184,9 +212,13 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<String, Error> {
         "\nwrote {} and {}{}",
         o.out.join(SENSITIVITY_FILE).display(),
         o.out.join(CAP_CONDITIONS_FILE).display(),
-        if redrawn { format!("; redrew {} with the tornado chart", o.out.join(REPORT_FILE).display()) } else { String::new() }
+        if redrawn {
+            format!("; redrew {} with the tornado chart", o.out.join(REPORT_FILE).display())
+        } else {
+            String::new()
+        }
     );
-    Ok(text)
+    Ok(SensitivityOutput { ranked, conditions, text })
 }
 
 /// Options of `revshare solve`.
@@ -229,8 +261,10 @@ pub fn solve_command(o: &SolveOptions) -> Result<(Solution, String), Error> {
         Some(name) => session.terms_row("--against", name)?,
         None => 0,
     };
-    let param = SolveParam::parse(&o.param)
-        .ok_or_else(|| Problem { value: Some(o.param.clone()), ..Problem::file("--param", "one of cap, share, end, cap_counted") })?;
+    let param = SolveParam::parse(&o.param).ok_or_else(|| Problem {
+        value: Some(o.param.clone()),
+        ..Problem::file("--param", "one of cap, share, end, cap_counted")
+    })?;
     let (value, metric) = match o.target.as_str() {
         "equal-pv" => (None, SolveMetric::Pv),
         "equal-net" => (None, SolveMetric::Net),
@@ -273,7 +307,11 @@ pub fn solve_command(o: &SolveOptions) -> Result<(Solution, String), Error> {
             None => "95% CI unbounded: the mean does not move with the term here".to_string(),
         };
         let _ = writeln!(text, "{} = {}", param.name(), describe(param, solution.value, start));
-        let _ = writeln!(text, "  {ci} (delta method: standard error of the mean difference {:.4} $B, slope {:.4} per unit)", solution.se, solution.slope);
+        let _ = writeln!(
+            text,
+            "  {ci} (delta method: standard error of the mean difference {:.4} $B, slope {:.4} per unit)",
+            solution.se, solution.slope
+        );
         let _ = writeln!(text, "  mean {} there: {:.4} $B", metric.name(), solution.achieved);
     } else {
         let _ = writeln!(

@@ -53,6 +53,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analysis;
+pub mod analyze;
 pub mod cli;
 pub mod date;
 pub mod dist;
@@ -67,6 +69,4 @@ pub mod results;
 pub mod run;
 pub mod stats;
 pub mod streams;
-pub mod analysis;
 pub mod trace;
-pub mod analyze;

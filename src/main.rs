@@ -64,7 +64,7 @@ fn main() -> ExitCode {
                 baseline: args.baseline,
                 out: args.out,
             };
-            revshare::analyze::sensitivity(&opts).map(|text| print!("{text}"))
+            revshare::analyze::sensitivity(&opts).map(|o| print!("{}", o.text))
         }
         Some(Command::Solve(args)) => {
             let opts = revshare::analyze::SolveOptions {
@@ -79,7 +79,8 @@ fn main() -> ExitCode {
             revshare::analyze::solve_command(&opts).map(|(_, text)| print!("{text}"))
         }
         Some(Command::Replay(args)) => {
-            revshare::analyze::replay_command(&args.sim.options(), &args.scenario, args.path).map(|text| print!("{text}"))
+            revshare::analyze::replay_command(&args.sim.options(), &args.scenario, args.path)
+                .map(|text| print!("{text}"))
         }
         None => run_command(cli.run),
     };

@@ -2,7 +2,6 @@
 //! every scenario, compute the results and write the files.
 
 use crate::engine::{self, CHUNK_PATHS, PathTable, Plan};
-use crate::trace::PerPathWriter;
 use crate::error::{Error, Problem};
 use crate::input::{Scenario, Source, Terms};
 use crate::output::OutputDir;
@@ -11,6 +10,7 @@ use crate::report::html::{self, ReportData};
 use crate::report::manifest::{InputFile, Manifest, TermsInfo};
 use crate::report::{csv, table};
 use crate::results::ScenarioResults;
+use crate::trace::PerPathWriter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -149,11 +149,14 @@ impl Session {
             let names: Vec<&str> = self.inputs.scenarios.iter().map(|s| s.name.as_str()).collect();
             Problem {
                 value: Some(name.to_string()),
-                ..Problem::file("--scenario", format!(
-                    "no scenario of that name in {}; the scenarios are: {}",
-                    self.inputs.scenario_source.name,
-                    names.join(", ")
-                ))
+                ..Problem::file(
+                    "--scenario",
+                    format!(
+                        "no scenario of that name in {}; the scenarios are: {}",
+                        self.inputs.scenario_source.name,
+                        names.join(", ")
+                    ),
+                )
             }
             .into()
         })
@@ -165,11 +168,14 @@ impl Session {
             let names: Vec<&str> = self.inputs.terms.iter().map(|t| t.name.as_str()).collect();
             Problem {
                 value: Some(name.to_string()),
-                ..Problem::file(flag, format!(
-                    "no terms row of that name in {}; the rows are: {}",
-                    self.inputs.terms_source.name,
-                    names.join(", ")
-                ))
+                ..Problem::file(
+                    flag,
+                    format!(
+                        "no terms row of that name in {}; the rows are: {}",
+                        self.inputs.terms_source.name,
+                        names.join(", ")
+                    ),
+                )
             }
             .into()
         })

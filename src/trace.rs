@@ -63,7 +63,8 @@ impl PerPathWriter {
         if self.csv.is_none() {
             let file = self.temp.reopen().map_err(io(&self.target))?;
             let mut w = csv::Writer::from_writer(BufWriter::new(file));
-            let header = RESULT_COLUMNS.iter().map(|c| c.to_string()).chain(all_inputs(&l, 0).into_iter().map(|c| c.name));
+            let header =
+                RESULT_COLUMNS.iter().map(|c| c.to_string()).chain(all_inputs(&l, 0).into_iter().map(|c| c.name));
             w.write_record(header.collect::<Vec<_>>()).map_err(|e| Error::io(&self.target, e.into()))?;
             self.csv = Some(w);
         }
@@ -121,7 +122,9 @@ pub fn replay(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, path:
     for (t, flows) in months.iter_mut().enumerate() {
         let c = plan.contract(t, path);
         let grid = plan.grid(&ws.monthly, ws.df_next());
-        contract::evaluate_traced(&c, &events, p.ms_ratio, p.discount_rate, grid, &mut annual, |m| flows[m.month] = Some(m));
+        contract::evaluate_traced(&c, &events, p.ms_ratio, p.discount_rate, grid, &mut annual, |m| {
+            flows[m.month] = Some(m)
+        });
     }
     let mut header = format!("{:<8} {:>10} {:>10} {:<6}", "month", "run-rate", "earned", "events");
     for t in terms {

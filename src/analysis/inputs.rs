@@ -56,7 +56,9 @@ pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
     let mut out: Vec<InputColumn> =
         world.enumerate().map(|(i, n)| InputColumn { name: n.to_string(), column: layout.world_input(i) }).collect();
     debug_assert_eq!(out.len(), N_WORLD_INPUTS);
-    out.extend(TermsParam::ALL.iter().map(|p| InputColumn { name: p.name().to_string(), column: layout.terms_param(t, *p) }));
+    out.extend(
+        TermsParam::ALL.iter().map(|p| InputColumn { name: p.name().to_string(), column: layout.terms_param(t, *p) }),
+    );
     out
 }
 

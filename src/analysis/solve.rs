@@ -101,34 +101,32 @@ impl<'a> Worlds<'a> {
     /// ones `run` uses).
     pub fn simulate(plan: &'a Plan<'a>, paths: usize) -> Worlds<'a> {
         let months = plan.months();
-        let per_path: Vec<(Vec<f64>, Vec<f64>, Events, f64, f64)> = (0..paths)
-            .into_par_iter()
+        let mut monthly = vec![0.0; paths * months];
+        let mut df_next = vec![0.0; paths * months];
+        let per_path: Vec<(Events, f64, f64)> = monthly
+            .par_chunks_mut(months)
+            .zip(df_next.par_chunks_mut(months))
+            .enumerate()
             .map_init(
                 || plan.workspace(),
-                |ws: &mut Workspace, i| {
+                |ws: &mut Workspace, (i, (m, d))| {
                     let (p, events, _) = plan.revenue(i as u64, ws, None);
-                    (ws.monthly.clone(), ws.df_next().to_vec(), events, p.ms_ratio, p.discount_rate)
+                    m.copy_from_slice(&ws.monthly);
+                    d.copy_from_slice(ws.df_next());
+                    (events, p.ms_ratio, p.discount_rate)
                 },
             )
             .collect();
-        let mut w = Worlds {
+        Worlds {
             plan,
             months,
-            monthly: Vec::with_capacity(paths * months),
-            df_next: Vec::with_capacity(paths * months),
-            events: Vec::with_capacity(paths),
-            ms_ratio: Vec::with_capacity(paths),
-            discount: Vec::with_capacity(paths),
+            monthly,
+            df_next,
+            events: per_path.iter().map(|x| x.0).collect(),
+            ms_ratio: per_path.iter().map(|x| x.1).collect(),
+            discount: per_path.iter().map(|x| x.2).collect(),
             paths,
-        };
-        for (m, d, e, ms, r) in per_path {
-            w.monthly.extend(m);
-            w.df_next.extend(d);
-            w.events.push(e);
-            w.ms_ratio.push(ms);
-            w.discount.push(r);
         }
-        w
     }
 
     /// Evaluates `contract(i)` on every path `i`.

@@ -371,13 +371,14 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(260)
-            .build_cartesian_2d(xs.0..xs.1, 0.0..n as f64)
+            // Empty rows below the bars keep the legend clear of them.
+            .build_cartesian_2d(xs.0..xs.1, -2.5..n as f64)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc(frame.x)
             .x_label_formatter(&value_label)
-            .y_labels(2 * n + 1)
+            .y_labels(2 * n + 6)
             .y_label_formatter(&label)
             .disable_y_mesh()
             .label_style((FONT, 14))
@@ -390,7 +391,10 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
             let y = (n - 1 - i) as f64;
             let colour = if high >= low { color(0) } else { color(4) };
             chart
-                .draw_series(std::iter::once(Rectangle::new([(*low, y + 0.2), (*high, y + 0.8)], colour.mix(0.7).filled())))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(*low, y + 0.2), (*high, y + 0.8)],
+                    colour.mix(0.7).filled(),
+                )))
                 .map_err(err)?;
             chart.draw_series(std::iter::once(Circle::new((*low, y + 0.5), 5, BLACK.filled()))).map_err(err)?;
         }

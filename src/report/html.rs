@@ -332,7 +332,9 @@ impl Page<'_> {
         let bars: Vec<(String, f64, f64)> = rows
             .iter()
             .take(charts::TORNADO_ROWS)
-            .map(|r| (format!("{} (ρ {:+.2})", r.input, r.rho.get()), r.mean_low_decile.get(), r.mean_high_decile.get()))
+            .map(|r| {
+                (format!("{} (ρ {:+.2})", r.input, r.rho.get()), r.mean_low_decile.get(), r.mean_high_decile.get())
+            })
             .collect();
         let t = format!("{}: {what}, mean {:.1} $B", first.scenario, first.metric_mean.get());
         let frame = Frame { title: &t, x: &format!("mean {} in the decile, $B", first.metric), y: "", size: WIDE };
