@@ -298,28 +298,28 @@ mod tests {
         assert!(close(f.cap_time.unwrap(), 2.5 / 12.0) && close(f.end, 2.5 / 12.0));
     }
 
+    /// Share 1 of 1 per month for a year under `cap` with `cap_counted` already counted.
+    fn capped(cap: f64, cap_counted: f64) -> Flows {
+        let c = ContractDraw { cap, cap_counted, ..plain(1.0) };
+        Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0).0
+    }
+
     #[test]
     fn a_cap_hit_exactly_at_a_months_end_binds_at_that_moment() {
-        let c = ContractDraw { cap: 3.0, ..plain(1.0) };
-        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
-        assert_eq!(f.paid, 3.0);
-        assert_eq!(f.cap_time, Some(3.0 / 12.0));
-        assert_eq!(f.cause, EndCause::Cap);
+        let f = capped(3.0, 0.0);
+        assert_eq!((f.paid, f.cap_time, f.cause), (3.0, Some(3.0 / 12.0), EndCause::Cap));
         // A cap equal to everything the horizon pays binds at the horizon, and the
         // cap wins the tie with the horizon.
-        let c = ContractDraw { cap: 12.0, ..plain(1.0) };
-        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        let f = capped(12.0, 0.0);
         assert_eq!((f.paid, f.cap_time, f.end, f.cause), (12.0, Some(1.0), 1.0, EndCause::Cap));
     }
 
     #[test]
     fn amounts_already_counted_reduce_the_room_under_the_cap() {
-        let c = ContractDraw { cap: 5.0, cap_counted: 3.5, ..plain(1.0) };
-        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        let f = capped(5.0, 3.5);
         assert!(close(f.paid, 1.5) && close(f.cap_time.unwrap(), 1.5 / 12.0));
         // Counted amounts at or above the cap: it binds at once and nothing is paid.
-        let c = ContractDraw { cap: 5.0, cap_counted: 6.0, ..plain(1.0) };
-        let (f, _) = Path::flat(1.0, 12, 0.0).eval(&c, &Events::NONE, 0.0, 0.0);
+        let f = capped(5.0, 6.0);
         assert_eq!((f.paid, f.cap_time, f.end, f.cause), (0.0, Some(0.0), 0.0, EndCause::Cap));
     }
 

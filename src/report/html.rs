@@ -141,23 +141,22 @@ impl Page<'_> {
             self.figure(file(kind), kind, 1, charts::fan(&frame, &fan, &[], log))?;
         }
         self.body.push_str("</div>\n<h3>Payments per year</h3>\n<div class=\"pair\">\n");
-        let fans: Vec<Fan> = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Fan { label: t.to_string(), color: charts::color(i), points: d.annual(scenario, t, "net") })
-            .collect();
+        let fans_of = |quantity: &str| -> Vec<Fan> {
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Fan {
+                    label: t.to_string(),
+                    color: charts::color(i),
+                    points: d.annual(scenario, t, quantity),
+                })
+                .collect()
+        };
+        let fans = fans_of("net");
         let t = fan_title("net to Microsoft per year");
         let frame = Frame { title: &t, x: "calendar year", y: "net to Microsoft in the year, $B", size: NARROW };
         self.figure(file("net-per-year"), "net-per-year", fans.len(), charts::fan(&frame, &fans, &[], false))?;
-        let cum: Vec<Fan> = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Fan {
-                label: t.to_string(),
-                color: charts::color(i),
-                points: d.annual(scenario, t, "cum_paid"),
-            })
-            .collect();
+        let cum = fans_of("cum_paid");
         let caps: Vec<Marker> = d
             .manifest
             .terms
