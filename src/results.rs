@@ -172,52 +172,61 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
     let grid: Vec<f64> = (0..=table.months).map(|k| table.start_year + k as f64 / 12.0).collect();
     let pv: Vec<Vec<f64>> = (0..terms.len()).map(|t| table.column(l.terms_field(t, TermsField::Pv))).collect();
     let range = tail_range(&pv);
-    let mut out = Vec::new();
-    for (t, row) in terms.iter().enumerate() {
-        let name = row.name.as_str();
-        let mut sorted = pv[t].clone();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let levels = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64);
-        out.push(line(name, "pv_cdf", levels.map(|p| (crate::stats::quantile_sorted(&sorted, p), p))));
-        out.push(bars(name, "pv_hist", &pv[t], range));
-        if t != baseline {
-            let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
-            let range = tail_range(std::slice::from_ref(&d));
-            out.push(bars(name, "delta_pv_hist", &d, range));
-        }
-        if row.has_cap() {
-            let mut hits: Vec<f64> =
-                table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
-            hits.sort_unstable_by(f64::total_cmp);
-            out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
-        }
-        let ends = table.column(l.terms_field(t, TermsField::EndYear));
-        let causes = table.column(l.terms_field(t, TermsField::Cause));
-        for cause in EndCause::ALL {
-            let mut at: Vec<f64> =
-                ends.iter().zip(&causes).filter(|(_, c)| EndCause::from_code(**c) == cause).map(|(e, _)| *e).collect();
-            at.sort_unstable_by(f64::total_cmp);
-            out.push(line(name, &format!("ended_by_{}", cause.name()), by_date(&at, n, &grid).into_iter()));
-        }
-    }
-    out
+    // Each terms row's curves are independent: computed in parallel, collected in order.
+    let per_terms: Vec<Vec<Curve>> = terms
+        .par_iter()
+        .enumerate()
+        .map(|(t, row)| {
+            let mut out = Vec::new();
+            let name = row.name.as_str();
+            let mut sorted = pv[t].clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let levels = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64);
+            out.push(line(name, "pv_cdf", levels.map(|p| (crate::stats::quantile_sorted(&sorted, p), p))));
+            out.push(bars(name, "pv_hist", &pv[t], range));
+            if t != baseline {
+                let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
+                let range = tail_range(std::slice::from_ref(&d));
+                out.push(bars(name, "delta_pv_hist", &d, range));
+            }
+            if row.has_cap() {
+                let mut hits: Vec<f64> =
+                    table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
+                hits.sort_unstable_by(f64::total_cmp);
+                out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
+            }
+            let ends = table.column(l.terms_field(t, TermsField::EndYear));
+            let causes = table.column(l.terms_field(t, TermsField::Cause));
+            for cause in EndCause::ALL {
+                let mut at: Vec<f64> = ends
+                    .iter()
+                    .zip(&causes)
+                    .filter(|(_, c)| EndCause::from_code(**c) == cause)
+                    .map(|(e, _)| *e)
+                    .collect();
+                at.sort_unstable_by(f64::total_cmp);
+                out.push(line(name, &format!("ended_by_{}", cause.name()), by_date(&at, n, &grid).into_iter()));
+            }
+            out
+        })
+        .collect();
+    per_terms.concat()
 }
 
 /// Cumulative paid by the end of each year, per path.
 fn cumulative_paid(table: &PathTable, t: usize) -> Vec<Annual> {
     let l = table.layout;
     let mut cum = vec![0.0; table.paths];
-    table
-        .years
-        .iter()
-        .enumerate()
-        .map(|(y, year)| {
+    let columns: Vec<Vec<f64>> = (0..table.years.len())
+        .map(|y| {
             for (c, p) in cum.iter_mut().zip(table.column(l.terms_annual(t, Flow::Paid, y))) {
                 *c += p;
             }
-            Annual { year: *year, summary: summarize(cum.clone()) }
+            cum.clone()
         })
-        .collect()
+        .collect();
+    let summaries: Vec<Summary> = columns.into_par_iter().map(summarize).collect();
+    table.years.iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
 }
 
 fn summarize(values: Vec<f64>) -> Summary {
