@@ -16,9 +16,13 @@
 //!
 //! [`input`] parses and validates the scenario and terms files →
 //! [`engine`] simulates every path of a scenario once and evaluates every terms
-//! row on it ([`model`] holds the formulas) → [`results`] summarises the per-path
-//! table with [`stats`] → [`report`] renders CSV files, the terminal table and the
-//! manifest → [`output`] writes them atomically. [`run`] ties it together.
+//! row on it ([`model`] holds the formulas, [`streams`] the keyed random numbers)
+//! → [`results`] summarises the per-path table with [`stats`] → [`report`] renders
+//! CSV files, the terminal table, the manifest, the charts and the HTML report →
+//! [`output`] writes them atomically. [`run`] ties it together, with a
+//! [`progress`] bar. [`analysis`] explains differences between contracts
+//! (sensitivity, what makes a cap bind, break-even terms), [`analyze`] runs those
+//! commands, and [`trace`] writes single paths (`--per-path`, `replay`).
 //!
 //! ## Example
 //!
