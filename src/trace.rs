@@ -53,7 +53,11 @@ impl PerPathWriter {
         if target.is_dir() {
             return Err(Problem::file("--per-path", format!("`{}` is a folder; name a file", target.display())).into());
         }
-        let temp = tempfile::Builder::new().prefix(".revshare-per-path-").tempfile_in(&parent).map_err(io(&parent))?;
+        let temp =
+            tempfile::Builder::new().prefix(".revshare-per-path-").tempfile_in(&parent).map_err(|e| Problem {
+                value: Some(target.display().to_string()),
+                ..Problem::file("--per-path", format!("cannot write a file in `{}`: {}", parent.display(), e.kind()))
+            })?;
         Ok(PerPathWriter { target: target.to_path_buf(), temp, csv: None })
     }
 

@@ -320,6 +320,10 @@ fn every_problem_in_both_files_is_reported_at_once() {
 fn a_missing_file_or_an_output_path_that_is_a_file_is_refused() {
     let d = Dir::new();
     revshare(&d, &["run", "missing.csv"]).code(1).stderr(predicates::str::contains("missing.csv: No such file"));
+    revshare(&d, &["--paths", "10", "--out", "o", "--per-path", "no/such/dir/p.csv"]).code(1).stderr(
+        predicates::str::contains("--per-path, value `no/such/dir/p.csv`: cannot write a file in `no/such/dir`"),
+    );
+    assert!(!d.path("o").exists(), "the output folder it would have created is not left behind");
     d.write("taken", "x");
     revshare(&d, &["--paths", "10", "--out", "taken"])
         .code(1)
