@@ -354,9 +354,11 @@ impl Page<'_> {
         );
         for t in terms {
             let (Some(net), Some(pv)) = (d.summary(scenario, t, "net"), d.summary(scenario, t, "pv")) else { continue };
-            let cap = d
-                .outcome(scenario, t, "cap_hit")
-                .map_or(String::new(), |o| format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())));
+            let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap != "none");
+            let cap = match d.outcome(scenario, t, "cap_hit") {
+                Some(o) if capped => format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())),
+                _ => "-".to_string(),
+            };
             let likeliest = EndCause::ALL
                 .iter()
                 .filter_map(|c| {
