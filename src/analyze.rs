@@ -1,6 +1,6 @@
 //! The analysis commands: `sensitivity`, `solve` and `replay`, over a [`Session`].
 
-use crate::analysis::inputs::{Metric, uncertain_inputs};
+use crate::analysis::inputs::{Metric, terms_inputs, uncertain_inputs};
 use crate::analysis::sensitivity::{CapCondition, Sensitivity, cap_conditions, rank_inputs};
 use crate::analysis::solve::{Solution, SolveMetric, SolveParam, Worlds, solve};
 use crate::engine::Plan;
@@ -114,7 +114,11 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<SensitivityOutput, Error> {
     let out = OutputDir::prepare(&o.out)?;
     let table = session.simulate(scenario, &|_| {});
     let values = metric.values(&table, t, baseline);
-    let inputs = uncertain_inputs(scenario, terms, t, &table);
+    let mut inputs = uncertain_inputs(scenario, terms, t, &table);
+    if metric.is_delta() {
+        // A paired difference also moves with the baseline's own random terms.
+        inputs.extend(terms_inputs(terms, baseline, &table));
+    }
     let ranked = session.pool.install(|| rank_inputs(&table, &inputs, &values));
     let metric_mean = values.iter().sum::<f64>() / values.len() as f64;
     let rows: Vec<SensitivityRow> = ranked

@@ -111,6 +111,26 @@ fn an_input_that_drives_the_metric_by_construction_ranks_first_and_idle_ones_are
 }
 
 #[test]
+fn a_paired_difference_is_explained_by_both_rows_random_terms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = write(tmp.path(), "s.csv", "name,revenue0,horizon\nflat,12,2031\n");
+    let terms = write(tmp.path(), "t.csv", "name,share,cap\nbase,\"uniform(0.1, 0.3)\",\nnew,0.2,\"uniform(5, 15)\"\n");
+    let o = SensitivityOptions {
+        sim: SimOptions { scenarios: Some(scenarios), terms: Some(terms), paths: 5000, ..SimOptions::default() },
+        scenario: "flat".into(),
+        metric: "delta_net".into(),
+        terms_row: None,
+        baseline: None,
+        out: tmp.path().join("out"),
+    };
+    let out = sensitivity(&o).unwrap();
+    let rho = |name: &str| out.ranked.iter().find(|s| s.input == name).unwrap().rho;
+    // delta = min(12, cap) - 60 * share: rises with the new cap, falls with the baseline share.
+    assert!(rho("new.cap") > 0.3, "{}", rho("new.cap"));
+    assert!(rho("base.share") < -0.8, "{}", rho("base.share"));
+}
+
+#[test]
 fn cap_conditions_show_higher_revenue_when_the_cap_binds() {
     let tmp = tempfile::tempdir().unwrap();
     let o = SensitivityOptions {

@@ -25,13 +25,21 @@ pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &
             out.push(InputColumn { name: p.name().to_string(), column: l.world_input(i) });
         }
     }
-    for p in TermsParam::ALL {
-        if !terms[t].param(p).dist.is_constant() {
-            out.push(InputColumn { name: format!("{}.{}", terms[t].name, p.name()), column: l.terms_param(t, p) });
-        }
-    }
+    out.extend(terms_inputs(terms, t, table));
     out.extend(path_inputs(table));
     out
+}
+
+/// The parameters of terms row `t` that are distributions, named `<row>.<column>`.
+pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
+    TermsParam::ALL
+        .iter()
+        .filter(|p| !terms[t].param(**p).dist.is_constant())
+        .map(|p| InputColumn {
+            name: format!("{}.{}", terms[t].name, p.name()),
+            column: table.layout.terms_param(t, *p),
+        })
+        .collect()
 }
 
 /// The drawn path quantities: event years, revenue per calendar year, realised growth.
