@@ -73,6 +73,8 @@ impl Table {
             )
             .into());
         }
+        // Windows line ends: the csv reader would count a CRLF row's line one short.
+        let text = text.replace("\r\n", "\n");
         let mut reader =
             csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
         let headers: Vec<String> =
@@ -80,7 +82,11 @@ impl Table {
         let mut problems = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if !known.contains(&h.as_str()) {
-                let hint = closest(h, known).map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                let hint = if h.contains(';') || h.contains('\t') {
+                    "cells must be separated by commas, not semicolons or tabs; ".to_string()
+                } else {
+                    closest(h, known).map_or(String::new(), |c| format!("did you mean `{c}`? "))
+                };
                 problems.push(Problem {
                     column: Some(h.clone()),
                     ..Problem::line(
@@ -159,6 +165,19 @@ mod tests {
         assert_eq!(t.get(&t.rows[0], "name"), Some("x"));
         assert_eq!(t.get(&t.rows[0], "b"), Some("2"));
         assert_eq!(t.get(&t.rows[0], "a"), None);
+    }
+
+    #[test]
+    fn windows_line_ends_and_a_byte_order_mark_are_read_with_the_right_lines() {
+        let t = read("\u{feff}name,a\r\nx,1\r\ny,2\r\n").unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(t.get(&t.rows[0], "name"), Some("x"));
+    }
+
+    #[test]
+    fn a_semicolon_separated_file_is_told_to_use_commas() {
+        let e = read("name;a\nx;1\n").unwrap_err().to_string();
+        assert!(e.contains("separated by commas, not semicolons"), "{e}");
     }
 
     #[test]
