@@ -133,3 +133,29 @@ fn a_uniform_agi_date_stops_a_declared_trigger_contract_on_average_at_its_mean()
     assert_within_se(delta.summary.mean, delta.summary.se.unwrap(), 6.0, 4.0, "paired difference");
     assert_eq!(delta.prob_positive.p, 1.0, "the panel lag is positive on every path");
 }
+
+#[test]
+fn a_mid_year_start_splits_calendar_years_and_dates_by_the_decimal_convention() {
+    // 12 $B a year from July 2026 to July 2028; the share ends on 1 April 2028.
+    let r = simulate(
+        "name,revenue0,start,horizon\nmid,12,2026-07,2028-07\n",
+        "name,share,end,cap\nt,0.5,2028-04,8\n",
+        2,
+        1,
+    );
+    let years: Vec<(i32, f64)> = r.annual_revenue.iter().map(|a| (a.year, a.summary.mean)).collect();
+    assert_eq!(years.len(), 3);
+    for ((year, got), (y, want)) in years.iter().zip([(2026, 6.0), (2027, 12.0), (2028, 6.0)]) {
+        assert_eq!(*year, y);
+        assert_rel(*got, want, 1e-12, &format!("revenue {y}"));
+    }
+    // 0.5 a month: the cap of 8 is reached after 16 months, at the start of November 2027.
+    let t = &r.terms[0];
+    assert_rel(t.metric("paid").mean, 8.0, 1e-12, "paid");
+    assert_rel(t.cap_year.as_ref().unwrap().mean, 2027.0 + 10.0 / 12.0, 1e-12, "cap year");
+    let paid: Vec<f64> = t.annual[0].iter().map(|a| a.summary.mean).collect();
+    assert_eq!(paid.len(), 3);
+    assert_rel(paid[0], 3.0, 1e-12, "paid 2026");
+    assert_rel(paid[1], 5.0, 1e-12, "paid 2027");
+    assert_eq!(paid[2], 0.0);
+}
