@@ -502,6 +502,45 @@ mod tests {
     }
 
     #[test]
+    fn parsing_never_panics_on_arbitrary_text() {
+        use rand::RngExt;
+        let alphabet: Vec<char> = "uniformlgtacdesp(),:;.-+0123456789eEinfNa \t()()::".chars().collect();
+        let mut rng = ChaCha8Rng::from_seed([9; 32]);
+        for _ in 0..50_000 {
+            let len = rng.random_range(0..24);
+            let text: String = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
+            for allow_inf in [false, true] {
+                if let Ok(d) = Dist::parse(&text, allow_inf) {
+                    // Whatever parses can be checked and sampled.
+                    let _ = Domain::Positive.check(&d);
+                    if let Ok(s) = d.sampler() {
+                        let _ = s.sample(&mut rng);
+                    }
+                }
+            }
+            let _ = crate::date::Date::parse(&text);
+        }
+        for extreme in [
+            "uniform(-1e308, 1e308)",
+            "normal(1e308, 1e308)",
+            "lognormal(1e-300, 700)",
+            "triangular(-1e308, 0, 1e308)",
+            "pert(-1e308, 1e308, 1e308)",
+            "pert(0, 0, 1e-300)",
+            "gamma(1e-300, 1e308)",
+            "gamma(1e300, 1e-300)",
+            "discrete(1: 1e-320, 2: 1)",
+            "cdf(-1e308: 0, 1e308: 1)",
+        ] {
+            if let Ok(Ok(s)) = Dist::parse(extreme, false).as_ref().map(Dist::sampler) {
+                for _ in 0..100 {
+                    let _ = s.sample(&mut rng);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn piecewise_cdf_inversion_is_exact_at_the_knots_and_skips_flat_parts() {
         let xs = [0.0, 1.0, 2.0, 4.0];
         let ps = [0.0, 0.5, 0.5, 1.0];
