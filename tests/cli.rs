@@ -330,3 +330,36 @@ fn a_missing_file_or_an_output_path_that_is_a_file_is_refused() {
         .stderr(predicates::str::contains("`taken` exists and is not a folder"));
     assert_eq!(read(&d.path("taken")), "x");
 }
+
+#[test]
+fn extreme_but_valid_inputs_run_without_panicking() {
+    let d = Dir::new();
+    d.write(
+        "s.csv",
+        "name,revenue0,growth0,growth_inf,growth_halflife,sigma,jump_rate,jump_mean,jump_sd,agi_delay,agi_never,panel_lag,agi_multiplier,default_rate,ms_ratio,discount_rate,start,horizon\n\
+         a,1e300,1e9,1e9,1e-300,50,12000,1e300,1e300,0,0,1e300,1e300,1e300,1e300,-0.9999999,1900,2000\n\
+         b,1e-300,-0.9999999,-0.9999999,1e300,0,0,-1e300,0,\"lognormal(1, 700)\",1,0,1e-300,0,0,1e300,2199-12,2200-01\n\
+         c,5,\"cdf(0: 0, 1e-300: 1)\",\"discrete(1: 1)\",2,\"gamma(1e-300, 1e300)\",0,0,0,\"discrete(inf: 1)\",0,\"uniform(0, 1e300)\",1,0,1,0,,\n",
+    );
+    d.write(
+        "t.csv",
+        "name,share,end,trigger,cap,cap_counted,reverse_share,spread_years\n\
+         x,1,1900,declared,0,1e300,1,1e300\n\
+         y,\"uniform(0, 1)\",2200-12-31,verified,1e300,0,0,1e-300\n",
+    );
+    let a = revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "200", "--out", "out"]).success();
+    assert!(!String::from_utf8_lossy(&a.get_output().stderr).contains("panicked"));
+    revshare(
+        &d,
+        &["sensitivity", "s.csv", "--terms", "t.csv", "--scenario", "c", "--metric", "delta_pv", "--paths", "200"],
+    )
+    .success();
+    revshare(&d, &["replay", "s.csv", "--terms", "t.csv", "--scenario", "a", "--path", "3"]).success();
+    for (scenario, param) in [("a", "cap"), ("b", "share"), ("c", "end"), ("c", "cap_counted")] {
+        let args = ["solve", "s.csv", "--terms", "t.csv", "--scenario", scenario, "--terms-row", "y", "--param", param];
+        let a = revshare(&d, &[&args[..], &["--target", "equal-pv", "--against", "x", "--paths", "50"]].concat());
+        let out = a.get_output();
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{scenario} {param}");
+        assert!(matches!(out.status.code(), Some(0) | Some(1)), "{scenario} {param}");
+    }
+}
