@@ -1,5 +1,6 @@
 //! Pinned results for a seed: if any of these change, every published result of
-//! the tool changes, so a change here must be deliberate (and announced).
+//! the tool changes, so a change here must be deliberate (and announced). Pinned on
+//! x86_64 Linux with glibc: another platform's `exp` and `ln` may differ in the last bit.
 
 use revshare::engine::{Layout, Plan, TermsField, simulate};
 use revshare::input::{Scenario, Source, Terms};
