@@ -76,6 +76,26 @@ fn a_stochastic_break_even_comes_with_a_confidence_interval_that_covers_it() {
     assert!((s.achieved - s.target).abs() < 1e-6);
 }
 
+/// Runs `sensitivity` on the given files, writing into `dir/out`.
+fn sensitivity_of(
+    dir: &Path,
+    scenarios: PathBuf,
+    terms: PathBuf,
+    scenario: &str,
+    metric: &str,
+    paths: usize,
+) -> revshare::analyze::SensitivityOutput {
+    let o = SensitivityOptions {
+        sim: SimOptions { scenarios: Some(scenarios), terms: Some(terms), paths, ..SimOptions::default() },
+        scenario: scenario.into(),
+        metric: metric.into(),
+        terms_row: None,
+        baseline: None,
+        out: dir.join("out"),
+    };
+    sensitivity(&o).unwrap()
+}
+
 #[test]
 fn an_input_that_drives_the_metric_by_construction_ranks_first_and_idle_ones_are_not_significant() {
     let tmp = tempfile::tempdir().unwrap();
@@ -86,15 +106,7 @@ fn an_input_that_drives_the_metric_by_construction_ranks_first_and_idle_ones_are
          agi,12,\"uniform(1, 8)\",0.5,\"uniform(0.3, 0.5)\",\"normal(0, 1)\"\n",
     );
     let terms = write(tmp.path(), "t.csv", "name,share,trigger,reverse_share\nold,0.2,verified,0.2\n");
-    let o = SensitivityOptions {
-        sim: SimOptions { scenarios: Some(scenarios), terms: Some(terms), paths: 20_000, ..SimOptions::default() },
-        scenario: "agi".into(),
-        metric: "paid".into(),
-        terms_row: None,
-        baseline: None,
-        out: tmp.path().join("out"),
-    };
-    let out = sensitivity(&o).unwrap();
+    let out = sensitivity_of(tmp.path(), scenarios, terms, "agi", "paid", 20_000);
     let top = &out.ranked[0];
     assert!(top.rho.abs() > 0.999, "{top:?}");
     let delay = out.ranked.iter().find(|s| s.input == "agi_delay").unwrap();
@@ -115,15 +127,7 @@ fn a_paired_difference_is_explained_by_both_rows_random_terms() {
     let tmp = tempfile::tempdir().unwrap();
     let scenarios = write(tmp.path(), "s.csv", "name,revenue0,horizon\nflat,12,2031\n");
     let terms = write(tmp.path(), "t.csv", "name,share,cap\nbase,\"uniform(0.1, 0.3)\",\nnew,0.2,\"uniform(5, 15)\"\n");
-    let o = SensitivityOptions {
-        sim: SimOptions { scenarios: Some(scenarios), terms: Some(terms), paths: 5000, ..SimOptions::default() },
-        scenario: "flat".into(),
-        metric: "delta_net".into(),
-        terms_row: None,
-        baseline: None,
-        out: tmp.path().join("out"),
-    };
-    let out = sensitivity(&o).unwrap();
+    let out = sensitivity_of(tmp.path(), scenarios, terms, "flat", "delta_net", 5000);
     let rho = |name: &str| out.ranked.iter().find(|s| s.input == name).unwrap().rho;
     // delta = min(12, cap) - 60 * share: rises with the new cap, falls with the baseline share.
     assert!(rho("new.cap") > 0.3, "{}", rho("new.cap"));
