@@ -12,7 +12,23 @@ pub const LEVELS: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.
 /// Column names of [`LEVELS`].
 pub const LEVEL_NAMES: [&str; 9] = ["p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"];
 
-/// The type-7 quantile at level `p` of an ascending, non-empty sample.
+/// Rearranges `values` so that each index in `positions` (ascending, relative to
+/// the whole sample, `offset` being where `values` starts) holds the value a full
+/// ascending sort would put there, by recursive selection.
+fn select_positions(values: &mut [f64], positions: &[usize], offset: usize) {
+    if positions.is_empty() || values.len() <= 1 {
+        return;
+    }
+    let mid = positions.len() / 2;
+    let at = positions[mid] - offset;
+    values.select_nth_unstable_by(at, f64::total_cmp);
+    let (left, rest) = values.split_at_mut(at);
+    select_positions(left, &positions[..mid], offset);
+    select_positions(&mut rest[1..], &positions[mid + 1..], offset + at + 1);
+}
+
+/// The type-7 quantile at level `p` of an ascending, non-empty sample (or of one
+/// whose order statistics at the positions it reads are in place).
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
@@ -51,7 +67,16 @@ impl Summary {
             (ss / (n - 1) as f64).sqrt()
         });
         let se = sd.map(|s| s / (n as f64).sqrt());
-        values.sort_unstable_by(f64::total_cmp);
+        // Only the order statistics the quantiles need are found, by selection:
+        // the same numbers as a full sort, in a fraction of the time.
+        let mut positions: Vec<usize> = vec![0, n - 1];
+        for p in LEVELS {
+            let lo = ((n - 1) as f64 * p).floor() as usize;
+            positions.extend([lo, (lo + 1).min(n - 1)]);
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        select_positions(&mut values, &positions, 0);
         let quantiles = LEVELS.map(|p| quantile_sorted(&values, p));
         Some(Summary { n, mean, sd, se, min: values[0], max: values[n - 1], quantiles })
     }
@@ -120,6 +145,21 @@ mod tests {
         assert_eq!(s.quantile(0.5), 3.0);
         assert!((s.quantile(0.9) - 7.6).abs() < 1e-12);
         assert_eq!((s.min, s.max), (1.0, 10.0));
+    }
+
+    #[test]
+    fn selection_gives_the_same_quantiles_as_a_full_sort() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([5; 32]);
+        for n in [1, 2, 3, 10, 101, 1000, 4097] {
+            let values: Vec<f64> =
+                (0..n).map(|i| if i % 7 == 0 { 1.0 } else { rng.random::<f64>() * 100.0 - 50.0 }).collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let s = Summary::of(values).unwrap();
+            assert_eq!(s.quantiles, LEVELS.map(|p| quantile_sorted(&sorted, p)), "n = {n}");
+            assert_eq!((s.min, s.max), (sorted[0], sorted[n - 1]));
+        }
     }
 
     #[test]
