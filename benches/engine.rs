@@ -3,7 +3,7 @@
 //! `cargo bench` runs all; `cargo bench -- base` filters.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use revshare::engine::{Plan, simulate};
+use revshare::engine::{CHUNK_PATHS, Plan, simulate, simulate_observed};
 use revshare::input::{Scenario, Source, Terms};
 use revshare::results::ScenarioResults;
 use revshare::run::{SHIPPED_SCENARIOS, SHIPPED_TERMS};
@@ -30,6 +30,11 @@ fn engine(c: &mut Criterion) {
     }
     let base = scenarios.iter().find(|s| s.name == "base").unwrap();
     let plan = Plan::new(base, three, 42);
+    // The same with the progress bar advanced per chunk (hidden, as when stderr is not a terminal).
+    let progress = revshare::progress::Progress::new(u64::MAX, false);
+    g.bench_function("base/3-terms/all-cores/with-progress", |b| {
+        b.iter(|| black_box(simulate_observed(&plan, paths, CHUNK_PATHS, &|n| progress.inc(n))))
+    });
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     g.bench_function("base/3-terms/1-thread", |b| b.iter(|| one.install(|| black_box(simulate(&plan, paths)))));
     g.finish();
