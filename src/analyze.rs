@@ -68,14 +68,6 @@ pub struct CapConditionRow {
     pub median_not: Num,
 }
 
-fn csv_bytes<R: Serialize>(rows: &[R]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.serialize(r).expect("serializing to memory cannot fail");
-    }
-    w.into_inner().expect("flushing to memory cannot fail")
-}
-
 fn short(v: f64) -> String {
     if v.is_infinite() { "never".to_string() } else { format!("{v:.3}") }
 }
@@ -158,8 +150,8 @@ pub fn sensitivity(o: &SensitivityOptions) -> Result<SensitivityOutput, Error> {
         })
         .collect();
     let files = vec![
-        (SENSITIVITY_FILE.to_string(), csv_bytes(&rows)),
-        (CAP_CONDITIONS_FILE.to_string(), csv_bytes(&condition_rows)),
+        (SENSITIVITY_FILE.to_string(), crate::report::csv::write(&rows)),
+        (CAP_CONDITIONS_FILE.to_string(), crate::report::csv::write(&condition_rows)),
     ];
     out.commit(&files, &[])?;
     let redrawn = o.out.join(REPORT_FILE).exists() && crate::run::report(&o.out).is_ok();

@@ -13,7 +13,7 @@
 use crate::input::scenario::{N_SCENARIO_PARAMS, ScenarioParam};
 use crate::input::terms::{N_TERMS_PARAMS, TermsParam};
 use crate::input::{Param, Scenario, Terms};
-use crate::model::contract::{self, ContractDraw, Grid};
+use crate::model::contract::{self, ContractDraw, Grid, MonthFlow};
 use crate::model::world::{self, Events, WorldParams};
 use crate::streams::StreamKey;
 use rayon::prelude::*;
@@ -268,10 +268,33 @@ impl<'a> Plan<'a> {
         self.years[self.year_of_month[k]]
     }
 
+    /// The month of month `k` as `YYYY-MM`.
+    pub fn month_label(&self, k: usize) -> String {
+        let month = (self.scenario.start.month as usize - 1 + k) % 12 + 1;
+        format!("{}-{month:02}", self.year_of(k))
+    }
+
     /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
     /// Leaves the path's monthly revenue in `ws.monthly`.
+    #[inline]
     pub fn simulate_path(&self, path: u64, ws: &mut Workspace, out: &mut [f64]) {
-        let (p, events, growth) = self.revenue(path, ws, None);
+        self.simulate_path_traced(path, ws, out, None, |_, _| {});
+    }
+
+    /// [`Plan::simulate_path`], also filling `run_rate` with `R_k` when given and
+    /// calling `month(t, flow)` with each month's flows of terms row `t`; returns
+    /// the path's parameters, events and realised revenue growth. With `None` and
+    /// a no-op closure this is the simulation's own code path, so a replay shows
+    /// exactly what the run computed.
+    pub fn simulate_path_traced(
+        &self,
+        path: u64,
+        ws: &mut Workspace,
+        out: &mut [f64],
+        run_rate: Option<&mut [f64]>,
+        mut month: impl FnMut(usize, MonthFlow),
+    ) -> (WorldParams, Events, f64) {
+        let (p, events, growth) = self.revenue(path, ws, run_rate);
         let l = &self.layout;
         let mut total = 0.0;
         for (k, m) in ws.monthly.iter().enumerate() {
@@ -288,13 +311,14 @@ impl<'a> Plan<'a> {
         for t in 0..l.terms {
             let c = self.contract(t, path);
             let annual_at = l.terms_annual(t, Flow::Paid, 0);
-            let f = contract::evaluate(
+            let f = contract::evaluate_traced(
                 &c,
                 &events,
                 p.ms_ratio,
                 p.discount_rate,
                 grid,
                 &mut out[annual_at..annual_at + 3 * l.years],
+                |m| month(t, m),
             );
             let field = |f: TermsField| l.terms_field(t, f);
             out[field(TermsField::Paid)] = f.paid;
@@ -309,6 +333,7 @@ impl<'a> Plan<'a> {
                 out[l.terms_param(t, TermsParam::ALL[i])] = *v;
             }
         }
+        (p, events, growth)
     }
 }
 

@@ -153,12 +153,14 @@ fn bars(terms: &str, name: &str, values: &[f64], (lo, hi): (f64, f64)) -> Curve 
 /// 0.5% quantile, so that a long tail does not squash the body; the paths beyond
 /// are counted in the edge bins.
 fn tail_range(samples: &[Vec<f64>]) -> (f64, f64) {
-    let ends = samples.iter().filter(|s| !s.is_empty()).flat_map(|s| {
-        let mut sorted = s.clone();
-        sorted.sort_unstable_by(f64::total_cmp);
-        [crate::stats::quantile_sorted(&sorted, 0.005), crate::stats::quantile_sorted(&sorted, 0.995)]
-    });
+    let ends =
+        samples.iter().filter(|s| !s.is_empty()).flat_map(|s| crate::stats::quantiles(&mut s.clone(), &[0.005, 0.995]));
     crate::stats::histogram_range(ends)
+}
+
+/// The calendar years of the cap hits of terms row `t`, over the paths where it bound.
+fn cap_hits(table: &PathTable, t: usize) -> Vec<f64> {
+    table.column(table.layout.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect()
 }
 
 /// Share of `sorted` at or below each date of the monthly grid.
@@ -179,10 +181,9 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
         .map(|(t, row)| {
             let mut out = Vec::new();
             let name = row.name.as_str();
-            let mut sorted = pv[t].clone();
-            sorted.sort_unstable_by(f64::total_cmp);
-            let levels = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64);
-            out.push(line(name, "pv_cdf", levels.map(|p| (crate::stats::quantile_sorted(&sorted, p), p))));
+            let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
+            let q = crate::stats::quantiles(&mut pv[t].clone(), &levels);
+            out.push(line(name, "pv_cdf", q.into_iter().zip(levels)));
             out.push(bars(name, "pv_hist", &pv[t], range));
             if t != baseline {
                 let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
@@ -190,8 +191,7 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
                 out.push(bars(name, "delta_pv_hist", &d, range));
             }
             if row.has_cap() {
-                let mut hits: Vec<f64> =
-                    table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
+                let mut hits = cap_hits(table, t);
                 hits.sort_unstable_by(f64::total_cmp);
                 out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
             }
@@ -254,8 +254,7 @@ impl ScenarioResults {
             .enumerate()
             .map(|(t, row)| {
                 let causes = table.column(l.terms_field(t, TermsField::Cause));
-                let cap_years: Vec<f64> =
-                    table.column(l.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect();
+                let cap_years = cap_hits(table, t);
                 TermsResults {
                     name: row.name.clone(),
                     capped: row.has_cap(),

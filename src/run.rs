@@ -301,16 +301,21 @@ pub fn report(dir: &Path) -> Result<PathBuf, Error> {
 /// Runs everything; on any error nothing in `opts.out` has changed.
 pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
     let session = Session::open(&opts.sim)?;
-    let inputs = &session.inputs;
-    let baseline = inputs.baseline(opts.baseline.as_deref())?;
+    let baseline = session.inputs.baseline(opts.baseline.as_deref())?;
     let out = OutputDir::prepare(&opts.out)?;
-    let mut per_path = match opts.per_path.as_deref().map(PerPathWriter::create).transpose() {
-        Ok(w) => w,
-        Err(e) => {
-            out.abandon();
-            return Err(e);
-        }
-    };
+    // Whatever fails from here on, a folder the run created is removed again.
+    simulate_and_write(&session, baseline, opts, &out).inspect_err(|_| out.abandon())
+}
+
+/// The part of [`run`] after every check: simulate, summarise, write.
+fn simulate_and_write(
+    session: &Session,
+    baseline: usize,
+    opts: &RunOptions,
+    out: &OutputDir,
+) -> Result<RunOutput, Error> {
+    let inputs = &session.inputs;
+    let mut per_path = opts.per_path.as_deref().map(PerPathWriter::create).transpose()?;
     let pool = &session.pool;
     let clock = Instant::now();
     let progress = Progress::new((session.paths * inputs.scenarios.len()) as u64, opts.progress);
@@ -351,15 +356,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         manifest.to_json(),
     ];
     let mut files: Vec<(String, Vec<u8>)> = OUTPUT_FILES.iter().map(|n| n.to_string()).zip(data).collect();
-    let written = pool.install(|| -> Result<(), Error> {
-        if opts.report {
-            files.extend(render_report(&files)?);
-        }
-        out.commit(&files, &[crate::analyze::SENSITIVITY_FILE, crate::analyze::CAP_CONDITIONS_FILE])
-    });
-    if let Err(e) = written.and_then(|()| per_path.map_or(Ok(()), PerPathWriter::finish)) {
-        out.abandon();
-        return Err(e);
+    if opts.report {
+        files.extend(pool.install(|| render_report(&files))?);
+    }
+    out.commit(&files, &[crate::analyze::SENSITIVITY_FILE, crate::analyze::CAP_CONDITIONS_FILE])?;
+    if let Some(w) = per_path {
+        w.finish()?;
     }
     let table = table::render(&results);
     Ok(RunOutput { results, manifest, table })

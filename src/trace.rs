@@ -6,7 +6,7 @@ use crate::analysis::inputs::all_inputs;
 use crate::engine::{Layout, PathTable, Plan, TermsField};
 use crate::error::{Error, Problem};
 use crate::input::Terms;
-use crate::model::contract::{self, EndCause, MonthFlow};
+use crate::model::contract::{EndCause, MonthFlow};
 use crate::report::csv::Num;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -103,9 +103,11 @@ pub fn replay(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, path:
     let l = plan.layout;
     let mut ws = plan.workspace();
     let mut row = vec![0.0; l.stride()];
-    plan.simulate_path(path, &mut ws, &mut row);
     let mut run_rate = vec![0.0; plan.months()];
-    let (p, events, growth) = plan.revenue(path, &mut ws, Some(&mut run_rate));
+    // Month-by-month flows of each row, from the run's own evaluation of the path.
+    let mut months: Vec<Vec<Option<MonthFlow>>> = vec![vec![None; plan.months()]; terms.len()];
+    let (p, events, growth) =
+        plan.simulate_path_traced(path, &mut ws, &mut row, Some(&mut run_rate), |t, m| months[t][m.month] = Some(m));
     let start = plan.start_year;
     let when = |t: f64| if t.is_finite() { format!("{:.3}", start + t) } else { "never".to_string() };
     let mut out = String::new();
@@ -120,16 +122,6 @@ pub fn replay(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, path:
         p.ms_ratio,
         p.discount_rate
     );
-    // Month-by-month flows of each row, from the same evaluation as the run.
-    let mut months: Vec<Vec<Option<MonthFlow>>> = vec![vec![None; plan.months()]; terms.len()];
-    let mut annual = vec![0.0; 3 * l.years];
-    for (t, flows) in months.iter_mut().enumerate() {
-        let c = plan.contract(t, path);
-        let grid = plan.grid(&ws.monthly, ws.df_next());
-        contract::evaluate_traced(&c, &events, p.ms_ratio, p.discount_rate, grid, &mut annual, |m| {
-            flows[m.month] = Some(m)
-        });
-    }
     let mut header = format!("{:<8} {:>10} {:>10} {:<6}", "month", "run-rate", "earned", "events");
     for t in terms {
         let _ = write!(header, " | {:>26}", format!("{}: paid / received / paid so far / cap room", t.name));
@@ -144,8 +136,7 @@ pub fn replay(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, path:
                 marks.push(flag);
             }
         }
-        let month = (plan_month(plan, k), run_rate[k], ws.monthly[k]);
-        let _ = write!(out, "{:<8} {:>10.4} {:>10.4} {:<6}", month.0, month.1, month.2, marks);
+        let _ = write!(out, "{:<8} {:>10.4} {:>10.4} {:<6}", plan.month_label(k), run_rate[k], ws.monthly[k], marks);
         for flows in &months {
             match flows[k] {
                 Some(m) => {
@@ -164,10 +155,4 @@ pub fn replay(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, path:
         let _ = writeln!(out, "totals {}: {}", terms_row.name, fields.join(" "));
     }
     out
-}
-
-fn plan_month(plan: &Plan<'_>, k: usize) -> String {
-    let first = plan.start_year.fract() * 12.0;
-    let month = (first.round() as usize + k) % 12 + 1;
-    format!("{}-{month:02}", plan.year_of(k))
 }

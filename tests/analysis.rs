@@ -49,16 +49,14 @@ fn the_cap_that_matches_uncapped_terms_on_the_company_plan_is_the_uncapped_total
 fn the_share_that_pays_a_given_net_under_a_cap_is_the_closed_form() {
     // Below the cap, net = share * (revenue 2026-2030), so share = 20 / that revenue.
     let s = solve("company-plan", "fixed-2026", "share", "20", None, "net", shipped(20));
-    let tmp = tempfile::tempdir().unwrap();
-    let r = revshare::run::run(&revshare::run::RunOptions {
-        sim: shipped(20),
-        out: tmp.path().join("out"),
-        report: false,
-        ..Default::default()
-    })
-    .unwrap();
-    let plan = &r.results[0];
-    let revenue: f64 = plan.annual_revenue.iter().filter(|a| a.year <= 2030).map(|a| a.summary.mean).sum();
+    // The company plan's revenue in 2026-2030, from MODEL.md §3 with no randomness:
+    // R_0 = 20, ln R_{k+1} = ln R_k + ln(1 + G(k/12)) / 12, M_k = R_k / 12.
+    let growth = |u: f64| 0.128 + (1.386 - 0.128) * 2f64.powf(-u / 2.278);
+    let (mut ln_r, mut revenue) = (20f64.ln(), 0.0);
+    for k in 0..60 {
+        revenue += ln_r.exp() / 12.0;
+        ln_r += (1.0 + growth(k as f64 / 12.0)).ln() / 12.0;
+    }
     let expect = 20.0 / revenue;
     assert!((s.value - expect).abs() < 1e-9 * expect, "{} vs {expect}", s.value);
     // A net of 50 is beyond the cap of 38: no share reaches it, and the nearest is the cap.
@@ -74,6 +72,27 @@ fn a_stochastic_break_even_comes_with_a_confidence_interval_that_covers_it() {
     let (lo, hi) = s.ci.unwrap();
     assert!(lo < s.value && s.value < hi && hi - lo < 5.0, "{lo} {} {hi}", s.value);
     assert!((s.achieved - s.target).abs() < 1e-6);
+    // The interval must reflect the real Monte Carlo error: estimates from other
+    // seeds, independent of this one, differ from it by sqrt(2) standard errors
+    // on average, and by more than 4 sqrt(2) almost never.
+    let se = (hi - lo) / 2.0 / revshare::stats::Z_95;
+    for seed in [7, 8, 9] {
+        let other = solve(
+            "base",
+            "fixed-2026",
+            "cap",
+            "equal-pv",
+            Some("board-2019"),
+            "pv",
+            SimOptions { seed, ..shipped(4000) },
+        );
+        assert!(
+            (other.value - s.value).abs() < 4.0 * std::f64::consts::SQRT_2 * se,
+            "seed {seed}: {} vs {} ± {se}",
+            other.value,
+            s.value
+        );
+    }
 }
 
 /// Runs `sensitivity` on the given files, writing into `dir/out`.

@@ -15,7 +15,7 @@
 
 use super::inputs::InputColumn;
 use crate::engine::{PathTable, TermsField};
-use crate::stats::quantile_sorted;
+use crate::stats::quantiles;
 
 /// Bins of the first-order variance share.
 pub const VARIANCE_BINS: usize = 20;
@@ -41,10 +41,15 @@ pub struct Sensitivity {
     pub variance_share: f64,
 }
 
-/// Average ranks (1-based), ties sharing the mean of their positions.
-pub fn ranks(values: &[f64]) -> Vec<f64> {
+/// Indices of `values` in ascending order (ties in index order).
+fn ascending(values: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    order
+}
+
+/// Average ranks (1-based) of `values` given their ascending `order`.
+fn ranks_in_order(values: &[f64], order: &[usize]) -> Vec<f64> {
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
     while i < order.len() {
@@ -61,6 +66,11 @@ pub fn ranks(values: &[f64]) -> Vec<f64> {
     out
 }
 
+/// Average ranks (1-based), ties sharing the mean of their positions.
+pub fn ranks(values: &[f64]) -> Vec<f64> {
+    ranks_in_order(values, &ascending(values))
+}
+
 /// Pearson's correlation; `None` when either sample is constant.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
     let n = x.len() as f64;
@@ -74,23 +84,27 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
     (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
 }
 
+/// The 95% interval of a Spearman rho from `n` pairs: Fisher's z with the
+/// Fieller–Hartley–Pearson variance `1.06 / (n - 3)`.
+fn fisher_interval(rho: f64, n: usize) -> (f64, f64) {
+    if n < 4 {
+        return (-1.0, 1.0);
+    }
+    let z = rho.clamp(-1.0 + 1e-15, 1.0 - 1e-15).atanh();
+    let half = crate::stats::Z_95 * (1.06 / (n as f64 - 3.0)).sqrt();
+    ((z - half).tanh(), (z + half).tanh())
+}
+
 /// Spearman's rho of `x` and `y` with its 95% confidence interval.
 pub fn spearman(x: &[f64], y: &[f64]) -> Option<(f64, f64, f64)> {
     let rho = pearson(&ranks(x), &ranks(y))?;
-    let n = x.len() as f64;
-    if n < 4.0 {
-        return Some((rho, -1.0, 1.0));
-    }
-    let z = rho.clamp(-1.0 + 1e-15, 1.0 - 1e-15).atanh();
-    let half = 1.959_963_984_540_054 * (1.06 / (n - 3.0)).sqrt();
-    Some((rho, (z - half).tanh(), (z + half).tanh()))
+    let (lo, hi) = fisher_interval(rho, x.len());
+    Some((rho, lo, hi))
 }
 
-/// The correlation ratio of `y` binned by `x`.
-fn variance_share(x: &[f64], y: &[f64]) -> f64 {
+/// The correlation ratio of `y` binned by `x`, whose ascending order is `order`.
+fn variance_share(x: &[f64], y: &[f64], order: &[usize]) -> f64 {
     let n = x.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]));
     let mut distinct: Vec<f64> = order.iter().map(|i| x[*i]).collect();
     distinct.dedup();
     let bin_of = |pos: usize, i: usize| -> usize {
@@ -127,11 +141,21 @@ fn variance_share(x: &[f64], y: &[f64]) -> f64 {
 /// The sensitivity of `metric` to one input; `None` when the input or the metric
 /// does not vary over the paths.
 pub fn sensitivity(name: &str, input: &[f64], metric: &[f64]) -> Option<Sensitivity> {
+    assess(name, input, metric, None)
+}
+
+/// [`sensitivity`], reusing the metric's ranks when no path has to be left out.
+fn assess(name: &str, input: &[f64], metric: &[f64], metric_ranks: Option<&[f64]>) -> Option<Sensitivity> {
     let (x, y): (Vec<f64>, Vec<f64>) = input.iter().zip(metric).filter(|(a, b)| !a.is_nan() && !b.is_nan()).unzip();
-    let (rho, rho_lo, rho_hi) = spearman(&x, &y)?;
     let n = x.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]));
+    // One sort of the input serves its ranks, its deciles and its bins.
+    let order = ascending(&x);
+    let ry = match metric_ranks {
+        Some(r) if n == metric.len() => std::borrow::Cow::Borrowed(r),
+        _ => std::borrow::Cow::Owned(ranks(&y)),
+    };
+    let rho = pearson(&ranks_in_order(&x, &order), &ry)?;
+    let (rho_lo, rho_hi) = fisher_interval(rho, n);
     let decile = (n / 10).max(1);
     let mean_of = |idx: &[usize]| idx.iter().map(|i| y[*i]).sum::<f64>() / idx.len() as f64;
     Some(Sensitivity {
@@ -142,7 +166,7 @@ pub fn sensitivity(name: &str, input: &[f64], metric: &[f64]) -> Option<Sensitiv
         rho_hi,
         mean_low: mean_of(&order[..decile]),
         mean_high: mean_of(&order[n - decile..]),
-        variance_share: variance_share(&x, &y),
+        variance_share: variance_share(&x, &y, &order),
     })
 }
 
@@ -150,8 +174,11 @@ pub fn sensitivity(name: &str, input: &[f64], metric: &[f64]) -> Option<Sensitiv
 /// (largest |rho|) first.
 pub fn rank_inputs(table: &PathTable, inputs: &[InputColumn], metric: &[f64]) -> Vec<Sensitivity> {
     use rayon::prelude::*;
-    let mut out: Vec<Sensitivity> =
-        inputs.par_iter().filter_map(|c| sensitivity(&c.name, &table.column(c.column), metric)).collect();
+    let metric_ranks = ranks(metric);
+    let mut out: Vec<Sensitivity> = inputs
+        .par_iter()
+        .filter_map(|c| assess(&c.name, &table.column(c.column), metric, Some(&metric_ranks)))
+        .collect();
     out.sort_by(|a, b| b.rho.abs().total_cmp(&a.rho.abs()).then_with(|| a.input.cmp(&b.input)));
     out
 }
@@ -182,8 +209,7 @@ fn mean_median(mut v: Vec<f64>) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     let mean = v.iter().sum::<f64>() / v.len() as f64;
-    v.sort_unstable_by(f64::total_cmp);
-    (mean, quantile_sorted(&v, 0.5))
+    (mean, quantiles(&mut v, &[0.5])[0])
 }
 
 /// For capped row `t`: each input conditional on the cap binding and on it not binding.

@@ -249,7 +249,7 @@ pub fn solve(
     let (a, b) = ((x - h).max(domain.0), (x + h).min(domain.1));
     let slope = (g(b) - g(a)) / (b - a);
     let ci = (slope != 0.0 && slope.is_finite()).then(|| {
-        let half = 1.959_963_984_540_054 * se / slope.abs();
+        let half = crate::stats::Z_95 * se / slope.abs();
         (x - half, x + half)
     });
     Ok(Solution { param, metric, target, reachable, value: x, achieved, se, slope, ci, domain, range })

@@ -170,7 +170,8 @@ pub struct CurveRow {
     pub y: Num,
 }
 
-fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
+/// Serializes rows (with a header from the first) into CSV bytes.
+pub fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r).expect("serializing to memory cannot fail");

@@ -58,8 +58,18 @@ impl ReportData {
             .collect()
     }
 
-    fn curve(&self, scenario: &str, terms: &str, name: &str) -> Vec<&CurveRow> {
-        self.curves.iter().filter(|r| r.scenario == scenario && r.terms == terms && r.curve == name).collect()
+    fn curve(&self, scenario: &str, terms: &str, name: &str) -> impl Iterator<Item = &CurveRow> {
+        self.curves.iter().filter(move |r| r.scenario == scenario && r.terms == terms && r.curve == name)
+    }
+
+    /// A curve's points `(x, y)`.
+    fn points(&self, scenario: &str, terms: &str, name: &str) -> Vec<(f64, f64)> {
+        self.curve(scenario, terms, name).map(|r| (r.x.get(), r.y.get())).collect()
+    }
+
+    /// A histogram's bins `(start, end, height)`.
+    fn bins(&self, scenario: &str, terms: &str, name: &str) -> Vec<(f64, f64, f64)> {
+        self.curve(scenario, terms, name).map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect()
     }
 
     fn summary(&self, scenario: &str, terms: &str, metric: &str) -> Option<&SummaryRow> {
@@ -196,10 +206,9 @@ impl Page<'_> {
                 color: charts::color(i),
                 // The 1st to 99th percentiles, so that a long tail does not squash the body.
                 points: d
-                    .curve(scenario, t, "pv_cdf")
-                    .iter()
-                    .filter(|r| (0.01..=0.99).contains(&r.y.get()))
-                    .map(|r| (r.x.get(), r.y.get()))
+                    .points(scenario, t, "pv_cdf")
+                    .into_iter()
+                    .filter(|(_, p)| (0.01..=0.99).contains(p))
                     .collect(),
             })
             .collect();
@@ -210,11 +219,7 @@ impl Page<'_> {
         let hists: Vec<Bars> = terms
             .iter()
             .enumerate()
-            .map(|(i, t)| Bars {
-                label: t.to_string(),
-                color: charts::color(i),
-                bins: d.curve(scenario, t, "pv_hist").iter().map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect(),
-            })
+            .map(|(i, t)| Bars { label: t.to_string(), color: charts::color(i), bins: d.bins(scenario, t, "pv_hist") })
             .collect();
         let t = title("histogram of PV to Microsoft");
         let frame = Frame { title: &t, x: "present value at start, $B", y: "share of paths", size: NARROW };
@@ -230,8 +235,7 @@ impl Page<'_> {
             esc(baseline)
         );
         for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
-            let bins: Vec<(f64, f64, f64)> =
-                d.curve(scenario, t, "delta_pv_hist").iter().map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect();
+            let bins = d.bins(scenario, t, "delta_pv_hist");
             let delta = d.delta(scenario, t, "pv");
             let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
             let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
@@ -257,8 +261,7 @@ impl Page<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                let points: Vec<(f64, f64)> =
-                    d.curve(scenario, t, "cap_survival").iter().map(|r| (r.x.get(), r.y.get())).collect();
+                let points = d.points(scenario, t, "cap_survival");
                 (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
             })
             .collect();
@@ -287,11 +290,7 @@ impl Page<'_> {
                         c.name().to_string()
                     },
                     color: cause_color(*c),
-                    points: d
-                        .curve(scenario, t, &format!("ended_by_{}", c.name()))
-                        .iter()
-                        .map(|r| (r.x.get(), r.y.get()))
-                        .collect(),
+                    points: d.points(scenario, t, &format!("ended_by_{}", c.name())),
                 })
                 .collect();
             let t_ = title(&format!("{t}: ended by each cause"));
