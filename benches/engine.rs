@@ -3,20 +3,13 @@
 //! `cargo bench` runs all; `cargo bench -- base` filters.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use revshare::engine::{CHUNK_PATHS, Plan, simulate, simulate_observed};
-use revshare::input::{Scenario, Source, Terms};
-use revshare::results::ScenarioResults;
-use revshare::run::{SHIPPED_SCENARIOS, SHIPPED_TERMS};
+use revshare::engine::{CHUNK_PATHS, simulate, simulate_observed};
+use revshare::{Plan, ScenarioResults};
 use std::hint::black_box;
-
-fn shipped() -> (Vec<Scenario>, Vec<Terms>) {
-    let s = Scenario::read_all(&Source::builtin("openai.csv", SHIPPED_SCENARIOS)).unwrap();
-    let t = Terms::read_all(&Source::builtin("terms.csv", SHIPPED_TERMS)).unwrap();
-    (s, t)
-}
+use std::sync::atomic::{AtomicU64, Ordering};
 
 fn engine(c: &mut Criterion) {
-    let (scenarios, terms) = shipped();
+    let (scenarios, terms) = revshare::input::shipped();
     // The three contracts of the question: panel-2025, board-2019, fixed-2026.
     let three = &terms[..3];
     let paths = 20_000;
@@ -24,16 +17,21 @@ fn engine(c: &mut Criterion) {
     g.throughput(Throughput::Elements(paths as u64));
     g.sample_size(20);
     for name in ["base", "company-plan", "bear"] {
-        let s = scenarios.iter().find(|s| s.name == name).unwrap();
+        let s = scenarios.iter().find(|s| s.name() == name).unwrap();
         let plan = Plan::new(s, three, 42);
         g.bench_function(format!("{name}/3-terms/all-cores"), |b| b.iter(|| black_box(simulate(&plan, paths))));
     }
-    let base = scenarios.iter().find(|s| s.name == "base").unwrap();
+    let base = scenarios.iter().find(|s| s.name() == "base").unwrap();
     let plan = Plan::new(base, three, 42);
-    // The same with the progress bar advanced per chunk (hidden, as when stderr is not a terminal).
-    let progress = revshare::progress::Progress::new(u64::MAX, false);
-    g.bench_function("base/3-terms/all-cores/with-progress", |b| {
-        b.iter(|| black_box(simulate_observed(&plan, paths, CHUNK_PATHS, &|n| progress.inc(n))))
+    // The same with an observer called per chunk from the worker threads, as the
+    // binary's progress bar is.
+    let done = AtomicU64::new(0);
+    g.bench_function("base/3-terms/all-cores/observed", |b| {
+        b.iter(|| {
+            black_box(simulate_observed(&plan, paths, CHUNK_PATHS, &|n| {
+                done.fetch_add(n, Ordering::Relaxed);
+            }))
+        })
     });
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     g.bench_function("base/3-terms/1-thread", |b| b.iter(|| one.install(|| black_box(simulate(&plan, paths)))));

@@ -1,7 +1,78 @@
-//! The command line (clap derive types only; the library never sees clap).
+//! The command line: clap derive types, and their conversion into the typed
+//! options of the application layer. Nothing else sees clap.
+//!
+//! Every closed set of choices (`--metric`, `--param`) is parsed by
+//! [`ChoiceParser`] from the library's own [`Choice`] type, so a name is spelled
+//! once, in the library, and `--help` lists exactly what parsing accepts.
 
+use crate::app::run::RunOptions;
+use crate::app::sensitivity::SensitivityOptions;
+use crate::app::session::SimOptions;
+use crate::app::solve::{SolveOptions, SolveTarget};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use revshare::{Choice, Explained, Metric, SolveParam};
 use std::path::PathBuf;
+
+/// Parses one of the values of a [`Choice`] type (or of a subset of them).
+#[derive(Clone)]
+pub struct ChoiceParser<T: 'static> {
+    allowed: &'static [T],
+}
+
+impl<T: Choice> ChoiceParser<T> {
+    /// Accepts every value of `T`.
+    pub fn all() -> ChoiceParser<T> {
+        ChoiceParser { allowed: T::ALL }
+    }
+
+    /// Accepts only these values.
+    pub fn only(allowed: &'static [T]) -> ChoiceParser<T> {
+        ChoiceParser { allowed }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        self.allowed.iter().map(|c| c.name()).collect()
+    }
+}
+
+impl<T: Choice + Send + Sync> TypedValueParser for ChoiceParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        // clap checks the value against the names and words the error; a name it
+        // accepts is one of `allowed`.
+        let name = PossibleValuesParser::new(self.names()).parse_ref(cmd, arg, value)?;
+        self.allowed
+            .iter()
+            .copied()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.names().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// Parses `--target`: `equal-pv`, `equal-net` or a finite number.
+fn parse_target(text: &str) -> Result<SolveTarget, String> {
+    match text {
+        "equal-pv" => Ok(SolveTarget::Equal(Metric::Pv)),
+        "equal-net" => Ok(SolveTarget::Equal(Metric::Net)),
+        other => other
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(SolveTarget::Value)
+            .ok_or_else(|| "equal-pv, equal-net, or a number ($B)".to_string()),
+    }
+}
 
 /// Monte Carlo simulator of revenue-share contracts: what OpenAI's revenue share is
 /// worth to Microsoft under the old AGI-trigger terms and the new fixed-date terms.
@@ -58,9 +129,9 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// The library's form of these options.
-    pub fn options(&self) -> crate::run::SimOptions {
-        crate::run::SimOptions {
+    /// The application's form of these options.
+    pub fn options(&self) -> SimOptions {
+        SimOptions {
             scenarios: self.scenarios.clone(),
             terms: self.terms.clone(),
             paths: self.paths as usize,
@@ -114,8 +185,8 @@ pub struct SensitivityArgs {
     pub scenario: String,
     /// What to explain: total paid, net, PV, or the paired difference of net or PV
     /// against the baseline
-    #[arg(long, value_parser = ["paid", "net", "pv", "delta_net", "delta_pv"])]
-    pub metric: String,
+    #[arg(long, value_parser = ChoiceParser::<Explained>::all())]
+    pub metric: Explained,
     /// The terms row whose metric is explained [default: the first row that is not the
     /// baseline for delta_*, else the baseline]
     #[arg(long, value_name = "NAME")]
@@ -142,18 +213,18 @@ pub struct SolveArgs {
     #[arg(long, value_name = "NAME")]
     pub terms_row: String,
     /// The term to solve for
-    #[arg(long, value_parser = ["cap", "share", "end", "cap_counted"])]
-    pub param: String,
+    #[arg(long, value_parser = ChoiceParser::<SolveParam>::all())]
+    pub param: SolveParam,
     /// equal-pv or equal-net (match the mean of --against), or a number ($B) for the
     /// mean of --metric
-    #[arg(long, value_name = "TARGET")]
-    pub target: String,
+    #[arg(long, value_name = "TARGET", value_parser = parse_target)]
+    pub target: SolveTarget,
     /// The row whose mean is matched [default: the first terms row]
     #[arg(long, value_name = "NAME")]
     pub against: Option<String>,
     /// The metric of a numeric --target
-    #[arg(long, value_parser = ["net", "pv"], default_value = "pv")]
-    pub metric: String,
+    #[arg(long, value_parser = ChoiceParser::only(&[Metric::Net, Metric::Pv]), default_value = "pv")]
+    pub metric: Metric,
 }
 
 /// Options of `revshare replay`.
@@ -180,4 +251,90 @@ pub struct CheckArgs {
     /// Terms CSV file to validate [default: the shipped scenarios/terms.csv]
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The application's form of these options.
+    pub fn options(self) -> RunOptions {
+        RunOptions {
+            sim: self.sim.options(),
+            baseline: self.baseline,
+            out: self.out,
+            report: !self.no_report,
+            progress: !self.quiet,
+            per_path: self.per_path,
+        }
+    }
+}
+
+impl SensitivityArgs {
+    /// The application's form of these options.
+    pub fn options(self) -> SensitivityOptions {
+        SensitivityOptions {
+            sim: self.sim.options(),
+            scenario: self.scenario,
+            explained: self.metric,
+            terms_row: self.terms_row,
+            baseline: self.baseline,
+            out: self.out,
+        }
+    }
+}
+
+impl SolveArgs {
+    /// The application's form of these options.
+    pub fn options(self) -> SolveOptions {
+        SolveOptions {
+            sim: self.sim.options(),
+            scenario: self.scenario,
+            terms_row: self.terms_row,
+            param: self.param,
+            target: self.target,
+            against: self.against,
+            metric: self.metric,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn choices_are_parsed_from_the_library_names_and_listed_in_errors() {
+        let cli =
+            Cli::try_parse_from(["revshare", "sensitivity", "--scenario", "base", "--metric", "delta_pv"]).unwrap();
+        let Some(Command::Sensitivity(args)) = cli.command else { panic!("not sensitivity") };
+        assert_eq!(args.metric, Explained::DeltaPv);
+        let e = Cli::try_parse_from(["revshare", "sensitivity", "--scenario", "base", "--metric", "profit"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[possible values: paid, net, pv, delta_net, delta_pv]"), "{e}");
+        let e = Cli::try_parse_from([
+            "revshare",
+            "solve",
+            "--scenario",
+            "b",
+            "--terms-row",
+            "t",
+            "--param",
+            "cap",
+            "--target",
+            "1",
+            "--metric",
+            "paid",
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("[possible values: net, pv]"), "{e}");
+        assert_eq!(parse_target("equal-net"), Ok(SolveTarget::Equal(Metric::Net)));
+        assert_eq!(parse_target("12.5"), Ok(SolveTarget::Value(12.5)));
+        assert!(parse_target("inf").is_err() && parse_target("lots").is_err());
+    }
 }

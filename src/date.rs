@@ -5,6 +5,7 @@
 //! `y + (m-1)/12 + (d-1)/(12 * days_in_month(y, m))`, so every month is exactly 1/12
 //! of a year long, whatever its number of days.
 
+use crate::error::Invalid;
 use std::fmt;
 
 /// Smallest year accepted in a date.
@@ -37,7 +38,11 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 
 impl Date {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the error says what is allowed.
-    pub fn parse(text: &str) -> Result<Date, String> {
+    pub fn parse(text: &str) -> Result<Date, Invalid> {
+        Date::parse_text(text).map_err(Invalid)
+    }
+
+    fn parse_text(text: &str) -> Result<Date, String> {
         let allowed = "a date is written YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2031 or 2026-04-27)";
         let parts: Vec<&str> = text.trim().split('-').collect();
         let widths_ok = match parts.len() {
@@ -121,11 +126,11 @@ mod tests {
     #[test]
     fn malformed_and_impossible_dates_are_refused_with_the_rule() {
         for bad in ["26", "2026-4", "2026/04", "2026-13", "2026-02-30", "abcd", "", "2026-04-01-01"] {
-            let err = Date::parse(bad).unwrap_err();
+            let err = Date::parse(bad).unwrap_err().0;
             assert!(!err.is_empty(), "{bad}");
         }
-        assert!(Date::parse("2026-02-30").unwrap_err().contains("days 01 to 28"));
-        assert!(Date::parse("2026-13").unwrap_err().contains("between 01 and 12"));
+        assert!(Date::parse("2026-02-30").unwrap_err().0.contains("days 01 to 28"));
+        assert!(Date::parse("2026-13").unwrap_err().0.contains("between 01 and 12"));
         assert!(Date::parse("2027-02-29").is_err());
         assert!(Date::parse("2028-02-29").is_ok());
     }

@@ -1,42 +1,78 @@
-//! The distribution grammar of MODEL.md §6: parsing, support checks and sampling.
+//! The distribution grammar of MODEL.md §6: validating constructors, parsing,
+//! support checks and sampling.
 //!
 //! Every numeric cell of a scenario or terms file is either a number or one of
 //! `uniform(a, b)`, `normal(mean, sd)`, `lognormal(median, sigma)`,
 //! `triangular(min, mode, max)`, `pert(min, mode, max)` (Beta-PERT, shape 4),
 //! `gamma(shape, scale)`, `discrete(v1: p1, ...)` and `cdf(x1: 0, ..., xn: 1)`.
-//! A [`Dist`] is parsed and validated once; [`Dist::sampler`] builds the
-//! `rand_distr` object used in the simulation, so nothing is parsed or validated
-//! inside the hot loop. [`Domain::check`] refuses a distribution whose support
-//! leaves a parameter's domain (a normal for a positive parameter, say).
+//!
+//! A [`Dist`] is built once, by [`Dist::parse`] or by a validating constructor such
+//! as [`Dist::uniform`] (the pattern of `rand_distr::Normal::new`): its fields are
+//! private, so every `Dist` that exists has valid parameters, and it carries the
+//! `rand_distr` sampler built from them, so nothing is parsed, validated or
+//! allocated inside the hot loop. [`Domain::check`] refuses a distribution whose
+//! support leaves a parameter's domain (a normal for a positive parameter, say).
 
+use crate::error::Invalid;
 use rand::Rng;
 use rand::RngExt;
 use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Distribution, Gamma, LogNormal, Normal, Pert, Triangular, Uniform};
 use std::fmt;
 
-/// A parsed, validated number or distribution. Fields are named as in the grammar.
+/// The parameters of a distribution, as written in the grammar.
 #[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs)]
-pub enum Dist {
-    /// A constant (may be `inf` only where a parameter allows it).
+enum Kind {
     Const(f64),
-    /// Uniform on `[lo, hi]`.
     Uniform { lo: f64, hi: f64 },
-    /// Normal with mean and standard deviation.
     Normal { mean: f64, sd: f64 },
-    /// `median * exp(sigma * Z)`.
     LogNormal { median: f64, sigma: f64 },
-    /// Triangular on `[min, max]` with the given mode.
     Triangular { min: f64, mode: f64, max: f64 },
-    /// Beta-PERT on `[min, max]` with the given mode and shape 4.
     Pert { min: f64, mode: f64, max: f64 },
-    /// Gamma with mean `shape * scale`.
     Gamma { shape: f64, scale: f64 },
-    /// The values with the given probabilities.
     Discrete { values: Vec<f64>, probs: Vec<f64> },
-    /// Piecewise-linear CDF through the points `(xs[i], ps[i])`.
     Cdf { xs: Vec<f64>, ps: Vec<f64> },
+}
+
+/// The sampler built once from a validated [`Kind`]; sampling does not allocate.
+#[derive(Debug, Clone)]
+enum Sampler {
+    Const(f64),
+    Uniform(Uniform<f64>),
+    Normal(Normal<f64>),
+    LogNormal(LogNormal<f64>),
+    Triangular(Triangular<f64>),
+    Pert(Pert<f64>),
+    Gamma(Gamma<f64>),
+    Discrete(WeightedIndex<f64>, Vec<f64>),
+    /// Piecewise-linear CDF through `(xs[i], ps[i])`, sampled by inversion.
+    Cdf {
+        xs: Vec<f64>,
+        ps: Vec<f64>,
+    },
+}
+
+/// A validated number or distribution, with its sampler.
+///
+/// ```
+/// use revshare::Dist;
+/// let d = Dist::pert(0.7, 1.1, 1.5)?;
+/// assert_eq!(d.to_string(), "pert(0.7, 1.1, 1.5)");
+/// assert_eq!(Dist::parse("pert(0.7, 1.1, 1.5)", false)?, d);
+/// assert!(Dist::uniform(2.0, 1.0).is_err());
+/// # Ok::<(), revshare::Invalid>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dist {
+    kind: Kind,
+    sampler: Sampler,
+}
+
+impl PartialEq for Dist {
+    /// Two distributions are equal when they have the same form and parameters.
+    fn eq(&self, other: &Dist) -> bool {
+        self.kind == other.kind
+    }
 }
 
 /// The forms a user may write, for error messages.
@@ -59,32 +95,128 @@ fn parse_number(text: &str, allow_inf: bool) -> Result<f64, String> {
     Ok(v)
 }
 
-fn parse_pairs(args: &[&str], allow_inf: bool) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let mut xs = Vec::with_capacity(args.len());
-    let mut ps = Vec::with_capacity(args.len());
-    for a in args {
-        let (x, p) = a.split_once(':').ok_or_else(|| format!("`{}` should be `value: probability`", a.trim()))?;
-        xs.push(parse_number(x, allow_inf)?);
-        ps.push(parse_number(p, false)?);
+fn parse_pairs(args: &[&str], allow_inf: bool) -> Result<Vec<(f64, f64)>, String> {
+    args.iter()
+        .map(|a| {
+            let (x, p) = a.split_once(':').ok_or_else(|| format!("`{}` should be `value: probability`", a.trim()))?;
+            Ok((parse_number(x, allow_inf)?, parse_number(p, false)?))
+        })
+        .collect()
+}
+
+/// Refuses NaN and infinite parameters of a distribution.
+fn finite(args: &[f64]) -> Result<(), Invalid> {
+    match args.iter().find(|v| !v.is_finite()) {
+        Some(v) => Err(format!("`{v}` is not finite; numbers must be finite here").into()),
+        None => Ok(()),
     }
-    Ok((xs, ps))
 }
 
 impl Dist {
+    /// Checks `kind`'s own parameters and builds its sampler.
+    fn build(kind: Kind) -> Result<Dist, Invalid> {
+        kind.validate()?;
+        let e = |err: &dyn fmt::Display| Invalid(format!("invalid parameters: {err}"));
+        let sampler = match &kind {
+            Kind::Const(v) => Sampler::Const(*v),
+            Kind::Uniform { lo, hi } => Sampler::Uniform(Uniform::new_inclusive(*lo, *hi).map_err(|x| e(&x))?),
+            Kind::Normal { mean, sd } => Sampler::Normal(Normal::new(*mean, *sd).map_err(|x| e(&x))?),
+            Kind::LogNormal { median, sigma } => {
+                Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).map_err(|x| e(&x))?)
+            }
+            Kind::Triangular { min, mode, max } => {
+                Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|x| e(&x))?)
+            }
+            Kind::Pert { min, mode, max } => {
+                Sampler::Pert(Pert::new(*min, *max).with_shape(4.0).with_mode(*mode).map_err(|x| e(&x))?)
+            }
+            Kind::Gamma { shape, scale } => Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?),
+            Kind::Discrete { values, probs } => {
+                Sampler::Discrete(WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?, values.clone())
+            }
+            Kind::Cdf { xs, ps } => Sampler::Cdf { xs: xs.clone(), ps: ps.clone() },
+        };
+        Ok(Dist { kind, sampler })
+    }
+
+    /// A constant. Any value but NaN: whether `inf` is allowed is the parameter's
+    /// rule, not the distribution's.
+    pub fn constant(value: f64) -> Result<Dist, Invalid> {
+        if value.is_nan() {
+            return Err("NaN is not a number here".into());
+        }
+        Dist::build(Kind::Const(value))
+    }
+
+    /// Uniform on `[lo, hi]`, `lo < hi`.
+    pub fn uniform(lo: f64, hi: f64) -> Result<Dist, Invalid> {
+        finite(&[lo, hi])?;
+        Dist::build(Kind::Uniform { lo, hi })
+    }
+
+    /// Normal with mean and standard deviation `sd > 0`.
+    pub fn normal(mean: f64, sd: f64) -> Result<Dist, Invalid> {
+        finite(&[mean, sd])?;
+        Dist::build(Kind::Normal { mean, sd })
+    }
+
+    /// `median * exp(sigma * Z)`, `median > 0`, `sigma > 0`.
+    pub fn lognormal(median: f64, sigma: f64) -> Result<Dist, Invalid> {
+        finite(&[median, sigma])?;
+        Dist::build(Kind::LogNormal { median, sigma })
+    }
+
+    /// Triangular on `[min, max]` with the given mode, `min <= mode <= max`, `min < max`.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, Invalid> {
+        finite(&[min, mode, max])?;
+        Dist::build(Kind::Triangular { min, mode, max })
+    }
+
+    /// Beta-PERT on `[min, max]` with the given mode and shape 4.
+    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, Invalid> {
+        finite(&[min, mode, max])?;
+        Dist::build(Kind::Pert { min, mode, max })
+    }
+
+    /// Gamma with mean `shape * scale`, both `> 0`.
+    pub fn gamma(shape: f64, scale: f64) -> Result<Dist, Invalid> {
+        finite(&[shape, scale])?;
+        Dist::build(Kind::Gamma { shape, scale })
+    }
+
+    /// The values with the given probabilities (in `[0, 1]`, summing to 1). A value
+    /// may be `inf` (for "never"); the parameter's rule says whether that is allowed.
+    pub fn discrete(pairs: &[(f64, f64)]) -> Result<Dist, Invalid> {
+        if pairs.iter().any(|(v, p)| v.is_nan() || !p.is_finite()) {
+            return Err("discrete() values and probabilities must be numbers".into());
+        }
+        let (values, probs) = pairs.iter().copied().unzip();
+        Dist::build(Kind::Discrete { values, probs })
+    }
+
+    /// The piecewise-linear CDF through the points `(x, p)`: strictly increasing
+    /// `x`, non-decreasing `p` from 0 to 1.
+    pub fn cdf(points: &[(f64, f64)]) -> Result<Dist, Invalid> {
+        finite(&points.iter().flat_map(|(x, p)| [*x, *p]).collect::<Vec<_>>())?;
+        let (xs, ps) = points.iter().copied().unzip();
+        Dist::build(Kind::Cdf { xs, ps })
+    }
+
     /// Parses a cell. `allow_inf` admits `inf` as a constant or a discrete value
     /// (used for `agi_delay`, where it means "never").
-    pub fn parse(text: &str, allow_inf: bool) -> Result<Dist, String> {
+    pub fn parse(text: &str, allow_inf: bool) -> Result<Dist, Invalid> {
         let t = text.trim();
         let Some(open) = t.find('(') else {
-            return parse_number(t, allow_inf).map(Dist::Const).map_err(|e| format!("{e}; expected {GRAMMAR}"));
+            let v = parse_number(t, allow_inf).map_err(|e| format!("{e}; expected {GRAMMAR}"))?;
+            return Dist::constant(v);
         };
         if !t.ends_with(')') {
-            return Err(format!("missing closing parenthesis; expected {GRAMMAR}"));
+            return Err(format!("missing closing parenthesis; expected {GRAMMAR}").into());
         }
         let name = t[..open].trim().to_ascii_lowercase();
         let inner = &t[open + 1..t.len() - 1];
         if inner.contains('(') || inner.contains(')') {
-            return Err("distributions cannot be nested".to_string());
+            return Err("distributions cannot be nested".into());
         }
         let args: Vec<&str> = if inner.trim().is_empty() { Vec::new() } else { inner.split(',').collect() };
         let nums = |n: usize, names: &str| -> Result<Vec<f64>, String> {
@@ -93,105 +225,28 @@ impl Dist {
             }
             args.iter().map(|a| parse_number(a, false)).collect()
         };
-        let d = match name.as_str() {
-            "uniform" => {
-                let v = nums(2, "a, b")?;
-                Dist::Uniform { lo: v[0], hi: v[1] }
-            }
-            "normal" => {
-                let v = nums(2, "mean, sd")?;
-                Dist::Normal { mean: v[0], sd: v[1] }
-            }
-            "lognormal" => {
-                let v = nums(2, "median, sigma")?;
-                Dist::LogNormal { median: v[0], sigma: v[1] }
-            }
-            "triangular" => {
-                let v = nums(3, "min, mode, max")?;
-                Dist::Triangular { min: v[0], mode: v[1], max: v[2] }
-            }
-            "pert" => {
-                let v = nums(3, "min, mode, max")?;
-                Dist::Pert { min: v[0], mode: v[1], max: v[2] }
-            }
-            "gamma" => {
-                let v = nums(2, "shape, scale")?;
-                Dist::Gamma { shape: v[0], scale: v[1] }
-            }
-            "discrete" => {
-                let (values, probs) = parse_pairs(&args, allow_inf)?;
-                Dist::Discrete { values, probs }
-            }
-            "cdf" => {
-                let (xs, ps) = parse_pairs(&args, false)?;
-                Dist::Cdf { xs, ps }
-            }
-            other => {
-                return Err(format!("unknown distribution `{other}`; expected {GRAMMAR}"));
-            }
-        };
-        d.validate()?;
-        Ok(d)
-    }
-
-    /// Checks the distribution's own parameters.
-    fn validate(&self) -> Result<(), String> {
-        match self {
-            Dist::Const(_) => Ok(()),
-            Dist::Uniform { lo, hi } if lo >= hi => Err(format!("uniform(a, b) needs a < b, got a = {lo}, b = {hi}")),
-            Dist::Normal { sd, .. } if *sd <= 0.0 => Err(format!("normal(mean, sd) needs sd > 0, got {sd}")),
-            Dist::LogNormal { median, sigma } if *median <= 0.0 || *sigma <= 0.0 => {
-                Err(format!("lognormal(median, sigma) needs median > 0 and sigma > 0, got {median} and {sigma}"))
-            }
-            Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max }
-                if !(min < max && min <= mode && mode <= max) =>
-            {
-                Err(format!("needs min <= mode <= max and min < max, got {min}, {mode}, {max}"))
-            }
-            Dist::Gamma { shape, scale } if *shape <= 0.0 || *scale <= 0.0 => {
-                Err(format!("gamma(shape, scale) needs shape > 0 and scale > 0, got {shape} and {scale}"))
-            }
-            Dist::Discrete { values, probs } => {
-                if values.is_empty() {
-                    return Err("discrete() needs at least one `value: probability` pair".to_string());
-                }
-                if let Some(p) = probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
-                    return Err(format!("probabilities must be in [0, 1], got {p}"));
-                }
-                let sum: f64 = probs.iter().sum();
-                if (sum - 1.0).abs() > PROB_TOL {
-                    return Err(format!("discrete probabilities must sum to 1, they sum to {sum}"));
-                }
-                Ok(())
-            }
-            Dist::Cdf { xs, ps } => {
-                if xs.len() < 2 {
-                    return Err("cdf() needs at least two points `x: p`".to_string());
-                }
-                if ps[0] != 0.0 || ps[ps.len() - 1] != 1.0 {
-                    return Err("cdf() must start at probability 0 and end at probability 1".to_string());
-                }
-                if xs.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err("cdf() needs strictly increasing x values".to_string());
-                }
-                if ps.windows(2).any(|w| w[0] > w[1]) {
-                    return Err("cdf() needs non-decreasing probabilities".to_string());
-                }
-                Ok(())
-            }
-            _ => Ok(()),
+        match name.as_str() {
+            "uniform" => nums(2, "a, b").map_err(Invalid).and_then(|v| Dist::uniform(v[0], v[1])),
+            "normal" => nums(2, "mean, sd").map_err(Invalid).and_then(|v| Dist::normal(v[0], v[1])),
+            "lognormal" => nums(2, "median, sigma").map_err(Invalid).and_then(|v| Dist::lognormal(v[0], v[1])),
+            "triangular" => nums(3, "min, mode, max").map_err(Invalid).and_then(|v| Dist::triangular(v[0], v[1], v[2])),
+            "pert" => nums(3, "min, mode, max").map_err(Invalid).and_then(|v| Dist::pert(v[0], v[1], v[2])),
+            "gamma" => nums(2, "shape, scale").map_err(Invalid).and_then(|v| Dist::gamma(v[0], v[1])),
+            "discrete" => Dist::discrete(&parse_pairs(&args, allow_inf)?),
+            "cdf" => Dist::cdf(&parse_pairs(&args, false)?),
+            other => Err(format!("unknown distribution `{other}`; expected {GRAMMAR}").into()),
         }
     }
 
     /// True for a constant.
     pub fn is_constant(&self) -> bool {
-        matches!(self, Dist::Const(_))
+        matches!(self.kind, Kind::Const(_))
     }
 
     /// The constant's value, if this is one.
-    pub fn constant(&self) -> Option<f64> {
-        match self {
-            Dist::Const(v) => Some(*v),
+    pub fn constant_value(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Const(v) => Some(v),
             _ => None,
         }
     }
@@ -200,48 +255,90 @@ impl Dist {
     /// telling whether each end can be reached.
     pub fn support(&self) -> Support {
         let closed = |lo: f64, hi: f64| Support { lo, lo_closed: true, hi, hi_closed: true };
-        match self {
-            Dist::Const(v) => closed(*v, *v),
-            Dist::Uniform { lo, hi } => closed(*lo, *hi),
-            Dist::Normal { .. } => {
+        match &self.kind {
+            Kind::Const(v) => closed(*v, *v),
+            Kind::Uniform { lo, hi } => closed(*lo, *hi),
+            Kind::Normal { .. } => {
                 Support { lo: f64::NEG_INFINITY, lo_closed: false, hi: f64::INFINITY, hi_closed: false }
             }
-            Dist::LogNormal { .. } | Dist::Gamma { .. } => {
+            Kind::LogNormal { .. } | Kind::Gamma { .. } => {
                 Support { lo: 0.0, lo_closed: false, hi: f64::INFINITY, hi_closed: false }
             }
-            Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } => closed(*min, *max),
-            Dist::Discrete { values, probs } => {
+            Kind::Triangular { min, max, .. } | Kind::Pert { min, max, .. } => closed(*min, *max),
+            Kind::Discrete { values, probs } => {
                 let reachable = values.iter().zip(probs).filter(|(_, p)| **p > 0.0).map(|(v, _)| *v);
                 let lo = reachable.clone().fold(f64::INFINITY, f64::min);
                 let hi = reachable.fold(f64::NEG_INFINITY, f64::max);
                 closed(lo, hi)
             }
-            Dist::Cdf { xs, .. } => closed(xs[0], xs[xs.len() - 1]),
+            Kind::Cdf { xs, .. } => closed(xs[0], xs[xs.len() - 1]),
         }
     }
 
-    /// Builds the sampler used in the simulation.
-    pub fn sampler(&self) -> Result<Sampler, String> {
-        let e = |err: &dyn fmt::Display| format!("invalid parameters: {err}");
-        Ok(match self {
-            Dist::Const(v) => Sampler::Const(*v),
-            Dist::Uniform { lo, hi } => Sampler::Uniform(Uniform::new_inclusive(*lo, *hi).map_err(|x| e(&x))?),
-            Dist::Normal { mean, sd } => Sampler::Normal(Normal::new(*mean, *sd).map_err(|x| e(&x))?),
-            Dist::LogNormal { median, sigma } => {
-                Sampler::LogNormal(LogNormal::new(median.ln(), *sigma).map_err(|x| e(&x))?)
+    /// Draws one value.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.sampler {
+            Sampler::Const(v) => *v,
+            Sampler::Uniform(d) => d.sample(rng),
+            Sampler::Normal(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+            Sampler::Triangular(d) => d.sample(rng),
+            Sampler::Pert(d) => d.sample(rng),
+            Sampler::Gamma(d) => d.sample(rng),
+            Sampler::Discrete(w, values) => values[w.sample(rng)],
+            Sampler::Cdf { xs, ps } => invert_piecewise_cdf(xs, ps, rng.random::<f64>()),
+        }
+    }
+}
+
+impl Kind {
+    /// Checks the distribution's own parameters.
+    fn validate(&self) -> Result<(), Invalid> {
+        let bad = |m: String| Err(Invalid(m));
+        match self {
+            Kind::Uniform { lo, hi } if lo >= hi => bad(format!("uniform(a, b) needs a < b, got a = {lo}, b = {hi}")),
+            Kind::Normal { sd, .. } if *sd <= 0.0 => bad(format!("normal(mean, sd) needs sd > 0, got {sd}")),
+            Kind::LogNormal { median, sigma } if *median <= 0.0 || *sigma <= 0.0 => {
+                bad(format!("lognormal(median, sigma) needs median > 0 and sigma > 0, got {median} and {sigma}"))
             }
-            Dist::Triangular { min, mode, max } => {
-                Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|x| e(&x))?)
+            Kind::Triangular { min, mode, max } | Kind::Pert { min, mode, max }
+                if !(min < max && min <= mode && mode <= max) =>
+            {
+                bad(format!("needs min <= mode <= max and min < max, got {min}, {mode}, {max}"))
             }
-            Dist::Pert { min, mode, max } => {
-                Sampler::Pert(Pert::new(*min, *max).with_shape(4.0).with_mode(*mode).map_err(|x| e(&x))?)
+            Kind::Gamma { shape, scale } if *shape <= 0.0 || *scale <= 0.0 => {
+                bad(format!("gamma(shape, scale) needs shape > 0 and scale > 0, got {shape} and {scale}"))
             }
-            Dist::Gamma { shape, scale } => Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?),
-            Dist::Discrete { values, probs } => {
-                Sampler::Discrete(WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?, values.clone())
+            Kind::Discrete { values, probs } => {
+                if values.is_empty() {
+                    return bad("discrete() needs at least one `value: probability` pair".to_string());
+                }
+                if let Some(p) = probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+                    return bad(format!("probabilities must be in [0, 1], got {p}"));
+                }
+                let sum: f64 = probs.iter().sum();
+                if (sum - 1.0).abs() > PROB_TOL {
+                    return bad(format!("discrete probabilities must sum to 1, they sum to {sum}"));
+                }
+                Ok(())
             }
-            Dist::Cdf { xs, ps } => Sampler::Cdf { xs: xs.clone(), ps: ps.clone() },
-        })
+            Kind::Cdf { xs, ps } => {
+                if xs.len() < 2 {
+                    return bad("cdf() needs at least two points `x: p`".to_string());
+                }
+                if ps[0] != 0.0 || ps[ps.len() - 1] != 1.0 {
+                    return bad("cdf() must start at probability 0 and end at probability 1".to_string());
+                }
+                if xs.windows(2).any(|w| w[0] >= w[1]) {
+                    return bad("cdf() needs strictly increasing x values".to_string());
+                }
+                if ps.windows(2).any(|w| w[0] > w[1]) {
+                    return bad("cdf() needs non-decreasing probabilities".to_string());
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -251,16 +348,16 @@ impl fmt::Display for Dist {
             let items: Vec<String> = a.iter().zip(b).map(|(x, p)| format!("{x}: {p}")).collect();
             write!(f, "{name}({})", items.join(", "))
         };
-        match self {
-            Dist::Const(v) => write!(f, "{v}"),
-            Dist::Uniform { lo, hi } => write!(f, "uniform({lo}, {hi})"),
-            Dist::Normal { mean, sd } => write!(f, "normal({mean}, {sd})"),
-            Dist::LogNormal { median, sigma } => write!(f, "lognormal({median}, {sigma})"),
-            Dist::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),
-            Dist::Pert { min, mode, max } => write!(f, "pert({min}, {mode}, {max})"),
-            Dist::Gamma { shape, scale } => write!(f, "gamma({shape}, {scale})"),
-            Dist::Discrete { values, probs } => pairs(f, "discrete", values, probs),
-            Dist::Cdf { xs, ps } => pairs(f, "cdf", xs, ps),
+        match &self.kind {
+            Kind::Const(v) => write!(f, "{v}"),
+            Kind::Uniform { lo, hi } => write!(f, "uniform({lo}, {hi})"),
+            Kind::Normal { mean, sd } => write!(f, "normal({mean}, {sd})"),
+            Kind::LogNormal { median, sigma } => write!(f, "lognormal({median}, {sigma})"),
+            Kind::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),
+            Kind::Pert { min, mode, max } => write!(f, "pert({min}, {mode}, {max})"),
+            Kind::Gamma { shape, scale } => write!(f, "gamma({shape}, {scale})"),
+            Kind::Discrete { values, probs } => pairs(f, "discrete", values, probs),
+            Kind::Cdf { xs, ps } => pairs(f, "cdf", xs, ps),
         }
     }
 }
@@ -324,14 +421,14 @@ impl Domain {
 
     /// Checks that every value `dist` can take lies in the domain; the error
     /// names the offending end and suggests a distribution that fits.
-    pub fn check(self, dist: &Dist) -> Result<(), String> {
+    pub fn check(self, dist: &Dist) -> Result<(), Invalid> {
         let s = dist.support();
         if self.lower_ok(s.lo, s.lo_closed) && self.upper_ok(s.hi) {
             return Ok(());
         }
-        Err(match dist {
-            Dist::Const(_) | Dist::Discrete { .. } => format!("must be {}", self.describe()),
-            Dist::Normal { .. } => format!(
+        Err(Invalid(match dist.kind {
+            Kind::Const(_) | Kind::Discrete { .. } => format!("must be {}", self.describe()),
+            Kind::Normal { .. } => format!(
                 "a normal can take any value but this parameter must be {}: use a lognormal, gamma or bounded distribution",
                 self.describe()
             ),
@@ -340,48 +437,7 @@ impl Domain {
                 if self.lower_ok(s.lo, s.lo_closed) { s.hi } else { s.lo },
                 self.describe()
             ),
-        })
-    }
-}
-
-/// A sampler built once from a validated [`Dist`]; [`Sampler::sample`] does not allocate.
-#[derive(Debug, Clone)]
-pub enum Sampler {
-    /// A constant.
-    Const(f64),
-    /// Uniform.
-    Uniform(Uniform<f64>),
-    /// Normal.
-    Normal(Normal<f64>),
-    /// Lognormal.
-    LogNormal(LogNormal<f64>),
-    /// Triangular.
-    Triangular(Triangular<f64>),
-    /// Beta-PERT.
-    Pert(Pert<f64>),
-    /// Gamma.
-    Gamma(Gamma<f64>),
-    /// Discrete values with weights.
-    Discrete(WeightedIndex<f64>, Vec<f64>),
-    /// Piecewise-linear CDF through `(xs[i], ps[i])`, sampled by inversion.
-    #[allow(missing_docs)]
-    Cdf { xs: Vec<f64>, ps: Vec<f64> },
-}
-
-impl Sampler {
-    /// Draws one value.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match self {
-            Sampler::Const(v) => *v,
-            Sampler::Uniform(d) => d.sample(rng),
-            Sampler::Normal(d) => d.sample(rng),
-            Sampler::LogNormal(d) => d.sample(rng),
-            Sampler::Triangular(d) => d.sample(rng),
-            Sampler::Pert(d) => d.sample(rng),
-            Sampler::Gamma(d) => d.sample(rng),
-            Sampler::Discrete(w, values) => values[w.sample(rng)],
-            Sampler::Cdf { xs, ps } => invert_piecewise_cdf(xs, ps, rng.random::<f64>()),
-        }
+        }))
     }
 }
 
@@ -403,9 +459,8 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
 
     fn mean_of(d: &Dist, n: usize) -> f64 {
-        let s = d.sampler().unwrap();
         let mut rng = ChaCha8Rng::from_seed([7; 32]);
-        (0..n).map(|_| s.sample(&mut rng)).sum::<f64>() / n as f64
+        (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64
     }
 
     #[test]
@@ -449,14 +504,14 @@ mod tests {
             ("uniform(normal(1, 2), 3)", "nested"),
         ];
         for (text, expect) in cases {
-            let err = Dist::parse(text, false).unwrap_err();
+            let err = Dist::parse(text, false).unwrap_err().0;
             assert!(err.contains(expect), "{text}: {err}");
         }
     }
 
     #[test]
     fn infinity_is_accepted_only_where_allowed() {
-        assert_eq!(Dist::parse("inf", true).unwrap(), Dist::Const(f64::INFINITY));
+        assert_eq!(Dist::parse("inf", true).unwrap(), Dist::constant(f64::INFINITY).unwrap());
         assert!(Dist::parse("-inf", true).is_err());
         let d = Dist::parse("discrete(2: 0.5, inf: 0.5)", true).unwrap();
         assert_eq!(d.support().hi, f64::INFINITY);
@@ -466,7 +521,7 @@ mod tests {
     #[test]
     fn support_outside_the_domain_is_refused() {
         let normal = Dist::parse("normal(20, 5)", false).unwrap();
-        assert!(Domain::Positive.check(&normal).unwrap_err().contains("lognormal"));
+        assert!(Domain::Positive.check(&normal).unwrap_err().0.contains("lognormal"));
         assert!(Domain::Any.check(&normal).is_ok());
         let lognormal = Dist::parse("lognormal(20, 0.5)", false).unwrap();
         assert!(Domain::Positive.check(&lognormal).is_ok());
@@ -476,10 +531,10 @@ mod tests {
         assert!(Domain::Positive.check(&u).is_err());
         assert!(Domain::NonNegative.check(&u).is_ok());
         assert!(Domain::UnitInterval.check(&u).is_ok());
-        assert!(Domain::AboveMinusOne.check(&Dist::Const(-1.0)).is_err());
-        assert!(Domain::AboveMinusOne.check(&Dist::Const(-0.99)).is_ok());
+        assert!(Domain::AboveMinusOne.check(&Dist::constant(-1.0).unwrap()).is_err());
+        assert!(Domain::AboveMinusOne.check(&Dist::constant(-0.99).unwrap()).is_ok());
         let tri = Dist::parse("triangular(0.5, 0.9, 1.2)", false).unwrap();
-        assert!(Domain::UnitInterval.check(&tri).unwrap_err().contains("1.2"));
+        assert!(Domain::UnitInterval.check(&tri).unwrap_err().0.contains("1.2"));
     }
 
     #[test]
@@ -513,9 +568,7 @@ mod tests {
                 if let Ok(d) = Dist::parse(&text, allow_inf) {
                     // Whatever parses can be checked and sampled.
                     let _ = Domain::Positive.check(&d);
-                    if let Ok(s) = d.sampler() {
-                        let _ = s.sample(&mut rng);
-                    }
+                    let _ = d.sample(&mut rng);
                 }
             }
             let _ = crate::date::Date::parse(&text);
@@ -532,9 +585,9 @@ mod tests {
             "discrete(1: 1e-320, 2: 1)",
             "cdf(-1e308: 0, 1e308: 1)",
         ] {
-            if let Ok(Ok(s)) = Dist::parse(extreme, false).as_ref().map(Dist::sampler) {
+            if let Ok(d) = Dist::parse(extreme, false) {
                 for _ in 0..100 {
-                    let _ = s.sample(&mut rng);
+                    let _ = d.sample(&mut rng);
                 }
             }
         }

@@ -10,13 +10,16 @@
 //! identical for any number of threads and any chunk size, and statistics
 //! computed from it in path order are byte-identical too.
 
-use crate::input::scenario::{N_SCENARIO_PARAMS, ScenarioParam};
-use crate::input::terms::{N_TERMS_PARAMS, TermsParam};
-use crate::input::{Param, Scenario, Terms};
-use crate::model::contract::{self, ContractDraw, Grid, MonthFlow};
+use crate::choice::Choice;
+use crate::dist::Dist;
+use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
 use crate::model::world::{self, Events, WorldParams};
-use crate::streams::StreamKey;
+use crate::model::{Param, Scenario, ScenarioParam, Terms, TermsParam};
+use crate::streams::{Purpose, StreamKey};
 use rayon::prelude::*;
+
+const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
+const N_TERMS_PARAMS: usize = TermsParam::COUNT;
 
 /// Paths per parallel work item. Results do not depend on it.
 pub const CHUNK_PATHS: usize = 256;
@@ -49,6 +52,60 @@ pub enum TermsField {
 
 const TERMS_SCALARS: usize = 7;
 
+/// A per-path result of a terms row that is summarised, explained or solved for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Total paid to Microsoft, `sum p_k`.
+    Paid,
+    /// Total paid back by Microsoft, `sum q_k`.
+    Received,
+    /// `paid - received`.
+    Net,
+    /// Present value of the net flows.
+    Pv,
+    /// Calendar decimal year of `T_end`.
+    EndYear,
+}
+
+impl Choice for Metric {
+    /// In the order of `summary.csv`.
+    const ALL: &'static [Metric] = &[Metric::Paid, Metric::Received, Metric::Net, Metric::Pv, Metric::EndYear];
+
+    fn name(self) -> &'static str {
+        match self {
+            Metric::Paid => "paid",
+            Metric::Received => "received",
+            Metric::Net => "net",
+            Metric::Pv => "pv",
+            Metric::EndYear => "end_year",
+        }
+    }
+}
+
+impl Metric {
+    /// Where the metric is in a path's record.
+    pub fn field(self) -> TermsField {
+        match self {
+            Metric::Paid => TermsField::Paid,
+            Metric::Received => TermsField::Received,
+            Metric::Net => TermsField::Net,
+            Metric::Pv => TermsField::Pv,
+            Metric::EndYear => TermsField::EndYear,
+        }
+    }
+
+    /// The metric of a contract's flows on a path that starts at decimal year `start_year`.
+    pub fn of(self, f: &Flows, start_year: f64) -> f64 {
+        match self {
+            Metric::Paid => f.paid,
+            Metric::Received => f.received,
+            Metric::Net => f.net,
+            Metric::Pv => f.pv,
+            Metric::EndYear => start_year + f.end,
+        }
+    }
+}
+
 /// The annual per-terms quantities, in record order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -60,13 +117,17 @@ pub enum Flow {
     Net = 2,
 }
 
-impl Flow {
-    /// All flows in order.
-    pub const ALL: [Flow; 3] = [Flow::Paid, Flow::Received, Flow::Net];
+impl Choice for Flow {
+    /// All flows in record order.
+    const ALL: &'static [Flow] = &[Flow::Paid, Flow::Received, Flow::Net];
 
     /// Name used in output files.
-    pub fn name(self) -> &'static str {
-        ["paid", "received", "net"][self as usize]
+    fn name(self) -> &'static str {
+        match self {
+            Flow::Paid => "paid",
+            Flow::Received => "received",
+            Flow::Net => "net",
+        }
     }
 }
 
@@ -123,15 +184,15 @@ impl Layout {
     }
 }
 
-struct TermsPlan {
+struct TermsPlan<'a> {
     end: f64,
-    sources: [ValueSource; N_TERMS_PARAMS],
+    trigger: crate::model::Trigger,
+    sources: [ValueSource<'a>; N_TERMS_PARAMS],
 }
 
 /// Everything fixed for one scenario: keys, calendar, layout.
 pub struct Plan<'a> {
     scenario: &'a Scenario,
-    terms: &'a [Terms],
     /// Record layout.
     pub layout: Layout,
     /// The calendar years of the grid, in order.
@@ -139,66 +200,71 @@ pub struct Plan<'a> {
     /// Decimal year of the start.
     pub start_year: f64,
     year_of_month: Vec<usize>,
-    param_sources: [ValueSource; N_SCENARIO_PARAMS],
+    param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
     jumps: StreamKey,
     events: StreamKey,
-    terms_plans: Vec<TermsPlan>,
+    terms_plans: Vec<TermsPlan<'a>>,
 }
 
 /// Where a parameter's value comes from on each path.
 #[derive(Debug, Clone, Copy)]
-enum ValueSource {
+enum ValueSource<'a> {
     /// A constant: no generator is touched.
     Fixed(f64),
     /// A distribution sampled from the purpose's stream for the path.
-    Random(StreamKey),
+    Random(StreamKey, &'a Dist),
 }
 
-fn value_source(param: &Param, seed: u64, scenario: &str, purpose: &[&str]) -> ValueSource {
-    match param.dist.constant() {
+/// Where `param` comes from; an absent term (no cap) is the model's neutral `inf`.
+fn value_source<'a>(param: Option<&'a Param>, seed: u64, scenario: &str, purpose: Purpose<'_>) -> ValueSource<'a> {
+    let Some(dist) = param.map(Param::dist) else { return ValueSource::Fixed(f64::INFINITY) };
+    match dist.constant_value() {
         Some(v) => ValueSource::Fixed(v),
-        None => ValueSource::Random(StreamKey::new(seed, scenario, purpose)),
+        None => ValueSource::Random(StreamKey::new(seed, scenario, purpose), dist),
     }
 }
 
-fn draw(param: &Param, source: ValueSource, path: u64) -> f64 {
-    match source {
-        ValueSource::Fixed(v) => v,
-        ValueSource::Random(k) => param.sampler.sample(&mut k.rng(path)),
+impl ValueSource<'_> {
+    /// The value on path `path`.
+    fn draw(&self, path: u64) -> f64 {
+        match self {
+            ValueSource::Fixed(v) => *v,
+            ValueSource::Random(k, dist) => dist.sample(&mut k.rng(path)),
+        }
     }
 }
 
 impl<'a> Plan<'a> {
     /// Prepares the simulation of `scenario` with `terms` under `seed`.
     pub fn new(scenario: &'a Scenario, terms: &'a [Terms], seed: u64) -> Plan<'a> {
-        let name = scenario.name.as_str();
+        let name = scenario.name();
         let months = scenario.months();
-        let first_month0 = scenario.start.month as usize - 1;
+        let first_month0 = scenario.start().month as usize - 1;
         let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
         let n_years = year_of_month.last().map_or(0, |y| y + 1);
-        let years = (0..n_years).map(|y| scenario.start.year + y as i32).collect();
-        let start_year = scenario.start.decimal_year();
+        let years = (0..n_years).map(|y| scenario.start().year + y as i32).collect();
+        let start_year = scenario.start().decimal_year();
         let param_sources =
-            ScenarioParam::ALL.map(|p| value_source(scenario.param(p), seed, name, &["param", p.name()]));
+            ScenarioParam::ALL.map(|p| value_source(Some(scenario.param(p)), seed, name, Purpose::Param(p)));
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
-                end: t.end.map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
-                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, &["terms", &t.name, p.name()])),
+                end: t.end().map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
+                trigger: t.trigger(),
+                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.name(), p))),
             })
             .collect();
         Plan {
             scenario,
-            terms,
             layout: Layout { years: n_years, terms: terms.len() },
             years,
             start_year,
             year_of_month,
             param_sources,
-            shocks: StreamKey::new(seed, name, &["revenue-shocks"]),
-            jumps: StreamKey::new(seed, name, &["jumps"]),
-            events: StreamKey::new(seed, name, &["events"]),
+            shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
+            jumps: StreamKey::new(seed, name, Purpose::Jumps),
+            events: StreamKey::new(seed, name, Purpose::Events),
             terms_plans,
         }
     }
@@ -216,28 +282,15 @@ impl<'a> Plan<'a> {
 
     /// Draws the world of path `path`.
     pub fn world(&self, path: u64) -> (WorldParams, Events) {
-        let mut values = [0.0; N_SCENARIO_PARAMS];
-        for (i, p) in ScenarioParam::ALL.iter().enumerate() {
-            values[i] = draw(self.scenario.param(*p), self.param_sources[i], path);
-        }
-        let params = WorldParams::from_values(&values);
+        let params = WorldParams::from_values(&self.param_sources.map(|s| s.draw(path)));
         let events = Events::draw(&params, &mut self.events.rng(path));
         (params, events)
     }
 
     /// Draws terms row `t` for path `path`.
     pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
-        let (terms, plan) = (&self.terms[t], &self.terms_plans[t]);
-        let v = |p: TermsParam| draw(terms.param(p), plan.sources[p as usize], path);
-        ContractDraw {
-            share: v(TermsParam::Share),
-            end: plan.end,
-            trigger: terms.trigger,
-            cap: v(TermsParam::Cap),
-            cap_counted: v(TermsParam::CapCounted),
-            reverse_share: v(TermsParam::ReverseShare),
-            spread_years: v(TermsParam::SpreadYears),
-        }
+        let plan = &self.terms_plans[t];
+        ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), plan.end, plan.trigger)
     }
 
     /// Draws the world of path `path` and fills `ws.monthly` (and `run_rate`, when
@@ -270,7 +323,7 @@ impl<'a> Plan<'a> {
 
     /// The month of month `k` as `YYYY-MM`.
     pub fn month_label(&self, k: usize) -> String {
-        let month = (self.scenario.start.month as usize - 1 + k) % 12 + 1;
+        let month = (self.scenario.start().month as usize - 1 + k) % 12 + 1;
         format!("{}-{month:02}", self.year_of(k))
     }
 
@@ -328,12 +381,49 @@ impl<'a> Plan<'a> {
             out[field(TermsField::EndYear)] = self.start_year + f.end;
             out[field(TermsField::Cause)] = f.cause as u8 as f64;
             out[field(TermsField::CapYear)] = f.cap_time.map_or(f64::NAN, |c| self.start_year + c);
-            let drawn = [c.share, c.cap, c.cap_counted, c.reverse_share, c.spread_years];
-            for (i, v) in drawn.iter().enumerate() {
-                out[l.terms_param(t, TermsParam::ALL[i])] = *v;
+            for (p, v) in TermsParam::ALL.iter().zip(c.values()) {
+                out[l.terms_param(t, *p)] = v;
             }
         }
         (p, events, growth)
+    }
+}
+
+/// One path as the run computed it, with what a replay shows: the drawn world,
+/// the run-rate and earned revenue of every month, each terms row's flows month
+/// by month, and the path's record (as in the path table).
+#[derive(Debug, Clone)]
+pub struct PathTrace {
+    /// The path index.
+    pub path: u64,
+    /// The drawn scenario parameters.
+    pub params: WorldParams,
+    /// The event times.
+    pub events: Events,
+    /// The realised revenue growth.
+    pub growth: f64,
+    /// `R_k`, the run-rate of each month.
+    pub run_rate: Vec<f64>,
+    /// `M_k`, the revenue earned in each month.
+    pub monthly: Vec<f64>,
+    /// Per terms row, each month's flows, `None` once nothing more can flow.
+    pub flows: Vec<Vec<Option<MonthFlow>>>,
+    /// The path's record, laid out by [`Layout`].
+    pub record: Vec<f64>,
+}
+
+impl Plan<'_> {
+    /// Simulates path `path` through the run's own code path and keeps everything
+    /// a replay shows.
+    pub fn trace(&self, path: u64) -> PathTrace {
+        let mut ws = self.workspace();
+        let mut record = vec![0.0; self.layout.stride()];
+        let mut run_rate = vec![0.0; self.months()];
+        let mut flows = vec![vec![None; self.months()]; self.layout.terms];
+        let (params, events, growth) = self.simulate_path_traced(path, &mut ws, &mut record, Some(&mut run_rate), {
+            |t, m: MonthFlow| flows[t][m.month] = Some(m)
+        });
+        PathTrace { path, params, events, growth, run_rate, monthly: ws.monthly, flows, record }
     }
 }
 

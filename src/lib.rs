@@ -12,36 +12,50 @@
 //! exponential failure; and, per contract, a share that stops at an end date or a
 //! trigger, a cumulative cap, a reverse share and a spread-out present value.
 //!
-//! ## Data flow
+//! This crate is the library: it knows no command line, draws nothing on a
+//! terminal and decides nothing about which files to write where. The `revshare`
+//! binary's application layer does that on top of it.
 //!
-//! [`input`] parses and validates the scenario and terms files →
-//! [`engine`] simulates every path of a scenario once and evaluates every terms
-//! row on it ([`model`] holds the formulas, [`streams`] the keyed random numbers)
-//! → [`results`] summarises the per-path table with [`stats`] → [`report`] renders
-//! CSV files, the terminal table, the manifest, the charts and the HTML report →
-//! [`output`] writes them atomically. [`run`] ties it together, with a
-//! [`progress`] bar. [`analysis`] explains differences between contracts
-//! (sensitivity, what makes a cap bind, break-even terms), [`analyze`] runs those
-//! commands, and [`trace`] writes single paths (`--per-path`, `replay`).
+//! ## Layers
+//!
+//! Each layer imports only the ones above it in this list:
+//!
+//! - [`date`], [`dist`], [`error`], [`choice`]: dates, the distribution grammar,
+//!   errors, named choices;
+//! - [`model`]: what a scenario and a contract are (their parameters declared once)
+//!   and the formulas of one path;
+//! - [`streams`] and [`engine`]: keyed random numbers and the chunked parallel
+//!   simulation into a per-path table;
+//! - [`stats`], [`results`], [`analysis`]: statistics, the summaries users read,
+//!   sensitivity and break-even terms;
+//! - [`input`]: CSV files to validated model types;
+//! - [`report`]: CSV bytes, the terminal table, the manifest, charts and the HTML
+//!   report, rendered from computed results.
 //!
 //! ## Example
 //!
-//! ```
-//! use revshare::input::{Scenario, Source, Terms};
-//! use revshare::run::simulate_scenario;
+//! A scenario and a contract built in code, without CSV, and simulated:
 //!
-//! let scenarios = Scenario::read_all(&Source {
-//!     name: "s.csv".into(),
-//!     bytes: b"name,revenue0,growth0,growth_inf\nflat,12,0,0\n".to_vec(),
-//! })?;
-//! let terms = Terms::read_all(&Source {
-//!     name: "t.csv".into(),
-//!     bytes: b"name,share,end,cap\ncapped,0.2,2031,38\n".to_vec(),
-//! })?;
-//! // 12 $B a year for 5 years at 20%: 12 $B paid, under the cap.
-//! let r = simulate_scenario(&scenarios[0], &terms, 0, 42, 100);
-//! assert!((r.terms[0].metric("paid").mean - 12.0).abs() < 1e-9);
-//! # Ok::<(), revshare::error::Error>(())
+//! ```
+//! use revshare::{Date, Dist, Metric, Scenario, ScenarioParam, Terms, simulate_scenario};
+//!
+//! let flat = Scenario::builder("flat")
+//!     .horizon(Date::month_start(2031, 1))
+//!     .set(ScenarioParam::Revenue0, Dist::constant(12.0)?)
+//!     .build()?;
+//! let capped = Terms::builder("capped")
+//!     .share(Dist::constant(0.2)?)
+//!     .end(Date::month_start(2031, 1))
+//!     .cap(Dist::constant(38.0)?)
+//!     .build()?;
+//! let uncertain = Terms::builder("uncertain").share(Dist::uniform(0.1, 0.3)?).build()?;
+//! // 12 $B a year for 5 years at 20%: 12 $B paid, under the cap; the uncertain
+//! // share averages 20% too, within Monte Carlo error.
+//! let r = simulate_scenario(&flat, &[capped, uncertain], 0, 42, 2000);
+//! assert!((r.terms[0].metric(Metric::Paid).mean - 12.0).abs() < 1e-9);
+//! let other = r.terms[1].metric(Metric::Paid);
+//! assert!((other.mean - 12.0).abs() < 4.0 * other.se.unwrap());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! ## Reproducibility contract
@@ -58,19 +72,41 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
-pub mod analyze;
-pub mod cli;
+pub mod choice;
 pub mod date;
 pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod input;
 pub mod model;
-pub mod output;
-pub mod progress;
 pub mod report;
 pub mod results;
-pub mod run;
 pub mod stats;
 pub mod streams;
-pub mod trace;
+
+pub use analysis::inputs::Explained;
+pub use analysis::sensitivity::{Explanation, explain};
+pub use analysis::solve::{Solution, SolveParam, Target, Worlds, solve};
+pub use choice::Choice;
+pub use date::Date;
+pub use dist::Dist;
+pub use engine::{Metric, PathTable, Plan};
+pub use error::{Error, Invalid, Origin, Problem};
+pub use input::{Source, read_scenarios, read_terms};
+pub use model::{Scenario, ScenarioBuilder, ScenarioParam, Terms, TermsBuilder, TermsParam, Trigger};
+pub use results::ScenarioResults;
+
+/// Simulates `paths` paths of `scenario` under every row of `terms` on the current
+/// rayon pool and computes the results, with `terms[baseline]` as the baseline of
+/// the paired differences.
+pub fn simulate_scenario(
+    scenario: &Scenario,
+    terms: &[Terms],
+    baseline: usize,
+    seed: u64,
+    paths: usize,
+) -> ScenarioResults {
+    let plan = Plan::new(scenario, terms, seed);
+    let table = engine::simulate(&plan, paths);
+    ScenarioResults::compute(scenario.name(), terms, baseline, &table)
+}

@@ -1,20 +1,12 @@
 //! From a [`PathTable`] to the results users read: summaries per metric, outcome
 //! probabilities, annual fans and paired differences against the baseline.
 
-use crate::engine::{Flow, Layout, PathTable, TermsField};
-use crate::input::Terms;
+use crate::choice::Choice;
+use crate::engine::{Flow, Layout, Metric, PathTable, TermsField};
+use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::stats::{Proportion, Summary};
 use rayon::prelude::*;
-
-/// Per-terms metrics of `summary.csv`, in output order.
-pub const METRICS: [(&str, TermsField); 5] = [
-    ("paid", TermsField::Paid),
-    ("received", TermsField::Received),
-    ("net", TermsField::Net),
-    ("pv", TermsField::Pv),
-    ("end_year", TermsField::EndYear),
-];
 
 /// One calendar year of an annual quantity.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,14 +22,12 @@ pub struct Annual {
 pub struct TermsResults {
     /// Terms row name.
     pub name: String,
-    /// Whether the row has a cap.
-    pub capped: bool,
-    /// Summaries of [`METRICS`], in that order.
+    /// Summaries of every [`Metric`], in [`Metric::ALL`] order.
     pub metrics: Vec<Summary>,
     /// Calendar year of the cap hit over the paths where it bound.
     pub cap_year: Option<Summary>,
-    /// P(the cap binds before the horizon).
-    pub cap_hit: Proportion,
+    /// P(the cap binds before the horizon); `None` for a row with no cap.
+    pub cap_hit: Option<Proportion>,
     /// P(the flows end by each cause), in [`EndCause::ALL`] order.
     pub end_by: Vec<Proportion>,
     /// Annual paid, received and net (in [`Flow::ALL`] order).
@@ -47,10 +37,9 @@ pub struct TermsResults {
 }
 
 impl TermsResults {
-    /// The summary of metric `name` (one of [`METRICS`]).
-    pub fn metric(&self, name: &str) -> &Summary {
-        let i = METRICS.iter().position(|(n, _)| *n == name).expect("a known metric");
-        &self.metrics[i]
+    /// The summary of `metric`.
+    pub fn metric(&self, metric: Metric) -> &Summary {
+        &self.metrics[metric as usize]
     }
 
     /// The most likely end cause and its probability.
@@ -72,8 +61,8 @@ pub struct Delta {
     pub terms: String,
     /// Baseline row.
     pub baseline: String,
-    /// `net` or `pv`.
-    pub metric: &'static str,
+    /// [`Metric::Net`] or [`Metric::Pv`].
+    pub metric: Metric,
     /// Distribution of the per-path differences.
     pub summary: Summary,
     /// P(difference > 0): the terms pay Microsoft more than the baseline.
@@ -180,7 +169,7 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
         .enumerate()
         .map(|(t, row)| {
             let mut out = Vec::new();
-            let name = row.name.as_str();
+            let name = row.name();
             let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
             let q = crate::stats::quantiles(&mut pv[t].clone(), &levels);
             out.push(line(name, "pv_cdf", q.into_iter().zip(levels)));
@@ -190,14 +179,14 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
                 let range = tail_range(std::slice::from_ref(&d));
                 out.push(bars(name, "delta_pv_hist", &d, range));
             }
-            if row.has_cap() {
+            if row.cap().is_some() {
                 let mut hits = cap_hits(table, t);
                 hits.sort_unstable_by(f64::total_cmp);
                 out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
             }
             let ends = table.column(l.terms_field(t, TermsField::EndYear));
             let causes = table.column(l.terms_field(t, TermsField::Cause));
-            for cause in EndCause::ALL {
+            for &cause in EndCause::ALL {
                 let mut at: Vec<f64> = ends
                     .iter()
                     .zip(&causes)
@@ -255,11 +244,11 @@ impl ScenarioResults {
             .map(|(t, row)| {
                 let causes = table.column(l.terms_field(t, TermsField::Cause));
                 let cap_years = cap_hits(table, t);
+                let fields: Vec<usize> = Metric::ALL.iter().map(|m| l.terms_field(t, m.field())).collect();
                 TermsResults {
-                    name: row.name.clone(),
-                    capped: row.has_cap(),
-                    metrics: summaries(table, &METRICS.map(|(_, f)| l.terms_field(t, f))),
-                    cap_hit: Proportion::of(cap_years.len(), n),
+                    name: row.name().to_string(),
+                    metrics: summaries(table, &fields),
+                    cap_hit: row.cap().map(|_| Proportion::of(cap_years.len(), n)),
                     cap_year: Summary::of(cap_years),
                     end_by: EndCause::ALL
                         .iter()
@@ -272,14 +261,14 @@ impl ScenarioResults {
             .collect();
         let mut deltas = Vec::new();
         for t in (0..terms.len()).filter(|t| *t != baseline) {
-            for (metric, field) in [("net", TermsField::Net), ("pv", TermsField::Pv)] {
-                let a = table.column(l.terms_field(t, field));
-                let b = table.column(l.terms_field(baseline, field));
+            for metric in [Metric::Net, Metric::Pv] {
+                let a = table.column(l.terms_field(t, metric.field()));
+                let b = table.column(l.terms_field(baseline, metric.field()));
                 let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
                 let positive = d.iter().filter(|x| **x > 0.0).count();
                 deltas.push(Delta {
-                    terms: terms[t].name.clone(),
-                    baseline: terms[baseline].name.clone(),
+                    terms: terms[t].name().to_string(),
+                    baseline: terms[baseline].name().to_string(),
                     metric,
                     summary: summarize(d),
                     prob_positive: Proportion::of(positive, n),
@@ -299,7 +288,7 @@ impl ScenarioResults {
     }
 
     /// The paired difference of `metric` for terms row `name`, if it is not the baseline.
-    pub fn delta(&self, name: &str, metric: &str) -> Option<&Delta> {
+    pub fn delta(&self, name: &str, metric: Metric) -> Option<&Delta> {
         self.deltas.iter().find(|d| d.terms == name && d.metric == metric)
     }
 }

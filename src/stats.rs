@@ -6,6 +6,10 @@
 //! Fan's type 7, the default of numpy and R. Everything is computed from the
 //! per-path values in path order, so results never depend on threading.
 
+/// The quantile method of every quantile this module computes, as the manifest
+/// names it.
+pub const QUANTILE_METHOD: &str = "linear interpolation between order statistics (Hyndman-Fan type 7, numpy/R default)";
+
 /// The 97.5% quantile of the standard normal: half-width of a 95% interval in standard errors.
 pub const Z_95: f64 = 1.959_963_984_540_054;
 

@@ -110,14 +110,24 @@ fn rows_of(file: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 #[test]
-fn adding_a_terms_row_or_a_scenario_row_leaves_every_other_row_unchanged() {
+fn rows_inserted_before_or_removed_around_a_row_leave_its_numbers_unchanged() {
+    // Keys are names, not positions: an extra terms row in the middle (after the
+    // baseline) and an extra scenario row at the top shift every later row's index,
+    // and removing a scenario shifts the others back; no row's lines may change.
     let d = Dir::new();
     d.write("s.csv", SCENARIOS);
     d.write("t.csv", TERMS);
-    d.write("t2.csv", &format!("{TERMS}extra,\"uniform(0.1, 0.3)\",2030,declared,20,0.1,0\n"));
-    d.write("s2.csv", &format!("{SCENARIOS}s3,5,0.2,0.1,0.5,inf,0,0.1,0.3,0.1\n"));
+    let (t_header, t_rows) = TERMS.split_once('\n').unwrap();
+    let (baseline, rest) = t_rows.split_once('\n').unwrap();
+    d.write("t2.csv", &format!("{t_header}\n{baseline}\nextra,\"uniform(0.1, 0.3)\",2030,declared,20,0.1,0\n{rest}"));
+    let (s_header, s_rows) = SCENARIOS.split_once('\n').unwrap();
+    d.write("s2.csv", &format!("{s_header}\ns3,5,0.2,0.1,0.5,inf,0,0.1,0.3,0.1\n{s_rows}"));
+    let s1_only: String = SCENARIOS.lines().filter(|l| !l.starts_with("s2,")).map(|l| format!("{l}\n")).collect();
+    d.write("s1.csv", &s1_only);
     let args = |s: &str, t: &str, out: &str| ["run", s, "--terms", t, "--paths", "800", "--out", out].map(String::from);
-    for (s, t, out) in [("s.csv", "t.csv", "a"), ("s.csv", "t2.csv", "b"), ("s2.csv", "t.csv", "c")] {
+    for (s, t, out) in
+        [("s.csv", "t.csv", "a"), ("s.csv", "t2.csv", "b"), ("s2.csv", "t.csv", "c"), ("s1.csv", "t.csv", "e")]
+    {
         revshare(&d, &args(s, t, out).iter().map(String::as_str).collect::<Vec<_>>()).success();
     }
     for f in CSV_OUTPUTS {
@@ -127,6 +137,8 @@ fn adding_a_terms_row_or_a_scenario_row_leaves_every_other_row_unchanged() {
         let with_scenario = rows_of(&d.path("c").join(f), |l| !l.starts_with("s3,"));
         assert_eq!(with_scenario, original, "{f} with an extra scenario row");
         assert!(!rows_of(&d.path("c").join(f), |l| l.starts_with("s3,")).is_empty());
+        let without = rows_of(&d.path("e").join(f), |_| true);
+        assert_eq!(without, rows_of(&d.path("a").join(f), |l| !l.starts_with("s2,")), "{f} without s2");
     }
 }
 

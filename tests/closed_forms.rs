@@ -3,7 +3,7 @@
 
 mod common;
 use common::{assert_rel, assert_within_se, simulate};
-use revshare::results::ScenarioResults;
+use revshare::{Metric, ScenarioResults};
 
 fn annual_revenue(r: &ScenarioResults, year: i32) -> &revshare::stats::Summary {
     &r.annual_revenue.iter().find(|a| a.year == year).unwrap().summary
@@ -26,11 +26,11 @@ fn deterministic_constant_growth_gives_geometric_series() {
     let frac = 15.0 / 31.0; // 16 July: 15 of July's 31 days are before the end
     let paid: f64 = 0.2 * ((0..42).map(m).sum::<f64>() + frac * m(42));
     let t = &r.terms[0];
-    assert_rel(t.metric("paid").mean, paid, 1e-9, "paid");
+    assert_rel(t.metric(Metric::Paid).mean, paid, 1e-9, "paid");
     let df = |k: i32| 1.08f64.powf(-(k as f64 + 1.0) / 12.0);
     let pv: f64 = 0.2 * ((0..42).map(|k| m(k) * df(k)).sum::<f64>() + frac * m(42) * df(42));
-    assert_rel(t.metric("pv").mean, pv, 1e-9, "pv");
-    assert_rel(t.metric("end_year").mean, 2029.5 + frac / 12.0, 1e-12, "end year");
+    assert_rel(t.metric(Metric::Pv).mean, pv, 1e-9, "pv");
+    assert_rel(t.metric(Metric::EndYear).mean, 2029.5 + frac / 12.0, 1e-12, "end year");
     for (y, a) in r.annual_revenue.iter().enumerate() {
         let expect: f64 = (12 * y as i32..12 * y as i32 + 12).map(m).sum();
         assert_rel(a.summary.mean, expect, 1e-9, "annual revenue");
@@ -77,21 +77,22 @@ fn compound_poisson_jumps_scale_expected_revenue_by_their_mgf() {
 
 #[test]
 fn company_plan_reproduces_the_reported_figures() {
-    let scenarios = revshare::run::SHIPPED_SCENARIOS;
+    let scenarios = revshare::input::SHIPPED_SCENARIOS;
     let terms = "name,share,end,trigger,cap\nuncapped,0.2,2031,none,\ncapped,0.2,2031,none,38\n";
     let r = simulate(scenarios, terms, 10, 42);
     assert_eq!(r.scenario, "company-plan");
     for (year, target) in [(2026, 30.0), (2027, 62.0), (2028, 113.0), (2029, 186.0), (2030, 280.0)] {
         assert_rel(annual_revenue(&r, year).mean, target, 0.01, &format!("revenue {year}"));
     }
-    let uncapped = r.terms[0].metric("paid").mean;
+    let uncapped = r.terms[0].metric(Metric::Paid).mean;
     assert!((uncapped - 134.1).abs() <= 0.5, "uncapped paid {uncapped}");
     let capped = &r.terms[1];
-    assert_rel(capped.metric("paid").mean, 38.0, 1e-12, "capped paid");
+    assert_rel(capped.metric(Metric::Paid).mean, 38.0, 1e-12, "capped paid");
     let cap_year = capped.cap_year.as_ref().unwrap().mean;
     assert!((2028.0..2029.0).contains(&cap_year), "cap binds in {cap_year}");
     assert!(cap_year > 2028.5, "late 2028: {cap_year}");
-    assert_eq!(capped.cap_hit.p, 1.0);
+    assert_eq!(capped.cap_hit.unwrap().p, 1.0);
+    assert_eq!(r.terms[0].cap_hit, None, "a row with no cap has no cap probability");
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn exponential_failure_with_constant_revenue_has_a_closed_form_expected_payment(
         3,
     );
     let t = &r.terms[0];
-    let paid = t.metric("paid");
+    let paid = t.metric(Metric::Paid);
     let expect = a * 12.0 * (1.0 - (-lambda * e).exp()) / lambda;
     assert_within_se(paid.mean, paid.se.unwrap(), expect, 4.0, "E[paid]");
     let p_fail = 1.0 - (-lambda * e).exp();
@@ -124,12 +125,12 @@ fn a_uniform_agi_date_stops_a_declared_trigger_contract_on_average_at_its_mean()
         40_000,
         5,
     );
-    let d = r.terms[0].metric("paid");
+    let d = r.terms[0].metric(Metric::Paid);
     assert_within_se(d.mean, d.se.unwrap(), 24.0, 4.0, "declared");
-    let v = r.terms[1].metric("paid");
+    let v = r.terms[1].metric(Metric::Paid);
     assert_within_se(v.mean, v.se.unwrap(), 30.0, 4.0, "verified");
     assert_eq!(r.terms[0].end_by[2].p, 1.0);
-    let delta = r.delta("v", "net").unwrap();
+    let delta = r.delta("v", Metric::Net).unwrap();
     assert_within_se(delta.summary.mean, delta.summary.se.unwrap(), 6.0, 4.0, "paired difference");
     assert_eq!(delta.prob_positive.p, 1.0, "the panel lag is positive on every path");
 }
@@ -151,7 +152,7 @@ fn a_mid_year_start_splits_calendar_years_and_dates_by_the_decimal_convention() 
     }
     // 0.5 a month: the cap of 8 is reached after 16 months, at the start of November 2027.
     let t = &r.terms[0];
-    assert_rel(t.metric("paid").mean, 8.0, 1e-12, "paid");
+    assert_rel(t.metric(Metric::Paid).mean, 8.0, 1e-12, "paid");
     assert_rel(t.cap_year.as_ref().unwrap().mean, 2027.0 + 10.0 / 12.0, 1e-12, "cap year");
     let paid: Vec<f64> = t.annual[0].iter().map(|a| a.summary.mean).collect();
     assert_eq!(paid.len(), 3);

@@ -1,17 +1,17 @@
-//! MODEL.md §7: the same seed gives the same numbers for any chunking and thread
-//! count, and a row's numbers do not depend on which other rows exist.
+//! MODEL.md §7 in the library: the path table is the same for any chunking and
+//! thread count, and a terms row's numbers do not depend on which other rows
+//! exist or where they stand. The same properties of the output files, through
+//! the binary, are in `tests/cli.rs`.
 
 mod common;
-use common::{scenarios, terms};
-use revshare::engine::{Plan, simulate_chunked};
-use revshare::run::{SHIPPED_SCENARIOS, SHIPPED_TERMS, simulate_scenario};
+use common::{shipped, terms};
+use revshare::engine::simulate_chunked;
+use revshare::{Plan, simulate_scenario};
 
 #[test]
 fn the_path_table_is_identical_for_any_chunk_size_and_thread_count() {
-    let s = scenarios(SHIPPED_SCENARIOS);
-    let t = terms(SHIPPED_TERMS);
-    let base = s.iter().find(|s| s.name == "base").unwrap();
-    let plan = Plan::new(base, &t, 42);
+    let (base, t) = shipped("base");
+    let plan = Plan::new(&base, &t, 42);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     let reference = one.install(|| simulate_chunked(&plan, 3000, 3000));
@@ -29,46 +29,28 @@ fn the_path_table_is_identical_for_any_chunk_size_and_thread_count() {
 
 #[test]
 fn a_terms_rows_results_do_not_move_when_other_rows_are_added_or_reordered() {
-    let s = scenarios(SHIPPED_SCENARIOS);
-    let base = s.iter().find(|s| s.name == "base").unwrap();
+    let (base, _) = shipped("base");
     let text = "name,share,end,trigger,cap,cap_counted\n\
                 a,0.2,,verified,,\n\
                 b,\"uniform(0.1, 0.2)\",2031,none,\"triangular(30, 38, 45)\",\"uniform(0, 2)\"\n";
-    let before = simulate_scenario(base, &terms(text), 0, 9, 2000);
+    let before = simulate_scenario(&base, &terms(text), 0, 9, 2000);
     let extended = format!("{text}c,\"uniform(0.1, 0.3)\",2030,declared,20,1\n");
-    let after = simulate_scenario(base, &terms(&extended), 0, 9, 2000);
+    let after = simulate_scenario(&base, &terms(&extended), 0, 9, 2000);
     assert_eq!(after.terms[..2], before.terms[..]);
     assert_eq!(after.deltas[..2], before.deltas[..]);
     // Reordered, with b first: b's numbers are still b's.
     let reordered = "name,share,end,trigger,cap,cap_counted\n\
                      b,\"uniform(0.1, 0.2)\",2031,none,\"triangular(30, 38, 45)\",\"uniform(0, 2)\"\n\
                      a,0.2,,verified,,\n";
-    let r = simulate_scenario(base, &terms(reordered), 1, 9, 2000);
+    let r = simulate_scenario(&base, &terms(reordered), 1, 9, 2000);
     assert_eq!(r.terms[0], before.terms[1]);
     assert_eq!(r.terms[1], before.terms[0]);
 }
 
 #[test]
-fn a_scenarios_results_do_not_depend_on_the_other_scenarios() {
-    let t = terms(SHIPPED_TERMS);
-    let all = scenarios(SHIPPED_SCENARIOS);
-    let text = SHIPPED_SCENARIOS
-        .lines()
-        .filter(|l| !l.starts_with("bull") && !l.starts_with("base"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let fewer = scenarios(&text);
-    let bear_all = all.iter().find(|s| s.name == "bear").unwrap();
-    let bear_fewer = fewer.iter().find(|s| s.name == "bear").unwrap();
-    assert_eq!(simulate_scenario(bear_all, &t, 0, 4, 1500), simulate_scenario(bear_fewer, &t, 0, 4, 1500));
-}
-
-#[test]
 fn a_different_seed_gives_different_draws() {
-    let s = scenarios(SHIPPED_SCENARIOS);
-    let t = terms(SHIPPED_TERMS);
-    let base = s.iter().find(|s| s.name == "base").unwrap();
-    let a = simulate_scenario(base, &t, 0, 1, 500);
-    let b = simulate_scenario(base, &t, 0, 2, 500);
+    let (base, t) = shipped("base");
+    let a = simulate_scenario(&base, &t, 0, 1, 500);
+    let b = simulate_scenario(&base, &t, 0, 2, 500);
     assert_ne!(a.revenue.mean, b.revenue.mean);
 }

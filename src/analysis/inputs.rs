@@ -1,8 +1,10 @@
 //! The per-path inputs an analysis can rank or condition on, and the metrics it explains.
 
-use crate::engine::{Layout, N_WORLD_INPUTS, PATH_INPUTS, PathTable, TermsField};
-use crate::input::scenario::N_SCENARIO_PARAMS;
-use crate::input::{Scenario, ScenarioParam, Terms, TermsParam};
+use crate::choice::Choice;
+use crate::engine::{Layout, Metric, N_WORLD_INPUTS, PATH_INPUTS, PathTable};
+use crate::model::{Scenario, ScenarioParam, Terms, TermsParam};
+
+const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
 
 /// One per-path input: its name and where it is in the path table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +23,7 @@ pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &
     let l = table.layout;
     let mut out = Vec::new();
     for (i, p) in ScenarioParam::ALL.iter().enumerate() {
-        if !scenario.param(*p).dist.is_constant() {
+        if !scenario.param(*p).dist().is_constant() {
             out.push(InputColumn { name: p.name().to_string(), column: l.world_input(i) });
         }
     }
@@ -34,9 +36,9 @@ pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &
 pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
     TermsParam::ALL
         .iter()
-        .filter(|p| !terms[t].param(**p).dist.is_constant())
+        .filter(|p| terms[t].param(**p).is_some_and(|x| !x.dist().is_constant()))
         .map(|p| InputColumn {
-            name: format!("{}.{}", terms[t].name, p.name()),
+            name: format!("{}.{}", terms[t].name(), p.name()),
             column: table.layout.terms_param(t, *p),
         })
         .collect()
@@ -70,9 +72,10 @@ pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
     out
 }
 
-/// What an analysis explains.
+/// What an analysis explains: a metric of one terms row, or its paired difference
+/// against the baseline row on the same paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
+pub enum Explained {
     /// Total paid to Microsoft.
     Paid,
     /// Net to Microsoft.
@@ -85,34 +88,40 @@ pub enum Metric {
     DeltaPv,
 }
 
-impl Metric {
-    /// The names a user writes.
-    pub const NAMES: [&'static str; 5] = ["paid", "net", "pv", "delta_net", "delta_pv"];
+impl Choice for Explained {
+    const ALL: &'static [Explained] =
+        &[Explained::Paid, Explained::Net, Explained::Pv, Explained::DeltaNet, Explained::DeltaPv];
 
-    /// Parses a metric name.
-    pub fn parse(text: &str) -> Option<Metric> {
-        let all = [Metric::Paid, Metric::Net, Metric::Pv, Metric::DeltaNet, Metric::DeltaPv];
-        Metric::NAMES.iter().position(|n| *n == text).map(|i| all[i])
+    fn name(self) -> &'static str {
+        match self {
+            Explained::Paid => "paid",
+            Explained::Net => "net",
+            Explained::Pv => "pv",
+            Explained::DeltaNet => "delta_net",
+            Explained::DeltaPv => "delta_pv",
+        }
     }
+}
 
-    /// The metric's name.
-    pub fn name(self) -> &'static str {
-        Metric::NAMES[self as usize]
+impl Explained {
+    /// The per-path metric, of the row or of both rows of the difference.
+    pub fn metric(self) -> Metric {
+        match self {
+            Explained::Paid => Metric::Paid,
+            Explained::Net | Explained::DeltaNet => Metric::Net,
+            Explained::Pv | Explained::DeltaPv => Metric::Pv,
+        }
     }
 
     /// True for the paired differences against the baseline.
     pub fn is_delta(self) -> bool {
-        matches!(self, Metric::DeltaNet | Metric::DeltaPv)
+        matches!(self, Explained::DeltaNet | Explained::DeltaPv)
     }
 
-    /// The metric of row `t` (against `baseline` for a difference), per path.
+    /// The value of row `t` (minus `baseline`'s for a difference) on every path.
     pub fn values(self, table: &PathTable, t: usize, baseline: usize) -> Vec<f64> {
         let l = table.layout;
-        let field = match self {
-            Metric::Paid => TermsField::Paid,
-            Metric::Net | Metric::DeltaNet => TermsField::Net,
-            Metric::Pv | Metric::DeltaPv => TermsField::Pv,
-        };
+        let field = self.metric().field();
         let own = table.column(l.terms_field(t, field));
         if !self.is_delta() {
             return own;

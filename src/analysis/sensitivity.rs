@@ -13,8 +13,9 @@
 //!
 //! Paths where the input is NaN (the realised growth of a one-month grid) are left out.
 
-use super::inputs::InputColumn;
+use super::inputs::{Explained, InputColumn, terms_inputs, uncertain_inputs};
 use crate::engine::{PathTable, TermsField};
+use crate::model::{Scenario, Terms};
 use crate::stats::quantiles;
 
 /// Bins of the first-order variance share.
@@ -238,6 +239,50 @@ pub fn cap_conditions(table: &PathTable, t: usize, terms: &str, inputs: &[InputC
             }
         })
         .collect()
+}
+
+/// What explains one metric over the paths of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// What is explained.
+    pub explained: Explained,
+    /// The terms row whose metric is explained.
+    pub terms: usize,
+    /// The baseline of a paired difference (the row itself otherwise).
+    pub baseline: usize,
+    /// The metric's mean over the paths.
+    pub mean: f64,
+    /// Every input that varies, most influential first.
+    pub ranked: Vec<Sensitivity>,
+    /// For every capped row, each input when its cap binds and when it does not.
+    pub conditions: Vec<CapCondition>,
+}
+
+/// Explains `explained` of terms row `t` (against `baseline` for a paired
+/// difference) over the paths of `table`: ranks every parameter of the scenario
+/// and of the row that is a distribution (and of the baseline row, which a
+/// difference also moves with) and the drawn path quantities, and conditions the
+/// inputs on each cap binding.
+pub fn explain(
+    table: &PathTable,
+    scenario: &Scenario,
+    terms: &[Terms],
+    explained: Explained,
+    t: usize,
+    baseline: usize,
+) -> Explanation {
+    let values = explained.values(table, t, baseline);
+    let mut inputs = uncertain_inputs(scenario, terms, t, table);
+    if explained.is_delta() {
+        inputs.extend(terms_inputs(terms, baseline, table));
+    }
+    let ranked = rank_inputs(table, &inputs, &values);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let mut conditions = Vec::new();
+    for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
+        conditions.extend(cap_conditions(table, c, row.name(), &uncertain_inputs(scenario, terms, c, table)));
+    }
+    Explanation { explained, terms: t, baseline, mean, ranked, conditions }
 }
 
 #[cfg(test)]

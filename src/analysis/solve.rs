@@ -13,7 +13,8 @@
 //! difference at the root through the slope of `g` (the delta method):
 //! `x ± 1.96 se(g(x)) / |g'(x)|`, with `g'` a central difference on the same paths.
 
-use crate::engine::{Plan, Workspace};
+use crate::choice::Choice;
+use crate::engine::{Metric, Plan, Workspace};
 use crate::model::contract::{self, ContractDraw, Flows};
 use crate::model::world::Events;
 use rayon::prelude::*;
@@ -31,21 +32,21 @@ pub enum SolveParam {
     CapCounted,
 }
 
+impl Choice for SolveParam {
+    const ALL: &'static [SolveParam] = &[SolveParam::Cap, SolveParam::Share, SolveParam::End, SolveParam::CapCounted];
+
+    /// The term's column name.
+    fn name(self) -> &'static str {
+        match self {
+            SolveParam::Cap => "cap",
+            SolveParam::Share => "share",
+            SolveParam::End => "end",
+            SolveParam::CapCounted => "cap_counted",
+        }
+    }
+}
+
 impl SolveParam {
-    /// The names a user writes.
-    pub const NAMES: [&'static str; 4] = ["cap", "share", "end", "cap_counted"];
-
-    /// Parses a name.
-    pub fn parse(text: &str) -> Option<SolveParam> {
-        let all = [SolveParam::Cap, SolveParam::Share, SolveParam::End, SolveParam::CapCounted];
-        SolveParam::NAMES.iter().position(|n| *n == text).map(|i| all[i])
-    }
-
-    /// The name.
-    pub fn name(self) -> &'static str {
-        SolveParam::NAMES[self as usize]
-    }
-
     fn set(self, c: &ContractDraw, x: f64) -> ContractDraw {
         let mut c = *c;
         match self {
@@ -58,30 +59,24 @@ impl SolveParam {
     }
 }
 
-/// The metric whose mean is matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SolveMetric {
-    /// Net nominal payments to Microsoft.
-    Net,
-    /// Present value of the net payments.
-    Pv,
+/// What the row's mean metric must equal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// The mean of another terms row, on the same paths.
+    Row(usize),
+    /// A given value, $B.
+    Value(f64),
 }
 
-impl SolveMetric {
-    fn of(self, f: &Flows) -> f64 {
-        match self {
-            SolveMetric::Net => f.net,
-            SolveMetric::Pv => f.pv,
-        }
-    }
-
-    /// The name.
-    pub fn name(self) -> &'static str {
-        match self {
-            SolveMetric::Net => "net",
-            SolveMetric::Pv => "pv",
-        }
-    }
+/// Why [`solve`] cannot start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SolveError {
+    /// `cap_counted` of a row with no cap changes nothing.
+    #[error("the row has no cap, so the amount counted toward it changes nothing")]
+    NoCap,
+    /// The row cannot be matched against itself.
+    #[error("the row cannot be matched against itself; name another row")]
+    SameRow,
 }
 
 /// The simulated worlds of a scenario, kept to evaluate contracts many times.
@@ -151,7 +146,7 @@ pub struct Solution {
     /// The term solved for.
     pub param: SolveParam,
     /// The metric matched.
-    pub metric: SolveMetric,
+    pub metric: Metric,
     /// The target mean (the baseline's mean metric, or the given value).
     pub target: f64,
     /// Whether a value in the domain reaches the target.
@@ -173,31 +168,31 @@ pub struct Solution {
     pub range: (f64, f64),
 }
 
-/// Finds the value of `param` in row `t` at which its mean `metric` equals the
-/// mean of row `against`, or `value` when given.
+/// Finds the value of `param` in row `t` at which its mean `metric` equals `target`.
 pub fn solve(
     worlds: &Worlds<'_>,
     t: usize,
-    against: usize,
-    value: Option<f64>,
+    target: Target,
     param: SolveParam,
-    metric: SolveMetric,
-) -> Result<Solution, String> {
+    metric: Metric,
+) -> Result<Solution, SolveError> {
     let plan = worlds.plan;
     let n = worlds.paths;
+    let start = plan.start_year;
     let draws: Vec<ContractDraw> = (0..n).map(|i| plan.contract(t, i as u64)).collect();
-    let targets: Vec<f64> = match value {
-        Some(v) => vec![v; n],
-        None => {
-            let flows = worlds.flows(|i| plan.contract(against, i as u64));
-            flows.iter().map(|f| metric.of(f)).collect()
+    let targets: Vec<f64> = match target {
+        Target::Value(v) => vec![v; n],
+        Target::Row(r) if r == t => return Err(SolveError::SameRow),
+        Target::Row(r) => {
+            let flows = worlds.flows(|i| plan.contract(r, i as u64));
+            flows.iter().map(|f| metric.of(f, start)).collect()
         }
     };
     let target = targets.iter().sum::<f64>() / n as f64;
     // Per-path differences at x, and their mean (summed in path order).
     let diffs = |x: f64| -> Vec<f64> {
         let flows = worlds.flows(|i| param.set(&draws[i], x));
-        flows.iter().zip(&targets).map(|(f, a)| metric.of(f) - a).collect()
+        flows.iter().zip(&targets).map(|(f, a)| metric.of(f, start) - a).collect()
     };
     let g = |x: f64| diffs(x).iter().sum::<f64>() / n as f64;
     let horizon = crate::model::month_start(worlds.months);
@@ -213,7 +208,7 @@ pub fn solve(
         SolveParam::CapCounted => {
             let cap = draws.iter().map(|c| c.cap).fold(0.0, f64::max);
             if !cap.is_finite() {
-                return Err("the row has no cap, so the amount counted toward it changes nothing".to_string());
+                return Err(SolveError::NoCap);
             }
             (0.0, cap)
         }

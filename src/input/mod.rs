@@ -1,94 +1,65 @@
-//! Scenario and terms files: raw CSV rows turned into validated types.
+//! Scenario and terms files: raw CSV rows turned into validated model types.
 //!
 //! [`table`] reads a file into raw rows with line numbers; [`scenario`] and
-//! [`terms`] check every cell against the columns, domains and defaults of
-//! MODEL.md §8 and build [`Scenario`] and [`Terms`] values whose invariants hold,
-//! so that the simulation cannot fail. All problems in a file are reported at
-//! once, each naming the file, line, column, value and what is allowed.
+//! [`terms`] check every cell against the rules the model declares
+//! ([`crate::model::ScenarioParam`], [`crate::model::TermsParam`]: columns,
+//! domains and defaults of MODEL.md §8) and build [`Scenario`] and [`Terms`] values,
+//! so that the simulation cannot fail. All problems in a file are reported at once,
+//! each naming the file, line, column, value and what is allowed. The shipped files
+//! are compiled in ([`SHIPPED_SCENARIOS`], [`SHIPPED_TERMS`]).
 
 pub mod scenario;
 pub mod table;
 pub mod terms;
 
-pub use scenario::{Scenario, ScenarioParam};
+pub use scenario::read_scenarios;
 pub use table::Source;
-pub use terms::{Terms, TermsParam, Trigger};
+pub use terms::read_terms;
 
-use crate::dist::{Dist, Domain, Sampler};
-use crate::error::Problem;
-use std::fmt;
+use crate::dist::Dist;
+use crate::error::{Error, Problem};
+use crate::model::Param;
+use crate::model::params::{ColumnRule, IfEmpty};
+use crate::model::{Scenario, Terms};
 use table::{Record, Table};
 
-/// A numeric parameter: its distribution, whether it was defaulted, and its sampler.
-#[derive(Debug, Clone)]
-pub struct Param {
-    /// The parsed distribution (a constant is `Dist::Const`).
-    pub dist: Dist,
-    /// True when the cell was empty or the column absent.
-    pub defaulted: bool,
-    /// Built once from `dist`.
-    pub sampler: Sampler,
+/// The shipped scenario file, compiled in.
+pub const SHIPPED_SCENARIOS: &str = include_str!("../../scenarios/openai.csv");
+/// The shipped terms file, compiled in.
+pub const SHIPPED_TERMS: &str = include_str!("../../scenarios/terms.csv");
+
+/// The shipped scenarios and terms rows, parsed.
+///
+/// # Panics
+/// If the shipped files are invalid: a build that does that is never released
+/// (`shipped_files_are_valid` tests it).
+pub fn shipped() -> (Vec<Scenario>, Vec<Terms>) {
+    let s = read_scenarios(&Source::builtin("scenarios/openai.csv", SHIPPED_SCENARIOS));
+    let t = read_terms(&Source::builtin("scenarios/terms.csv", SHIPPED_TERMS));
+    (s.expect("the shipped scenarios are valid"), t.expect("the shipped terms are valid"))
 }
 
-impl Param {
-    /// A parameter with a constant value.
-    pub fn constant(value: f64, defaulted: bool) -> Param {
-        Param { dist: Dist::Const(value), defaulted, sampler: Sampler::Const(value) }
-    }
-}
-
-impl fmt::Display for Param {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.dist)?;
-        if self.defaulted {
-            write!(f, "  (default)")?;
-        }
-        Ok(())
-    }
-}
-
-/// What a column accepts.
-#[derive(Debug, Clone, Copy)]
-pub struct ColumnRule {
-    /// Column name.
-    pub name: &'static str,
-    /// Domain of every value.
-    pub domain: Domain,
-    /// Default for an empty cell; `None` means the value is required.
-    pub default: Option<f64>,
-    /// Whether `inf` is allowed (for `agi_delay`, meaning "never").
-    pub allow_inf: bool,
-}
-
-/// Parses one numeric cell according to `rule`.
-pub(crate) fn parse_param(table: &Table, rec: &Record, rule: &ColumnRule) -> Result<Param, Problem> {
-    let Some(text) = table.get(rec, rule.name) else {
-        return match rule.default {
-            Some(v) => Ok(Param::constant(v, true)),
-            None => Err(Problem {
-                column: Some(rule.name.to_string()),
-                ..Problem::line(
-                    &table.file,
-                    rec.line,
-                    format!("a value is required: {} {}", rule.name, rule.domain.describe()),
-                )
-            }),
+/// Parses one numeric cell according to `rule`: `Ok(None)` for an absent term.
+pub(crate) fn parse_param(table: &Table, rec: &Record, rule: &ColumnRule) -> Result<Option<Param>, Problem> {
+    let text = table.get(rec, rule.name);
+    let Some(text) = text.filter(|t| !(rule.if_empty == IfEmpty::Absent && *t == "none")) else {
+        return match (rule.if_empty, Param::default_for(rule)) {
+            (IfEmpty::Absent, _) => Ok(None),
+            (_, Some(p)) => Ok(Some(p)),
+            (_, None) => Err(Problem::line(&table.file, rec.line, format!("a value is required: {}", rule.describe()))
+                .with_column(rule.name)),
         };
     };
     let bad = |msg: String| Problem::cell(&table.file, rec.line, rule.name, text, msg);
-    let dist = Dist::parse(text, rule.allow_inf).map_err(bad)?;
-    rule.domain.check(&dist).map_err(|m| bad(format!("{m} ({} {})", rule.name, rule.domain.describe())))?;
-    let sampler = dist.sampler().map_err(bad)?;
-    Ok(Param { dist, defaulted: false, sampler })
+    let dist = Dist::parse(text, rule.allow_inf).map_err(|e| bad(e.0))?;
+    rule.check(&dist).map_err(|e| bad(e.0))?;
+    Ok(Some(Param::checked(dist, false)))
 }
 
 /// Reads the `name` column, checking that it is present and unique in the file.
 pub(crate) fn parse_name(table: &Table, rec: &Record, seen: &mut Vec<(String, u64)>) -> Result<String, Problem> {
     let Some(name) = table.get(rec, "name") else {
-        return Err(Problem {
-            column: Some("name".into()),
-            ..Problem::line(&table.file, rec.line, "a name is required")
-        });
+        return Err(Problem::line(&table.file, rec.line, "a name is required").with_column("name"));
     };
     if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
         return Err(Problem::cell(
@@ -107,7 +78,7 @@ pub(crate) fn parse_name(table: &Table, rec: &Record, seen: &mut Vec<(String, u6
 pub(crate) fn parse_rows<T>(
     table: &Table,
     mut parse: impl FnMut(&Record, &mut Vec<Problem>) -> Option<T>,
-) -> Result<Vec<T>, crate::error::Error> {
+) -> Result<Vec<T>, Error> {
     let mut out = Vec::with_capacity(table.rows.len());
     let mut problems = Vec::new();
     for rec in &table.rows {
@@ -115,5 +86,15 @@ pub(crate) fn parse_rows<T>(
             out.push(v);
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(crate::error::Error::Input(problems)) }
+    if problems.is_empty() { Ok(out) } else { Err(Error::Input(problems)) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shipped_files_are_valid() {
+        let (s, t) = super::shipped();
+        assert_eq!(s.len(), 6);
+        assert_eq!(t.len(), 4);
+    }
 }

@@ -14,28 +14,10 @@
 //! accrual within the month. Each net accrual is discounted from `u_{k+1}`, or
 //! spread evenly over `[u_{k+1}, u_{k+1} + S]`.
 
+pub use super::terms::{ContractDraw, Trigger};
 use super::world::Events;
 use super::{MONTHS_PER_YEAR, fraction_before, month_start};
-use crate::input::Trigger;
-
-/// The values of one terms row on one path.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ContractDraw {
-    /// `a`: share of revenue paid to Microsoft.
-    pub share: f64,
-    /// `E`: end date in years since start (`inf` = none).
-    pub end: f64,
-    /// Which event stops the share.
-    pub trigger: Trigger,
-    /// `C`: total cap (`inf` = none).
-    pub cap: f64,
-    /// `C0`: amount counted toward the cap at start.
-    pub cap_counted: f64,
-    /// `b`: reverse share on Microsoft's related revenue.
-    pub reverse_share: f64,
-    /// `S`: years over which each accrual is paid.
-    pub spread_years: f64,
-}
+use crate::choice::Choice;
 
 /// Why a contract's flows ended; ties are broken in declaration order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,19 +34,27 @@ pub enum EndCause {
     Horizon = 4,
 }
 
-impl EndCause {
+impl Choice for EndCause {
     /// All causes in tie-break order.
-    pub const ALL: [EndCause; 5] =
-        [EndCause::Cap, EndCause::Cutoff, EndCause::Trigger, EndCause::Failure, EndCause::Horizon];
+    const ALL: &'static [EndCause] =
+        &[EndCause::Cap, EndCause::Cutoff, EndCause::Trigger, EndCause::Failure, EndCause::Horizon];
 
     /// Lower-case name used in output files.
-    pub fn name(self) -> &'static str {
-        ["cap", "cutoff", "trigger", "failure", "horizon"][self as usize]
+    fn name(self) -> &'static str {
+        match self {
+            EndCause::Cap => "cap",
+            EndCause::Cutoff => "cutoff",
+            EndCause::Trigger => "trigger",
+            EndCause::Failure => "failure",
+            EndCause::Horizon => "horizon",
+        }
     }
+}
 
+impl EndCause {
     /// The cause with code `c` (as stored in a path table).
     pub fn from_code(c: f64) -> EndCause {
-        EndCause::ALL[(c as usize).min(4)]
+        EndCause::ALL[(c as usize).min(EndCause::ALL.len() - 1)]
     }
 }
 

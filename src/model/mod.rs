@@ -1,13 +1,23 @@
-//! The model of MODEL.md §3–§4: the world of one path and a contract's cash flows on it.
+//! The model of MODEL.md §3–§4: what a scenario and a contract are, the world of
+//! one path and a contract's cash flows on it.
 //!
-//! [`world`] draws the events (AGI declared and verified, failure) and the monthly
+//! [`scenario`] and [`terms`] declare the parameters of each row type once
+//! ([`params`]: column, domain, default, drawn-value struct) and hold the validated
+//! rows; [`world`] draws the events (AGI declared and verified, failure) and the monthly
 //! revenue path; [`contract`] turns a path into the payments of one terms row,
 //! including the cap, the trigger, the reverse share and the spread-out present value.
 //! Both are plain functions over slices: no allocation, no randomness of their own
 //! beyond the generators they are handed.
 
 pub mod contract;
+pub mod params;
+pub mod scenario;
+pub mod terms;
 pub mod world;
+
+pub use params::Param;
+pub use scenario::{Scenario, ScenarioBuilder, ScenarioParam, WorldParams};
+pub use terms::{ContractDraw, Terms, TermsBuilder, TermsParam, Trigger};
 
 /// Months per year: the grid is monthly.
 pub const MONTHS_PER_YEAR: f64 = 12.0;

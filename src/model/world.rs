@@ -10,82 +10,13 @@
 //! `T_F ~ Exponential(default_rate)`; month `k` earns the fraction
 //! `clamp(12 (T_F - u_k), 0, 1)` of `R_k / 12`.
 
+pub use super::scenario::WorldParams;
 use super::{fraction_before, month_start};
-use crate::input::scenario::{N_SCENARIO_PARAMS, ScenarioParam};
 use rand::Rng;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
 
-/// The parameters of one path, drawn from the scenario row.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[allow(missing_docs)]
-pub struct WorldParams {
-    pub revenue0: f64,
-    pub growth0: f64,
-    pub growth_inf: f64,
-    pub growth_halflife: f64,
-    pub sigma: f64,
-    pub jump_rate: f64,
-    pub jump_mean: f64,
-    pub jump_sd: f64,
-    pub agi_delay: f64,
-    pub panel_lag: f64,
-    pub agi_never: f64,
-    pub agi_multiplier: f64,
-    pub default_rate: f64,
-    pub ms_ratio: f64,
-    pub discount_rate: f64,
-}
-
 impl WorldParams {
-    /// Builds the parameters from values in [`ScenarioParam::ALL`] order.
-    pub fn from_values(v: &[f64; N_SCENARIO_PARAMS]) -> WorldParams {
-        let g = |p: ScenarioParam| v[p as usize];
-        use ScenarioParam::*;
-        WorldParams {
-            revenue0: g(Revenue0),
-            growth0: g(Growth0),
-            growth_inf: g(GrowthInf),
-            growth_halflife: g(GrowthHalflife),
-            sigma: g(Sigma),
-            jump_rate: g(JumpRate),
-            jump_mean: g(JumpMean),
-            jump_sd: g(JumpSd),
-            agi_delay: g(AgiDelay),
-            panel_lag: g(PanelLag),
-            agi_never: g(AgiNever),
-            agi_multiplier: g(AgiMultiplier),
-            default_rate: g(DefaultRate),
-            ms_ratio: g(MsRatio),
-            discount_rate: g(DiscountRate),
-        }
-    }
-
-    /// The values in [`ScenarioParam::ALL`] order (the inverse of [`WorldParams::from_values`]).
-    pub fn values(&self) -> [f64; N_SCENARIO_PARAMS] {
-        let mut v = [0.0; N_SCENARIO_PARAMS];
-        for (slot, x) in v.iter_mut().zip([
-            self.revenue0,
-            self.growth0,
-            self.growth_inf,
-            self.growth_halflife,
-            self.sigma,
-            self.jump_rate,
-            self.jump_mean,
-            self.jump_sd,
-            self.agi_delay,
-            self.panel_lag,
-            self.agi_never,
-            self.agi_multiplier,
-            self.default_rate,
-            self.ms_ratio,
-            self.discount_rate,
-        ]) {
-            *slot = x;
-        }
-        v
-    }
-
     /// Expected simple growth per year at time `u` (years since start).
     pub fn growth(&self, u: f64) -> f64 {
         self.growth_inf + (self.growth0 - self.growth_inf) * (-u / self.growth_halflife).exp2()
@@ -190,13 +121,15 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
 
     fn params(revenue0: f64, g: f64) -> WorldParams {
+        let mut v = [0.0; super::super::ScenarioParam::COUNT];
+        v[super::super::ScenarioParam::AgiDelay as usize] = f64::INFINITY;
         WorldParams {
             revenue0,
             growth0: g,
             growth_inf: g,
             growth_halflife: 2.0,
             agi_multiplier: 1.0,
-            ..Default::default()
+            ..WorldParams::from_values(&v)
         }
     }
 
@@ -221,15 +154,6 @@ mod tests {
             let expect = 20.0 * 1.3f64.powf(k as f64 / 12.0) / 12.0;
             assert!((mk / expect - 1.0).abs() < 1e-12, "month {k}");
         }
-    }
-
-    #[test]
-    fn values_and_from_values_are_inverse_in_column_order() {
-        let v: [f64; N_SCENARIO_PARAMS] = std::array::from_fn(|i| i as f64 + 0.5);
-        let p = WorldParams::from_values(&v);
-        assert_eq!(p.values(), v);
-        assert_eq!(p.sigma, v[ScenarioParam::Sigma as usize]);
-        assert_eq!(p.discount_rate, v[ScenarioParam::DiscountRate as usize]);
     }
 
     #[test]

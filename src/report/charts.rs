@@ -95,8 +95,13 @@ type Chart<'a, 'b, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoord
 trait YAxis: Ranged<ValueType = f64> + ValueFormatter<f64> {}
 impl<Y: Ranged<ValueType = f64> + ValueFormatter<f64>> YAxis for Y {}
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("cannot draw the chart: {e}")
+/// A chart the plotting library could not draw, with its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot draw the chart: {0}")]
+pub struct ChartError(String);
+
+fn err(e: impl std::fmt::Display) -> ChartError {
+    ChartError(e.to_string())
 }
 
 fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -117,13 +122,13 @@ fn padded((lo, hi): (f64, f64), bottom_at_zero: bool) -> (f64, f64) {
     (lo, hi + pad)
 }
 
-fn canvas(svg: &mut String, size: (u32, u32)) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
+fn canvas(svg: &mut String, size: (u32, u32)) -> Result<DrawingArea<SVGBackend<'_>, Shift>, ChartError> {
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     Ok(root)
 }
 
-fn legend<'a, 'b: 'a, Y: YAxis>(chart: &mut Chart<'a, 'b, Y>, position: SeriesLabelPosition) -> Result<(), String> {
+fn legend<'a, 'b: 'a, Y: YAxis>(chart: &mut Chart<'a, 'b, Y>, position: SeriesLabelPosition) -> Result<(), ChartError> {
     chart
         .configure_series_labels()
         .position(position)
@@ -139,7 +144,7 @@ fn draw_markers<'a, 'b: 'a, Y: YAxis>(
     markers: &[Marker],
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     for m in markers {
         let style = ShapeStyle::from(&m.color).stroke_width(2);
         let points = if m.vertical { vec![(m.at, y0), (m.at, y1)] } else { vec![(x0, m.at), (x1, m.at)] };
@@ -158,7 +163,7 @@ fn mesh<'a, 'b: 'a, Y: YAxis>(
     frame: &Frame<'_>,
     x_fmt: &dyn Fn(&f64) -> String,
     y_fmt: &dyn Fn(&f64) -> String,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     chart
         .configure_mesh()
         .x_desc(frame.x)
@@ -188,7 +193,7 @@ pub fn value_label(x: &f64) -> String {
 /// in the title).
 /// With `log`, the y axis is logarithmic (values at or below zero are drawn at the
 /// axis floor). `markers` are horizontal reference lines (a cap, say).
-pub fn fan(frame: &Frame<'_>, fans: &[Fan], markers: &[Marker], log: bool) -> Result<String, String> {
+pub fn fan(frame: &Frame<'_>, fans: &[Fan], markers: &[Marker], log: bool) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, frame.size)?;
@@ -225,7 +230,7 @@ fn draw_fans<'a, 'b: 'a, Y: YAxis>(
     chart: &mut Chart<'a, 'b, Y>,
     fans: &[Fan],
     clamp: impl Fn(f64) -> f64,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     for f in fans {
         for (lo, hi, alpha) in [(1, 5, 0.15), (2, 4, 0.3)] {
             let mut band: Vec<(f64, f64)> = f.points.iter().map(|p| (p[0], clamp(p[hi]))).collect();
@@ -254,7 +259,7 @@ pub fn lines(
     y_range: Option<(f64, f64)>,
     year_axis: bool,
     legend_at: LegendAt,
-) -> Result<String, String> {
+) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, frame.size)?;
@@ -294,7 +299,7 @@ pub fn lines(
 
 /// Overlaid step-outline histograms (heights are shares of paths, never
 /// negative) with reference markers; the legend goes to the emptier side.
-pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result<String, String> {
+pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, frame.size)?;
@@ -351,7 +356,7 @@ pub const TORNADO_ROWS: usize = 12;
 /// Tornado chart: per input (top row first), a bar from the metric's mean in the
 /// input's lowest decile (marked with a dot) to its mean in the highest decile,
 /// around a vertical line at the overall mean.
-pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> Result<String, String> {
+pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = canvas(&mut svg, frame.size)?;

@@ -1,6 +1,7 @@
 //! `revshare check`: every row as parsed, with defaults filled in.
 
-use crate::input::{Scenario, ScenarioParam, Terms, TermsParam};
+use crate::choice::Choice;
+use crate::model::{Scenario, ScenarioParam, Terms, TermsParam};
 use std::fmt::Write;
 
 /// Renders validated inputs for the terminal.
@@ -12,10 +13,11 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
     };
     let _ = writeln!(w, "{scenario_file}: {} scenario(s), all valid", scenarios.len());
     for sc in scenarios {
-        let _ = writeln!(w, "  {} (line {}, {} months)", sc.name, sc.line, sc.months());
+        let _ = writeln!(w, "  {} ({}{} months)", sc.name(), at_line(sc.line()), sc.months());
         let mark = |d: bool| if d { "  (default)" } else { "" };
-        line(w, "start", &format!("{}{}", sc.start, mark(sc.dates_defaulted.0)));
-        line(w, "horizon", &format!("{}{}", sc.horizon, mark(sc.dates_defaulted.1)));
+        let (start_default, horizon_default) = sc.dates_defaulted();
+        line(w, "start", &format!("{}{}", sc.start(), mark(start_default)));
+        line(w, "horizon", &format!("{}{}", sc.horizon(), mark(horizon_default)));
         for p in ScenarioParam::ALL {
             line(w, p.name(), sc.param(p));
         }
@@ -24,19 +26,23 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
         w,
         "{terms_file}: {} terms row(s), all valid; baseline by default: {}",
         terms.len(),
-        terms.first().map_or("", |t| &t.name)
+        terms.first().map_or("", |t| t.name())
     );
     for t in terms {
-        let _ = writeln!(w, "  {} (line {})", t.name, t.line);
-        line(w, "end", &t.end.map_or("none".to_string(), |d| d.to_string()));
-        line(w, "trigger", &t.trigger);
+        let _ = writeln!(w, "  {}{}", t.name(), t.line().map_or(String::new(), |l| format!(" (line {l})")));
+        line(w, "end", &t.end().map_or("none".to_string(), |d| d.to_string()));
+        line(w, "trigger", &t.trigger());
         for p in TermsParam::ALL {
-            if p == TermsParam::Cap && !t.has_cap() {
-                line(w, p.name(), &"none");
-            } else {
-                line(w, p.name(), t.param(p));
+            match t.param(p) {
+                Some(param) => line(w, p.name(), param),
+                None => line(w, p.name(), &"none"),
             }
         }
     }
     s
+}
+
+/// `line N, ` for a row read from a file.
+fn at_line(line: Option<u64>) -> String {
+    line.map_or(String::new(), |l| format!("line {l}, "))
 }

@@ -7,9 +7,12 @@
 //! (never exponent notation), so parsing a cell gives back the exact `f64`; an
 //! undefined number (the standard deviation of one path) is an empty cell.
 
-use crate::engine::Flow;
+use crate::analysis::sensitivity::Explanation;
+use crate::choice::Choice;
+use crate::engine::{Flow, Metric};
+use crate::model::Terms;
 use crate::model::contract::EndCause;
-use crate::results::{Annual, METRICS, ScenarioResults};
+use crate::results::{Annual, ScenarioResults};
 use crate::stats::{Proportion, Summary};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -170,11 +173,47 @@ pub struct CurveRow {
     pub y: Num,
 }
 
+/// A row of `sensitivity.csv`: how one input relates to the explained metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct SensitivityRow {
+    pub scenario: String,
+    pub terms: String,
+    pub baseline: String,
+    pub metric: String,
+    pub metric_mean: Num,
+    pub input: String,
+    pub n: usize,
+    pub rho: Num,
+    pub rho_lo: Num,
+    pub rho_hi: Num,
+    pub mean_low_decile: Num,
+    pub mean_high_decile: Num,
+    pub variance_share: Num,
+}
+
+/// A row of `cap_conditions.csv`: an input when a cap binds and when it does not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct CapConditionRow {
+    pub scenario: String,
+    pub terms: String,
+    pub input: String,
+    pub n_binds: usize,
+    pub mean_binds: Num,
+    pub median_binds: Num,
+    pub n_not: usize,
+    pub mean_not: Num,
+    pub median_not: Num,
+}
+
 /// Serializes rows (with a header from the first) into CSV bytes.
+/// With no rows, the file is empty.
 pub fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.serialize(r).expect("serializing to memory cannot fail");
+        // Rows of plain strings and numbers always serialize.
+        w.serialize(r).expect("serializing a row to memory cannot fail");
     }
     w.into_inner().expect("flushing to memory cannot fail")
 }
@@ -200,8 +239,8 @@ pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
     for r in results {
         rows.push(SummaryRow::new(&r.scenario, NO_TERMS, "revenue", &r.revenue));
         for t in &r.terms {
-            for ((metric, _), s) in METRICS.iter().zip(&t.metrics) {
-                rows.push(SummaryRow::new(&r.scenario, &t.name, metric, s));
+            for (metric, s) in Metric::ALL.iter().zip(&t.metrics) {
+                rows.push(SummaryRow::new(&r.scenario, &t.name, metric.name(), s));
             }
             if let Some(s) = &t.cap_year {
                 rows.push(SummaryRow::new(&r.scenario, &t.name, "cap_year", s));
@@ -218,7 +257,7 @@ pub fn deltas(results: &[ScenarioResults]) -> Vec<u8> {
             scenario: r.scenario.clone(),
             terms: d.terms.clone(),
             baseline: d.baseline.clone(),
-            metric: d.metric.to_string(),
+            metric: d.metric.name().to_string(),
             n: d.summary.n,
             mean: d.summary.mean.into(),
             sd: Num(d.summary.sd),
@@ -243,7 +282,8 @@ pub fn outcomes(results: &[ScenarioResults]) -> Vec<u8> {
                 probability: p.p.into(),
                 se: p.se.into(),
             };
-            rows.push(row("cap_hit".to_string(), &t.cap_hit));
+            // A row with no cap never hits one.
+            rows.push(row("cap_hit".to_string(), &t.cap_hit.unwrap_or(Proportion::of(0, r.paths))));
             for (c, prob) in EndCause::ALL.iter().zip(&t.end_by) {
                 rows.push(row(format!("end_by_{}", c.name()), prob));
             }
@@ -287,6 +327,38 @@ pub fn annual(results: &[ScenarioResults]) -> Vec<u8> {
         }
     }
     write(rows)
+}
+
+/// `sensitivity.csv` and `cap_conditions.csv` of an explanation over `scenario`.
+pub fn explanation(scenario: &str, terms: &[Terms], e: &Explanation) -> (Vec<u8>, Vec<u8>) {
+    let (row, baseline) = (terms[e.terms].name(), terms[e.baseline].name());
+    let ranked = e.ranked.iter().map(|s| SensitivityRow {
+        scenario: scenario.to_string(),
+        terms: row.to_string(),
+        baseline: baseline.to_string(),
+        metric: e.explained.name().to_string(),
+        metric_mean: e.mean.into(),
+        input: s.input.clone(),
+        n: s.n,
+        rho: s.rho.into(),
+        rho_lo: s.rho_lo.into(),
+        rho_hi: s.rho_hi.into(),
+        mean_low_decile: s.mean_low.into(),
+        mean_high_decile: s.mean_high.into(),
+        variance_share: s.variance_share.into(),
+    });
+    let conditions = e.conditions.iter().map(|c| CapConditionRow {
+        scenario: scenario.to_string(),
+        terms: c.terms.clone(),
+        input: c.input.clone(),
+        n_binds: c.n_binds,
+        mean_binds: c.mean_binds.into(),
+        median_binds: c.median_binds.into(),
+        n_not: c.n_not,
+        mean_not: c.mean_not.into(),
+        median_not: c.median_not.into(),
+    });
+    (write(ranked), write(conditions))
 }
 
 /// `curves.csv`: the data of the report's charts (CDFs, histograms, survival and

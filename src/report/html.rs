@@ -6,16 +6,15 @@
 //! fetched). `revshare run` renders from the bytes it has just written and
 //! `revshare report DIR` from the files in `DIR`, so both give the same bytes.
 
-use super::charts::{self, Bars, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
-use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SummaryRow, read};
+use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
+use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SensitivityRow, SummaryRow, read};
 use super::manifest::Manifest;
+use super::{CHARTS_DIR, OutputFile};
+use crate::choice::Choice;
+use crate::engine::{Flow, Metric};
 use crate::error::{Error, Problem};
 use crate::model::contract::EndCause;
 use std::fmt::Write;
-
-/// The files a report is drawn from.
-pub const INPUT_FILES: [&str; 6] =
-    ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "curves.csv", "manifest.json"];
 
 /// The parsed output files of a run.
 #[derive(Debug, Clone)]
@@ -27,26 +26,31 @@ pub struct ReportData {
     outcomes: Vec<OutcomeRow>,
     annual: Vec<AnnualRow>,
     curves: Vec<CurveRow>,
-    sensitivity: Vec<crate::analyze::SensitivityRow>,
+    sensitivity: Vec<SensitivityRow>,
 }
 
 impl ReportData {
-    /// Parses the files, fetched by name with `get`.
-    pub fn read(get: &dyn Fn(&str) -> Result<Vec<u8>, Error>) -> Result<ReportData, Error> {
-        let manifest_bytes = get("manifest.json")?;
-        let manifest = serde_json::from_slice(&manifest_bytes)
-            .map_err(|e| Problem::file("manifest.json", format!("not a manifest written by revshare run: {e}")))?;
+    /// Parses the files, fetched with `get`: every [`OutputFile::DATA`] file, and
+    /// `sensitivity.csv` when `get` has it (`Ok(None)` otherwise).
+    pub fn read(get: &dyn Fn(OutputFile) -> Result<Option<Vec<u8>>, Error>) -> Result<ReportData, Error> {
+        let need = |f: OutputFile| -> Result<Vec<u8>, Error> {
+            get(f)?.ok_or_else(|| Problem::file(f.name(), "missing from the output folder").into())
+        };
+        let manifest_file = OutputFile::Manifest.name();
+        let manifest = serde_json::from_slice(&need(OutputFile::Manifest)?)
+            .map_err(|e| Problem::file(manifest_file, format!("not a manifest written by revshare run: {e}")))?;
+        let sensitivity = match get(OutputFile::Sensitivity)? {
+            Some(bytes) => read(OutputFile::Sensitivity.name(), &bytes)?,
+            None => Vec::new(),
+        };
         Ok(ReportData {
             manifest,
-            summary: read("summary.csv", &get("summary.csv")?)?,
-            deltas: read("deltas.csv", &get("deltas.csv")?)?,
-            outcomes: read("outcomes.csv", &get("outcomes.csv")?)?,
-            annual: read("annual.csv", &get("annual.csv")?)?,
-            curves: read("curves.csv", &get("curves.csv")?)?,
-            sensitivity: match get(crate::analyze::SENSITIVITY_FILE) {
-                Ok(bytes) => read(crate::analyze::SENSITIVITY_FILE, &bytes)?,
-                Err(_) => Vec::new(),
-            },
+            summary: read(OutputFile::Summary.name(), &need(OutputFile::Summary)?)?,
+            deltas: read(OutputFile::Deltas.name(), &need(OutputFile::Deltas)?)?,
+            outcomes: read(OutputFile::Outcomes.name(), &need(OutputFile::Outcomes)?)?,
+            annual: read(OutputFile::Annual.name(), &need(OutputFile::Annual)?)?,
+            curves: read(OutputFile::Curves.name(), &need(OutputFile::Curves)?)?,
+            sensitivity,
         })
     }
 
@@ -72,16 +76,16 @@ impl ReportData {
         self.curve(scenario, terms, name).map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect()
     }
 
-    fn summary(&self, scenario: &str, terms: &str, metric: &str) -> Option<&SummaryRow> {
-        self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric)
+    fn summary(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&SummaryRow> {
+        self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
     }
 
     fn outcome(&self, scenario: &str, terms: &str, outcome: &str) -> Option<&OutcomeRow> {
         self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome)
     }
 
-    fn delta(&self, scenario: &str, terms: &str, metric: &str) -> Option<&DeltaRow> {
-        self.deltas.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric)
+    fn delta(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&DeltaRow> {
+        self.deltas.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
     }
 }
 
@@ -121,8 +125,14 @@ struct Page<'a> {
 
 impl Page<'_> {
     /// Adds a chart: its SVG file, and the same SVG inline in a figure.
-    fn figure(&mut self, file: String, kind: &str, series: usize, svg: Result<String, String>) -> Result<(), Error> {
-        let svg = svg.map_err(|e| Problem::file(&file, e))?;
+    fn figure(
+        &mut self,
+        file: String,
+        kind: &str,
+        series: usize,
+        svg: Result<String, ChartError>,
+    ) -> Result<(), Error> {
+        let svg = svg.map_err(|e| Error::Chart { chart: file.clone(), message: e.to_string() })?;
         let _ = writeln!(
             self.body,
             "<figure data-chart=\"{kind}\" data-series=\"{series}\"><a href=\"{file}\">{svg}</a></figure>"
@@ -135,7 +145,7 @@ impl Page<'_> {
         let d = self.data;
         let terms: Vec<&str> = d.manifest.terms.iter().map(|t| t.name.as_str()).collect();
         let baseline = d.manifest.baseline.as_str();
-        let file = |kind: &str| format!("charts/{:02}-{}-{kind}.svg", index + 1, slug(scenario));
+        let file = |kind: &str| format!("{CHARTS_DIR}/{:02}-{}-{kind}.svg", index + 1, slug(scenario));
         let title = |what: &str| format!("{scenario}: {what}");
         let fan_title = |what: &str| format!("{scenario}: {what} (median, 25–75%, 5–95%)");
         let _ = write!(self.body, "<section id=\"scenario-{}\">\n<h2>{}</h2>\n", index + 1, esc(scenario));
@@ -162,7 +172,7 @@ impl Page<'_> {
                 })
                 .collect()
         };
-        let fans = fans_of("net");
+        let fans = fans_of(Flow::Net.name());
         let t = fan_title("net to Microsoft per year");
         let frame = Frame { title: &t, x: "calendar year", y: "net to Microsoft in the year, $B", size: NARROW };
         self.figure(file("net-per-year"), "net-per-year", fans.len(), charts::fan(&frame, &fans, &[], false))?;
@@ -190,7 +200,7 @@ impl Page<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                d.summary(scenario, t, "pv").map(|s| Marker {
+                d.summary(scenario, t, Metric::Pv).map(|s| Marker {
                     label: format!("mean {t}: {:.1}", s.mean.get()),
                     color: charts::color(i),
                     at: s.mean.get(),
@@ -236,7 +246,7 @@ impl Page<'_> {
         );
         for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
             let bins = d.bins(scenario, t, "delta_pv_hist");
-            let delta = d.delta(scenario, t, "pv");
+            let delta = d.delta(scenario, t, Metric::Pv);
             let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
             let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
             let mut markers = vec![Marker { label: zero, color: charts::color(7), at: 0.0, vertical: true }];
@@ -336,7 +346,7 @@ impl Page<'_> {
             .collect();
         let t = format!("{}: {what}, mean {:.1} $B", first.scenario, first.metric_mean.get());
         let frame = Frame { title: &t, x: &format!("mean {} in the decile, $B", first.metric), y: "", size: WIDE };
-        let file = format!("charts/sensitivity-{}.svg", slug(&first.scenario));
+        let file = format!("{CHARTS_DIR}/sensitivity-{}.svg", slug(&first.scenario));
         let n = bars.len();
         self.figure(file, "tornado", n, charts::tornado(&frame, &bars, first.metric_mean.get()))?;
         self.body.push_str("</section>\n");
@@ -352,8 +362,11 @@ impl Page<'_> {
              <th>P(pays more)</th></tr></thead><tbody>\n",
         );
         for t in terms {
-            let (Some(net), Some(pv)) = (d.summary(scenario, t, "net"), d.summary(scenario, t, "pv")) else { continue };
-            let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap != "none");
+            let (Some(net), Some(pv)) = (d.summary(scenario, t, Metric::Net), d.summary(scenario, t, Metric::Pv))
+            else {
+                continue;
+            };
+            let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap.is_some());
             let cap = match d.outcome(scenario, t, "cap_hit") {
                 Some(o) if capped => format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())),
                 _ => "-".to_string(),
@@ -364,7 +377,7 @@ impl Page<'_> {
                     d.outcome(scenario, t, &format!("end_by_{}", c.name())).map(|o| (c.name(), o.probability.get()))
                 })
                 .fold(("", -1.0), |best, x| if x.1 > best.1 { x } else { best });
-            let (delta, more) = match d.delta(scenario, t, "pv") {
+            let (delta, more) = match d.delta(scenario, t, Metric::Pv) {
                 Some(r) => (pm(r.mean.get(), r.se.get()), pct(r.prob_positive.get())),
                 None => ("baseline".to_string(), String::new()),
             };
@@ -427,7 +440,8 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th></tr></thead><tbody>\n");
     for t in &m.terms {
-        let cells = [&t.name, &t.share, &t.end, &t.trigger, &t.cap, &t.cap_counted, &t.reverse_share, &t.spread_years];
+        let (end, cap) = (t.end.as_deref().unwrap_or("none"), t.cap.as_deref().unwrap_or("none"));
+        let cells = [&t.name, &t.share, end, &t.trigger, cap, &t.cap_counted, &t.reverse_share, &t.spread_years];
         let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
         let _ = writeln!(html, "<tr>{}</tr>", row.concat());
     }

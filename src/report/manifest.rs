@@ -1,7 +1,8 @@
 //! `manifest.json`: what produced a result folder, so it can be traced and re-run.
 
-use crate::input::{Terms, TermsParam};
-use serde::{Deserialize, Serialize};
+use crate::choice::Choice;
+use crate::model::{Terms, TermsParam};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 /// One input file and its hash.
@@ -24,15 +25,33 @@ impl InputFile {
     }
 }
 
+/// An optional term in the manifest: its canonical text, or `none`.
+mod none_as_text {
+    use super::*;
+
+    const NONE: &str = "none";
+
+    pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.as_deref().unwrap_or(NONE))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok((text != NONE).then_some(text))
+    }
+}
+
 /// A terms row as parsed, each value as written in canonical form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct TermsInfo {
     pub name: String,
     pub share: String,
-    pub end: String,
+    #[serde(with = "none_as_text")]
+    pub end: Option<String>,
     pub trigger: String,
-    pub cap: String,
+    #[serde(with = "none_as_text")]
+    pub cap: Option<String>,
     pub cap_counted: String,
     pub reverse_share: String,
     pub spread_years: String,
@@ -41,22 +60,23 @@ pub struct TermsInfo {
 impl TermsInfo {
     /// Describes a validated terms row.
     pub fn new(t: &Terms) -> TermsInfo {
-        let v = |p: TermsParam| t.param(p).dist.to_string();
+        let v = |p: TermsParam| t.param(p).map(|x| x.dist().to_string());
+        let text = |p: TermsParam| v(p).unwrap_or_default();
         TermsInfo {
-            name: t.name.clone(),
-            share: v(TermsParam::Share),
-            end: t.end.map_or("none".to_string(), |d| d.to_string()),
-            trigger: t.trigger.to_string(),
-            cap: if t.has_cap() { v(TermsParam::Cap) } else { "none".to_string() },
-            cap_counted: v(TermsParam::CapCounted),
-            reverse_share: v(TermsParam::ReverseShare),
-            spread_years: v(TermsParam::SpreadYears),
+            name: t.name().to_string(),
+            share: text(TermsParam::Share),
+            end: t.end().map(|d| d.to_string()),
+            trigger: t.trigger().name().to_string(),
+            cap: v(TermsParam::Cap),
+            cap_counted: text(TermsParam::CapCounted),
+            reverse_share: text(TermsParam::ReverseShare),
+            spread_years: text(TermsParam::SpreadYears),
         }
     }
 
-    /// The cap, when it is a constant.
+    /// The cap, when the row has one and it is a constant.
     pub fn constant_cap(&self) -> Option<f64> {
-        self.cap.parse().ok().filter(|c: &f64| c.is_finite())
+        self.cap.as_deref()?.parse().ok()
     }
 }
 

@@ -1,5 +1,7 @@
 //! The terminal table: one line per scenario and terms row.
 
+use crate::choice::Choice;
+use crate::engine::Metric;
 use crate::results::ScenarioResults;
 use std::fmt::Write;
 
@@ -42,9 +44,9 @@ pub fn render(results: &[ScenarioResults]) -> String {
     ]];
     for r in results {
         for (i, t) in r.terms.iter().enumerate() {
-            let net = t.metric("net");
+            let net = t.metric(Metric::Net);
             let (cause, p) = t.likeliest_end();
-            let (delta, more) = match r.delta(&t.name, "pv") {
+            let (delta, more) = match r.delta(&t.name, Metric::Pv) {
                 Some(d) => (
                     format!("{:+.1} ± {:.1}", d.summary.mean, d.summary.se.unwrap_or(f64::NAN)),
                     percent(d.prob_positive.p),
@@ -55,8 +57,8 @@ pub fn render(results: &[ScenarioResults]) -> String {
                 if i == 0 { r.scenario.clone() } else { String::new() },
                 t.name.clone(),
                 format!("{} [{}, {}]", money(net.mean), money(net.quantile(0.05)), money(net.quantile(0.95))),
-                money(t.metric("pv").mean),
-                if t.capped { percent(t.cap_hit.p) } else { "-".to_string() },
+                money(t.metric(Metric::Pv).mean),
+                t.cap_hit.map_or("-".to_string(), |p| percent(p.p)),
                 format!("{} {}", cause.name(), percent(p.p)),
                 delta,
                 more,

@@ -1,18 +1,22 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use revshare::input::{Scenario, Source, Terms};
-use revshare::results::ScenarioResults;
-use revshare::run::simulate_scenario;
+use revshare::{Scenario, ScenarioResults, Source, Terms, read_scenarios, read_terms, simulate_scenario};
 
 /// Parses scenario rows given as CSV text.
 pub fn scenarios(text: &str) -> Vec<Scenario> {
-    Scenario::read_all(&Source { name: "scenarios.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
+    read_scenarios(&Source { name: "scenarios.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
 }
 
 /// Parses terms rows given as CSV text.
 pub fn terms(text: &str) -> Vec<Terms> {
-    Terms::read_all(&Source { name: "terms.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
+    read_terms(&Source { name: "terms.csv".into(), bytes: text.as_bytes().to_vec() }).unwrap()
+}
+
+/// The shipped scenario named `name`, with the shipped terms.
+pub fn shipped(name: &str) -> (Scenario, Vec<Terms>) {
+    let (s, t) = revshare::input::shipped();
+    (s.into_iter().find(|s| s.name() == name).unwrap(), t)
 }
 
 /// Simulates the first scenario of `scenario_csv` under `terms_csv`.

@@ -5,7 +5,7 @@
 //! inside it, then each is renamed over its final name; a run that fails before
 //! that point leaves the folder exactly as it was.
 
-use crate::error::{Error, Problem};
+use revshare::{Error, Problem};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ impl OutputDir {
     /// Checks that `dir` is, or can be created as, a writable folder.
     pub fn prepare(dir: &Path) -> Result<OutputDir, Error> {
         if dir.exists() && !dir.is_dir() {
-            return Err(Problem::file(
+            return Err(Problem::option(
                 "--out",
                 format!("`{}` exists and is not a folder; name a folder for the results", dir.display()),
             )
@@ -39,11 +39,6 @@ impl OutputDir {
             return Err(e);
         }
         Ok(out)
-    }
-
-    /// The folder.
-    pub fn path(&self) -> &Path {
-        &self.dir
     }
 
     /// Removes the folder again if `prepare` created it (used when a run fails).

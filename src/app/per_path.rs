@@ -1,0 +1,66 @@
+//! The `--per-path` file: streamed to a temporary file beside its target while the
+//! run goes on, and renamed into place only when the run succeeds.
+
+use revshare::engine::PathTable;
+use revshare::report::per_path;
+use revshare::{Error, Problem, Terms};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The `--per-path` file being written.
+pub struct PerPathWriter {
+    target: PathBuf,
+    temp: tempfile::NamedTempFile,
+    csv: Option<csv::Writer<BufWriter<std::fs::File>>>,
+}
+
+impl PerPathWriter {
+    /// Checks that `target` can be written (before anything is simulated).
+    pub fn create(target: &Path) -> Result<PerPathWriter, Error> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if target.is_dir() {
+            return Err(
+                Problem::option("--per-path", format!("`{}` is a folder; name a file", target.display())).into()
+            );
+        }
+        let temp = tempfile::Builder::new().prefix(".revshare-per-path-").tempfile_in(&parent).map_err(|e| {
+            Problem::option("--per-path", format!("cannot write a file in `{}`: {}", parent.display(), e.kind()))
+                .with_value(target.display().to_string())
+        })?;
+        Ok(PerPathWriter { target: target.to_path_buf(), temp, csv: None })
+    }
+
+    fn io(&self) -> impl Fn(csv::Error) -> Error + '_ {
+        |e| Error::io(&self.target, e.into())
+    }
+
+    /// Appends every path of one scenario.
+    pub fn write(&mut self, scenario: &str, terms: &[Terms], table: &PathTable) -> Result<(), Error> {
+        if self.csv.is_none() {
+            let file = self.temp.reopen().map_err(|e| Error::io(&self.target, e))?;
+            let mut w = csv::Writer::from_writer(BufWriter::new(file));
+            w.write_record(per_path::header(&table.layout)).map_err(self.io())?;
+            self.csv = Some(w);
+        }
+        let target = self.target.clone();
+        if let Some(w) = self.csv.as_mut() {
+            for rec in per_path::records(scenario, terms, table) {
+                w.write_record(&rec).map_err(|e| Error::io(&target, e.into()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes the file and moves it to its name.
+    pub fn finish(mut self) -> Result<(), Error> {
+        if let Some(w) = self.csv.take() {
+            let mut inner = w.into_inner().map_err(|e| Error::io(&self.target, e.into_error()))?;
+            inner.flush().map_err(|e| Error::io(&self.target, e))?;
+        }
+        self.temp.persist(&self.target).map_err(|e| Error::io(&self.target, e.error))?;
+        Ok(())
+    }
+}

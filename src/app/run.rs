@@ -1,0 +1,122 @@
+//! `revshare run`: simulate every scenario under every terms row, compute the
+//! results and write the result folder, all of it or nothing.
+
+use super::output::OutputDir;
+use super::per_path::PerPathWriter;
+use super::progress::Progress;
+use super::session::{Session, SimOptions};
+use revshare::engine::CHUNK_PATHS;
+use revshare::report::manifest::{InputFile, Manifest, TermsInfo};
+use revshare::report::{OutputFile, csv, table};
+use revshare::{Choice, Error, ScenarioResults};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Options of `revshare run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Inputs, paths, seed, threads.
+    pub sim: SimOptions,
+    /// Baseline terms row; `None` for the first.
+    pub baseline: Option<String>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Write `report.html` and the chart SVGs.
+    pub report: bool,
+    /// Show a progress bar on stderr for runs longer than a second.
+    pub progress: bool,
+    /// Also write one row per path and terms row to this file.
+    pub per_path: Option<PathBuf>,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The manifest written with them.
+    pub manifest: Manifest,
+    /// The terminal table.
+    pub table: String,
+}
+
+/// Runs everything; on any error nothing in `opts.out` has changed.
+pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
+    let session = Session::open(&opts.sim)?;
+    let baseline = session.inputs.terms_row("--baseline", opts.baseline.as_deref())?;
+    let out = OutputDir::prepare(&opts.out)?;
+    // Whatever fails from here on, a folder the run created is removed again.
+    simulate_and_write(&session, baseline, opts, &out).inspect_err(|_| out.abandon())
+}
+
+/// `revshare run`: returns the text to print.
+pub fn command(opts: &RunOptions) -> Result<String, Error> {
+    let out = run(opts)?;
+    Ok(format!(
+        "{}\n{} paths per scenario, seed {}, {} threads, {:.1} s; results in {}/\n",
+        out.table,
+        out.manifest.paths,
+        out.manifest.seed,
+        out.manifest.threads,
+        out.manifest.wall_seconds,
+        opts.out.display()
+    ))
+}
+
+/// The part of [`run`] after every check: simulate, summarise, write.
+fn simulate_and_write(
+    session: &Session,
+    baseline: usize,
+    opts: &RunOptions,
+    out: &OutputDir,
+) -> Result<RunOutput, Error> {
+    let inputs = &session.inputs;
+    let mut per_path = opts.per_path.as_deref().map(PerPathWriter::create).transpose()?;
+    let pool = &session.pool;
+    let clock = Instant::now();
+    let progress = Progress::new((session.paths * inputs.scenarios.len()) as u64, opts.progress);
+    let mut results = Vec::with_capacity(inputs.scenarios.len());
+    for s in &inputs.scenarios {
+        progress.set_scenario(s.name());
+        let table = session.simulate(s, &|n| progress.inc(n));
+        if let Some(w) = per_path.as_mut() {
+            w.write(s.name(), &inputs.terms, &table)?;
+        }
+        results.push(pool.install(|| ScenarioResults::compute(s.name(), &inputs.terms, baseline, &table)));
+    }
+    progress.finish();
+    let manifest = Manifest {
+        program: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: session.seed,
+        paths: session.paths,
+        threads: pool.current_num_threads(),
+        chunk_paths: CHUNK_PATHS,
+        baseline: inputs.terms[baseline].name().to_string(),
+        scenarios: inputs.scenarios.iter().map(|s| s.name().to_string()).collect(),
+        terms: inputs.terms.iter().map(TermsInfo::new).collect(),
+        inputs: vec![
+            InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes),
+            InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
+        ],
+        rng: revshare::streams::scheme(),
+        quantiles: revshare::stats::QUANTILE_METHOD.to_string(),
+        wall_seconds: clock.elapsed().as_secs_f64(),
+    };
+    let data = [
+        (OutputFile::Summary, csv::summary(&results)),
+        (OutputFile::Deltas, csv::deltas(&results)),
+        (OutputFile::Outcomes, csv::outcomes(&results)),
+        (OutputFile::Annual, csv::annual(&results)),
+        (OutputFile::Curves, csv::curves(&results)),
+        (OutputFile::Manifest, manifest.to_json()),
+    ];
+    let mut files: Vec<(String, Vec<u8>)> = data.into_iter().map(|(f, bytes)| (f.name().to_string(), bytes)).collect();
+    if opts.report {
+        files.extend(pool.install(|| super::report::render(&files))?);
+    }
+    out.commit(&files, &OutputFile::ANALYSIS.map(|f| f.name()))?;
+    if let Some(w) = per_path {
+        w.finish()?;
+    }
+    let table = table::render(&results);
+    Ok(RunOutput { manifest, table })
+}

@@ -1,0 +1,142 @@
+//! What every simulating command shares: the validated inputs, the options of a
+//! simulation, and a worker pool, opened once as a [`Session`] before anything is
+//! simulated.
+
+use revshare::engine::{self, CHUNK_PATHS, PathTable, Plan};
+use revshare::input::{SHIPPED_SCENARIOS, SHIPPED_TERMS, Source, read_scenarios, read_terms};
+use revshare::{Error, Problem, Scenario, Terms};
+use std::path::PathBuf;
+
+/// Default number of paths per scenario.
+pub const DEFAULT_PATHS: usize = 100_000;
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 42;
+/// Largest path table a run may hold in memory for one scenario.
+pub const MAX_TABLE_BYTES: u128 = 12 << 30;
+
+/// The validated inputs of a command.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Scenario rows in file order.
+    pub scenarios: Vec<Scenario>,
+    /// Terms rows in file order.
+    pub terms: Vec<Terms>,
+    /// The scenario file.
+    pub scenario_source: Source,
+    /// The terms file.
+    pub terms_source: Source,
+}
+
+impl Inputs {
+    /// Reads and validates both files (the shipped ones where `None`), reporting
+    /// the problems of both at once.
+    pub fn load(scenarios: Option<&PathBuf>, terms: Option<&PathBuf>) -> Result<Inputs, Error> {
+        let scenario_source = match scenarios {
+            Some(p) => Source::from_path(p)?,
+            None => Source::builtin("scenarios/openai.csv", SHIPPED_SCENARIOS),
+        };
+        let terms_source = match terms {
+            Some(p) => Source::from_path(p)?,
+            None => Source::builtin("scenarios/terms.csv", SHIPPED_TERMS),
+        };
+        match (read_scenarios(&scenario_source), read_terms(&terms_source)) {
+            (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
+            (Err(a), Err(b)) => Err(a.and(b)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
+    /// The terms row named `name` by option `flag`; `None` names the first row.
+    pub fn terms_row(&self, flag: &str, name: Option<&str>) -> Result<usize, Error> {
+        let Some(name) = name else { return Ok(0) };
+        self.terms.iter().position(|t| t.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = self.terms.iter().map(|t| t.name()).collect();
+            let msg =
+                format!("no terms row of that name in {}; the rows are: {}", self.terms_source.name, names.join(", "));
+            Problem::option(flag, msg).with_value(name).into()
+        })
+    }
+
+    /// The scenario named by `--scenario`.
+    pub fn scenario(&self, name: &str) -> Result<&Scenario, Error> {
+        self.scenarios.iter().find(|s| s.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = self.scenarios.iter().map(|s| s.name()).collect();
+            let msg = format!(
+                "no scenario of that name in {}; the scenarios are: {}",
+                self.scenario_source.name,
+                names.join(", ")
+            );
+            Problem::option("--scenario", msg).with_value(name).into()
+        })
+    }
+}
+
+/// The options every simulating command shares.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Scenario file; `None` for the shipped one.
+    pub scenarios: Option<PathBuf>,
+    /// Terms file; `None` for the shipped one.
+    pub terms: Option<PathBuf>,
+    /// Paths per scenario (at least 1).
+    pub paths: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Worker threads; `None` for all cores.
+    pub threads: Option<usize>,
+}
+
+impl Default for SimOptions {
+    fn default() -> SimOptions {
+        SimOptions { scenarios: None, terms: None, paths: DEFAULT_PATHS, seed: DEFAULT_SEED, threads: None }
+    }
+}
+
+/// Validated inputs and a worker pool, ready to simulate: everything that can be
+/// refused is refused before a [`Session`] exists.
+pub struct Session {
+    /// The validated files.
+    pub inputs: Inputs,
+    /// The worker threads.
+    pub pool: rayon::ThreadPool,
+    /// Paths per scenario.
+    pub paths: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Session {
+    /// Loads and checks the inputs and the memory a run needs, and starts the pool.
+    pub fn open(o: &SimOptions) -> Result<Session, Error> {
+        let inputs = Inputs::load(o.scenarios.as_ref(), o.terms.as_ref())?;
+        if o.paths == 0 {
+            return Err(Problem::option("--paths", "must be at least 1").into());
+        }
+        for s in &inputs.scenarios {
+            let bytes = engine::table_bytes(s, inputs.terms.len(), o.paths);
+            if bytes > MAX_TABLE_BYTES {
+                let msg = format!(
+                    "scenario `{}` would need {:.1} GiB of memory for its paths (at most {} GiB); use fewer paths or a shorter horizon",
+                    s.name(),
+                    bytes as f64 / (1u64 << 30) as f64,
+                    MAX_TABLE_BYTES >> 30
+                );
+                return Err(Problem::option("--paths", msg).with_value(o.paths.to_string()).into());
+            }
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(o.threads.unwrap_or(0))
+            .build()
+            .map_err(|e| Problem::option("--threads", format!("cannot start the worker threads: {e}")))?;
+        Ok(Session { inputs, pool, paths: o.paths, seed: o.seed })
+    }
+
+    /// Simulates one scenario into its path table, calling `done(n)` after each
+    /// chunk of `n` paths.
+    pub fn simulate(&self, scenario: &Scenario, done: &(dyn Fn(u64) + Sync)) -> PathTable {
+        self.pool.install(|| {
+            let plan = Plan::new(scenario, &self.inputs.terms, self.seed);
+            engine::simulate_observed(&plan, self.paths, CHUNK_PATHS, done)
+        })
+    }
+}

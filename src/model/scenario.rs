@@ -1,0 +1,282 @@
+//! A scenario: the world of MODEL.md §3 as one validated row, with the columns,
+//! domains and defaults of §8 declared once in [`ScenarioParam`].
+//!
+//! A [`Scenario`] is built by [`Scenario::builder`] in code or by
+//! [`crate::input::read_scenarios`] from a CSV file; both check the same rules, so
+//! every `Scenario` that exists can be simulated without failing.
+
+use super::params::{IfEmpty, Param, params};
+use crate::choice::Choice;
+use crate::date::Date;
+use crate::dist::Dist;
+use crate::error::{Error, Invalid, Problem};
+
+params! {
+    /// The numeric parameters of a scenario row, in column order.
+    enum ScenarioParam;
+    /// The parameters of one path, drawn from the scenario row.
+    struct WorldParams {}
+    /// Annualized revenue run-rate at `start`, $B.
+    revenue0 / Revenue0: Positive, IfEmpty::Required, inf: false;
+    /// Expected simple growth per year now.
+    growth0 / Growth0: AboveMinusOne, IfEmpty::Value(0.0), inf: false;
+    /// Expected simple growth per year in the long run.
+    growth_inf / GrowthInf: AboveMinusOne, IfEmpty::Value(0.0), inf: false;
+    /// Years for growth to move halfway from `growth0` to `growth_inf`.
+    growth_halflife / GrowthHalflife: Positive, IfEmpty::Value(2.0), inf: false;
+    /// Volatility of log revenue per year.
+    sigma / Sigma: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// Shocks per year (bounded: a thousand a month on average at most).
+    jump_rate / JumpRate: NonNegative, IfEmpty::Value(0.0), inf: false, max: (MAX_JUMP_RATE, "shocks per year");
+    /// Mean of each shock to log revenue.
+    jump_mean / JumpMean: Any, IfEmpty::Value(0.0), inf: false;
+    /// Standard deviation of each shock.
+    jump_sd / JumpSd: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// Years until AGI is declared; `inf` = never.
+    agi_delay / AgiDelay: NonNegative, IfEmpty::Value(f64::INFINITY), inf: true;
+    /// Years from declaration to the panel's verification.
+    panel_lag / PanelLag: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// Probability AGI is never declared.
+    agi_never / AgiNever: UnitInterval, IfEmpty::Value(0.0), inf: false;
+    /// Revenue level factor from the month AGI is declared.
+    agi_multiplier / AgiMultiplier: Positive, IfEmpty::Value(1.0), inf: false;
+    /// OpenAI's failure rate per year (exponential).
+    default_rate / DefaultRate: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// Microsoft's OpenAI-related revenue / OpenAI's revenue.
+    ms_ratio / MsRatio: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// Microsoft's discount rate, annual compounding.
+    discount_rate / DiscountRate: AboveMinusOne, IfEmpty::Value(0.0), inf: false;
+}
+
+/// Default simulation start.
+pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
+/// Default simulation horizon.
+pub const DEFAULT_HORIZON: Date = Date { year: 2036, month: 1, day: 1 };
+/// Largest jump rate accepted, per year (a thousand shocks a month on average).
+pub const MAX_JUMP_RATE: f64 = 12_000.0;
+/// Longest horizon accepted, in months (keeps per-path memory bounded).
+pub const MAX_MONTHS: i64 = 12 * 100;
+
+/// Every column a scenario file may have: `name`, `start`, `horizon`, then the
+/// parameters in [`ScenarioParam::ALL`] order.
+pub fn columns() -> Vec<&'static str> {
+    let mut c = vec!["name", "start", "horizon"];
+    c.extend(ScenarioParam::ALL.iter().map(|p| p.name()));
+    c
+}
+
+/// Checks a row's name (MODEL.md §8: non-empty).
+pub fn check_name(name: &str) -> Result<(), Invalid> {
+    if name.trim().is_empty() { Err("a name is required".into()) } else { Ok(()) }
+}
+
+/// Checks that `date` can be the start or horizon of a grid: a month start.
+pub fn check_grid_date(column: &str, date: Date) -> Result<(), Invalid> {
+    if date.is_month_start() {
+        Ok(())
+    } else {
+        Err(format!("{column} must be the start of a month (YYYY-MM or YYYY-MM-01)").into())
+    }
+}
+
+/// Checks that the horizon is after `start` and at most [`MAX_MONTHS`] later.
+pub fn check_horizon(start: Date, horizon: Date) -> Result<(), Invalid> {
+    let months = start.months_until(&horizon);
+    if months <= 0 || months > MAX_MONTHS {
+        Err(format!("the horizon must be after start ({start}) and at most {} years later", MAX_MONTHS / 12).into())
+    } else {
+        Ok(())
+    }
+}
+
+/// A validated scenario row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    name: String,
+    line: Option<u64>,
+    start: (Date, bool),
+    horizon: (Date, bool),
+    params: [Param; ScenarioParam::COUNT],
+}
+
+impl Scenario {
+    /// Starts building a scenario named `name` in code; see [`ScenarioBuilder`].
+    pub fn builder(name: impl Into<String>) -> ScenarioBuilder {
+        ScenarioBuilder { name: name.into(), start: None, horizon: None, params: std::array::from_fn(|_| None) }
+    }
+
+    /// A scenario whose every part has been checked by its front end.
+    pub(crate) fn checked(
+        name: String,
+        line: Option<u64>,
+        start: (Date, bool),
+        horizon: (Date, bool),
+        params: [Param; ScenarioParam::COUNT],
+    ) -> Scenario {
+        Scenario { name, line, start, horizon, params }
+    }
+
+    /// Unique name; keys the scenario's random streams.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Line of the row in its file, when it was read from one.
+    pub fn line(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// First month simulated.
+    pub fn start(&self) -> Date {
+        self.start.0
+    }
+
+    /// End of the simulation (exclusive), a month start after `start`.
+    pub fn horizon(&self) -> Date {
+        self.horizon.0
+    }
+
+    /// Whether start and horizon took their defaults.
+    pub fn dates_defaulted(&self) -> (bool, bool) {
+        (self.start.1, self.horizon.1)
+    }
+
+    /// The parameter `p`.
+    pub fn param(&self, p: ScenarioParam) -> &Param {
+        &self.params[p as usize]
+    }
+
+    /// Number of simulated months `K`.
+    pub fn months(&self) -> usize {
+        self.start().months_until(&self.horizon()) as usize
+    }
+}
+
+/// Builds a [`Scenario`] in code, with the same checks as a scenario file: every
+/// parameter not set takes its column's default, `revenue0` is required.
+///
+/// ```
+/// use revshare::{Date, Dist, Scenario, ScenarioParam};
+/// let s = Scenario::builder("flat")
+///     .horizon(Date::month_start(2031, 1))
+///     .set(ScenarioParam::Revenue0, Dist::constant(12.0)?)
+///     .set(ScenarioParam::Sigma, Dist::uniform(0.1, 0.3)?)
+///     .build()?;
+/// assert_eq!(s.months(), 60);
+/// assert!(Scenario::builder("x").build().is_err(), "revenue0 is required");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ScenarioBuilder {
+    name: String,
+    start: Option<Date>,
+    horizon: Option<Date>,
+    params: [Option<Dist>; ScenarioParam::COUNT],
+}
+
+impl ScenarioBuilder {
+    /// The first month simulated (default 2026-01).
+    pub fn start(mut self, date: Date) -> ScenarioBuilder {
+        self.start = Some(date);
+        self
+    }
+
+    /// The end of the simulation, exclusive (default 2036-01).
+    pub fn horizon(mut self, date: Date) -> ScenarioBuilder {
+        self.horizon = Some(date);
+        self
+    }
+
+    /// Sets parameter `p` to a constant or a distribution.
+    pub fn set(mut self, p: ScenarioParam, dist: Dist) -> ScenarioBuilder {
+        self.params[p as usize] = Some(dist);
+        self
+    }
+
+    /// Checks every rule and builds the scenario; the error lists every problem.
+    pub fn build(self) -> Result<Scenario, Error> {
+        let what = format!("scenario `{}`", self.name);
+        let mut problems = Vec::new();
+        let mut fail = |column: &str, value: Option<String>, m: Invalid| {
+            let p = Problem::value_of(what.clone(), m.0).with_column(column);
+            problems.push(match value {
+                Some(v) => p.with_value(v),
+                None => p,
+            });
+        };
+        if let Err(m) = check_name(&self.name) {
+            fail("name", None, m);
+        }
+        let start = self.start.unwrap_or(DEFAULT_START);
+        let horizon = self.horizon.unwrap_or(DEFAULT_HORIZON);
+        for (column, date) in [("start", start), ("horizon", horizon)] {
+            if let Err(m) = check_grid_date(column, date) {
+                fail(column, Some(date.to_string()), m);
+            }
+        }
+        if let Err(m) = check_horizon(start, horizon) {
+            fail("horizon", Some(horizon.to_string()), m);
+        }
+        let mut params = Vec::with_capacity(ScenarioParam::COUNT);
+        for (p, dist) in ScenarioParam::ALL.into_iter().zip(self.params) {
+            let rule = p.rule();
+            match dist {
+                Some(d) => match rule.check(&d) {
+                    Ok(()) => params.push(Param::checked(d, false)),
+                    Err(m) => fail(rule.name, Some(d.to_string()), m),
+                },
+                None => match Param::default_for(&rule) {
+                    Some(param) => params.push(param),
+                    None => fail(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
+                },
+            }
+        }
+        let params: [Param; ScenarioParam::COUNT] = match params.try_into() {
+            Ok(params) if problems.is_empty() => params,
+            _ => return Err(Error::Input(problems)),
+        };
+        let start = (start, self.start.is_none());
+        let horizon = (horizon, self.horizon.is_none());
+        Ok(Scenario::checked(self.name, None, start, horizon, params))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_from_values_are_inverse_in_column_order() {
+        let v: [f64; ScenarioParam::COUNT] = std::array::from_fn(|i| i as f64 + 0.5);
+        let p = WorldParams::from_values(&v);
+        assert_eq!(p.values(), v);
+        assert_eq!(p.sigma, v[ScenarioParam::Sigma as usize]);
+        assert_eq!(p.discount_rate, v[ScenarioParam::DiscountRate as usize]);
+        assert_eq!(ScenarioParam::parse("growth_inf"), Some(ScenarioParam::GrowthInf));
+    }
+
+    #[test]
+    fn a_builder_applies_the_file_rules_and_defaults() {
+        let s = Scenario::builder("b").set(ScenarioParam::Revenue0, Dist::constant(20.0).unwrap()).build().unwrap();
+        assert_eq!((s.start(), s.horizon(), s.dates_defaulted()), (DEFAULT_START, DEFAULT_HORIZON, (true, true)));
+        assert!(s.param(ScenarioParam::Sigma).is_default());
+        assert_eq!(s.param(ScenarioParam::AgiDelay).dist(), &Dist::constant(f64::INFINITY).unwrap());
+        let e = Scenario::builder("")
+            .set(ScenarioParam::Sigma, Dist::normal(0.2, 0.1).unwrap())
+            .set(ScenarioParam::GrowthInf, Dist::constant(f64::INFINITY).unwrap())
+            .horizon(Date::month_start(2020, 1))
+            .build()
+            .unwrap_err()
+            .to_string();
+        for part in [
+            "5 problems",
+            "scenario ``, column `name`: a name is required",
+            "column `horizon`, value `2020-01`: the horizon must be after start",
+            "column `sigma`, value `normal(0.2, 0.1)`: a normal can take any value",
+            "column `growth_inf`, value `inf`: `inf` is not finite",
+            "column `revenue0`: a value is required: revenue0 > 0",
+        ] {
+            assert!(e.contains(part), "{part} not in {e}");
+        }
+    }
+}

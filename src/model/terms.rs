@@ -1,0 +1,249 @@
+//! A terms row: a revenue-share contract of MODEL.md §4, with the columns, domains
+//! and defaults of §8 declared once in [`TermsParam`].
+//!
+//! A [`Terms`] is built by [`Terms::builder`] in code or by
+//! [`crate::input::read_terms`] from a CSV file; both check the same rules. A term
+//! that may be absent (only the cap) is an `Option`: [`Terms::cap`] is `None` for
+//! a contract without a cap, and the model uses the neutral value `C = inf` for it.
+
+use super::params::{IfEmpty, Param, params};
+use crate::choice::Choice;
+use crate::date::Date;
+use crate::dist::Dist;
+use crate::error::{Error, Invalid, Problem};
+
+/// The event that stops a contract's share, besides its end date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// No event stops the share.
+    None,
+    /// The share stops when AGI is declared (`T_D`).
+    Declared,
+    /// The share stops when the panel verifies AGI (`T_V`).
+    Verified,
+}
+
+impl Choice for Trigger {
+    const ALL: &'static [Trigger] = &[Trigger::None, Trigger::Declared, Trigger::Verified];
+
+    fn name(self) -> &'static str {
+        match self {
+            Trigger::None => "none",
+            Trigger::Declared => "declared",
+            Trigger::Verified => "verified",
+        }
+    }
+}
+
+impl std::fmt::Display for Trigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+params! {
+    /// The numeric parameters of a terms row, in column order.
+    enum TermsParam;
+    /// The values of one terms row on one path.
+    struct ContractDraw {
+        /// `E`: end date in years since start (`inf` = none).
+        end: f64,
+        /// Which event stops the share.
+        trigger: Trigger,
+    }
+    /// `a`: share of OpenAI's revenue paid to Microsoft.
+    share / Share: UnitInterval, IfEmpty::Required, inf: false;
+    /// `C`: total cap on payments to Microsoft (`inf` = none).
+    cap / Cap: NonNegative, IfEmpty::Absent, inf: false;
+    /// `C0`: amount already counted toward the cap at start.
+    cap_counted / CapCounted: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// `b`: share of Microsoft's related revenue paid back (not capped).
+    reverse_share / ReverseShare: UnitInterval, IfEmpty::Value(0.0), inf: false;
+    /// `S`: years over which each month's accrual is paid.
+    spread_years / SpreadYears: NonNegative, IfEmpty::Value(0.0), inf: false;
+}
+
+/// Every column a terms file may have: `name`, `end`, `trigger`, then the
+/// parameters in [`TermsParam::ALL`] order.
+pub fn columns() -> Vec<&'static str> {
+    let mut c = vec!["name", "end", "trigger"];
+    c.extend(TermsParam::ALL.iter().map(|p| p.name()));
+    c
+}
+
+/// A validated terms row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    name: String,
+    line: Option<u64>,
+    end: Option<Date>,
+    trigger: Trigger,
+    params: [Option<Param>; TermsParam::COUNT],
+}
+
+impl Terms {
+    /// Starts building a terms row named `name` in code; see [`TermsBuilder`].
+    pub fn builder(name: impl Into<String>) -> TermsBuilder {
+        TermsBuilder { name: name.into(), end: None, trigger: Trigger::None, params: std::array::from_fn(|_| None) }
+    }
+
+    /// A row whose every part has been checked by its front end; only a parameter
+    /// whose column allows it ([`IfEmpty::Absent`]) is `None`.
+    pub(crate) fn checked(
+        name: String,
+        line: Option<u64>,
+        end: Option<Date>,
+        trigger: Trigger,
+        params: [Option<Param>; TermsParam::COUNT],
+    ) -> Terms {
+        Terms { name, line, end, trigger, params }
+    }
+
+    /// Unique name; keys the row's random streams.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Line of the row in its file, when it was read from one.
+    pub fn line(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// Calendar end of the share (`E`); `None` means no end date.
+    pub fn end(&self) -> Option<Date> {
+        self.end
+    }
+
+    /// Event that stops the share.
+    pub fn trigger(&self) -> Trigger {
+        self.trigger
+    }
+
+    /// The parameter `p`; `None` only for a term the contract does not have (no cap).
+    pub fn param(&self, p: TermsParam) -> Option<&Param> {
+        self.params[p as usize].as_ref()
+    }
+
+    /// The cap, if the contract has one.
+    pub fn cap(&self) -> Option<&Param> {
+        self.param(TermsParam::Cap)
+    }
+}
+
+/// Builds a [`Terms`] row in code, with the same checks as a terms file: `share`
+/// is required, every other parameter takes its column's default, and a row with
+/// no [`TermsBuilder::cap`] has no cap.
+///
+/// ```
+/// use revshare::{Date, Dist, Terms, Trigger};
+/// let t = Terms::builder("capped")
+///     .share(Dist::constant(0.2)?)
+///     .end(Date::month_start(2031, 1))
+///     .cap(Dist::triangular(30.0, 38.0, 45.0)?)
+///     .build()?;
+/// assert_eq!(t.trigger(), Trigger::None);
+/// assert!(t.cap().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TermsBuilder {
+    name: String,
+    end: Option<Date>,
+    trigger: Trigger,
+    params: [Option<Dist>; TermsParam::COUNT],
+}
+
+impl TermsBuilder {
+    /// The share of revenue paid to Microsoft (required).
+    pub fn share(self, dist: Dist) -> TermsBuilder {
+        self.set(TermsParam::Share, dist)
+    }
+
+    /// A cap on the total paid to Microsoft (default: none).
+    pub fn cap(self, dist: Dist) -> TermsBuilder {
+        self.set(TermsParam::Cap, dist)
+    }
+
+    /// The calendar end of the share (default: none).
+    pub fn end(mut self, date: Date) -> TermsBuilder {
+        self.end = Some(date);
+        self
+    }
+
+    /// The event that also ends the share (default: none).
+    pub fn trigger(mut self, trigger: Trigger) -> TermsBuilder {
+        self.trigger = trigger;
+        self
+    }
+
+    /// Sets parameter `p` to a constant or a distribution.
+    pub fn set(mut self, p: TermsParam, dist: Dist) -> TermsBuilder {
+        self.params[p as usize] = Some(dist);
+        self
+    }
+
+    /// Checks every rule and builds the row; the error lists every problem.
+    pub fn build(self) -> Result<Terms, Error> {
+        let what = format!("terms `{}`", self.name);
+        let mut problems = Vec::new();
+        let mut fail = |column: &str, value: Option<String>, m: Invalid| {
+            let p = Problem::value_of(what.clone(), m.0).with_column(column);
+            problems.push(match value {
+                Some(v) => p.with_value(v),
+                None => p,
+            });
+        };
+        if let Err(m) = super::scenario::check_name(&self.name) {
+            fail("name", None, m);
+        }
+        let mut params = Vec::with_capacity(TermsParam::COUNT);
+        for (p, dist) in TermsParam::ALL.into_iter().zip(self.params) {
+            let rule = p.rule();
+            match dist {
+                Some(d) => match rule.check(&d) {
+                    Ok(()) => params.push(Some(Param::checked(d, false))),
+                    Err(m) => fail(rule.name, Some(d.to_string()), m),
+                },
+                None if rule.if_empty == IfEmpty::Absent => params.push(None),
+                None => match Param::default_for(&rule) {
+                    Some(param) => params.push(Some(param)),
+                    None => fail(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
+                },
+            }
+        }
+        match params.try_into() {
+            Ok(params) if problems.is_empty() => Ok(Terms::checked(self.name, None, self.end, self.trigger, params)),
+            _ => Err(Error::Input(problems)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_built_row_has_the_file_defaults_and_no_cap_unless_given() {
+        let t = Terms::builder("flat").share(Dist::constant(0.2).unwrap()).build().unwrap();
+        assert_eq!((t.end(), t.trigger()), (None, Trigger::None));
+        assert!(t.cap().is_none());
+        assert_eq!(t.param(TermsParam::CapCounted).unwrap().dist(), &Dist::constant(0.0).unwrap());
+        let e = Terms::builder("bad")
+            .cap(Dist::constant(-1.0).unwrap())
+            .set(TermsParam::ReverseShare, Dist::uniform(0.5, 1.5).unwrap())
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("3 problems"), "{e}");
+        assert!(e.contains("terms `bad`, column `share`: a value is required"), "{e}");
+        assert!(e.contains("terms `bad`, column `cap`, value `-1`: must be >= 0"), "{e}");
+        assert!(e.contains("column `reverse_share`, value `uniform(0.5, 1.5)`: its values reach 1.5"), "{e}");
+    }
+
+    #[test]
+    fn triggers_are_named_once() {
+        assert_eq!(Trigger::parse("verified"), Some(Trigger::Verified));
+        assert_eq!(Trigger::names(), "none, declared, verified");
+        assert_eq!(Trigger::Declared.to_string(), "declared");
+    }
+}

@@ -1,0 +1,69 @@
+//! `revshare replay`: one path month by month, as text, from the [`PathTrace`]
+//! the engine computed with the run's own code.
+
+use super::per_path::totals;
+use crate::engine::{PathTrace, Plan};
+use crate::model::Terms;
+use std::fmt::Write as _;
+
+/// Renders path `trace` of `plan` (scenario `scenario`, seed `seed`): the drawn
+/// events, then each month's run-rate, earned revenue, events and every terms row's
+/// flows, then each row's totals formatted exactly as in the `--per-path` file.
+pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace: &PathTrace) -> String {
+    let (p, events) = (&trace.params, &trace.events);
+    let start = plan.start_year;
+    let when = |t: f64| if t.is_finite() { format!("{:.3}", start + t) } else { "never".to_string() };
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario {scenario}, path {}, seed {seed}", trace.path);
+    let _ = writeln!(
+        out,
+        "AGI declared {}, verified {}; OpenAI fails {}; realised revenue growth {:.4}; ms_ratio {}; discount rate {}",
+        when(events.declared),
+        when(events.verified),
+        when(events.failure),
+        trace.growth,
+        p.ms_ratio,
+        p.discount_rate
+    );
+    let mut header = format!("{:<8} {:>10} {:>10} {:<6}", "month", "run-rate", "earned", "events");
+    for t in terms {
+        let _ = write!(header, " | {:>26}", format!("{}: paid / received / paid so far / cap room", t.name()));
+    }
+    let _ = writeln!(out, "{header}");
+    for k in 0..plan.months() {
+        let u = crate::model::month_start(k);
+        let next = crate::model::month_start(k + 1);
+        let mut marks = String::new();
+        for (flag, t) in [('D', events.declared), ('V', events.verified), ('F', events.failure)] {
+            if (u..next).contains(&t) {
+                marks.push(flag);
+            }
+        }
+        let _ = write!(
+            out,
+            "{:<8} {:>10.4} {:>10.4} {:<6}",
+            plan.month_label(k),
+            trace.run_rate[k],
+            trace.monthly[k],
+            marks
+        );
+        for flows in &trace.flows {
+            match flows[k] {
+                Some(m) => {
+                    let room = if m.room.is_finite() { format!("{:.4}", m.room) } else { "-".to_string() };
+                    let _ = write!(out, " | {:>9.4} {:>9.4} {:>9.4} {:>9}", m.paid, m.received, m.cum_paid, room);
+                }
+                None => {
+                    let _ = write!(out, " | {:>9} {:>9} {:>9} {:>9}", "-", "-", "-", "-");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    for (t, terms_row) in terms.iter().enumerate() {
+        let fields: Vec<String> =
+            totals(&plan.layout, &trace.record, t).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(out, "totals {}: {}", terms_row.name(), fields.join(" "));
+    }
+    out
+}
