@@ -4,15 +4,34 @@
 use assert_cmd::cargo::cargo_bin_cmd;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// Runs the shipped scenarios into a fresh folder and returns (temp dir, out folder).
-fn shipped_run(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+/// The shipped scenarios run once (2,000 paths) for every test of this file that
+/// only reads the result; a test that changes the folder works on a copy.
+fn shipped_run() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-tests-shipped-2000");
+        let _ = fs::remove_dir_all(&out);
+        cargo_bin_cmd!("revshare").args(["run", "--paths", "2000", "--out"]).arg(&out).assert().success().stderr("");
+        out
+    })
+}
+
+/// A private copy of the shipped run's folder.
+fn copy_of_shipped_run() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let mut args = vec!["run", "--paths", "2000", "--out"];
-    args.push(out.to_str().unwrap());
-    args.extend_from_slice(extra);
-    cargo_bin_cmd!("revshare").args(&args).assert().success().stderr("");
+    let src = shipped_run();
+    for dir in [PathBuf::new(), PathBuf::from("charts")] {
+        fs::create_dir_all(out.join(&dir)).unwrap();
+        for e in fs::read_dir(src.join(&dir)).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                fs::copy(e.path(), out.join(&dir).join(e.file_name())).unwrap();
+            }
+        }
+    }
     (tmp, out)
 }
 
@@ -68,7 +87,7 @@ const OKABE_ITO: [&str; 4] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
 
 #[test]
 fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
-    let (_tmp, out) = shipped_run(&[]);
+    let out = shipped_run();
     let cdf = svg(&out, "02-base-pv-cdf.svg");
     assert_eq!(series(&cdf), OKABE_ITO);
     for t in TERMS {
@@ -86,7 +105,7 @@ fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
 
 #[test]
 fn the_cap_line_is_drawn_at_the_caps_value() {
-    let (_tmp, out) = shipped_run(&[]);
+    let out = shipped_run();
     let chart = svg(&out, "02-base-cumulative-paid.svg");
     assert!(chart.contains("cap of fixed-2026: 38"));
     let ticks = y_ticks(&chart);
@@ -108,7 +127,7 @@ fn the_cap_line_is_drawn_at_the_caps_value() {
 
 #[test]
 fn the_paired_difference_charts_state_the_probability_from_deltas_csv() {
-    let (_tmp, out) = shipped_run(&[]);
+    let out = shipped_run();
     let deltas = fs::read_to_string(out.join("deltas.csv")).unwrap();
     for t in &TERMS[1..] {
         let row = deltas.lines().find(|l| l.starts_with(&format!("base,{t},panel-2025,pv,"))).unwrap();
@@ -135,7 +154,7 @@ fn the_paired_difference_charts_state_the_probability_from_deltas_csv() {
 
 #[test]
 fn the_report_embeds_every_chart_and_the_inputs() {
-    let (_tmp, out) = shipped_run(&[]);
+    let out = shipped_run();
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     let charts = fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(html.matches("<figure").count(), charts);
@@ -151,7 +170,7 @@ fn the_report_embeds_every_chart_and_the_inputs() {
 
 #[test]
 fn report_dir_redraws_the_same_report_byte_for_byte() {
-    let (_tmp, out) = shipped_run(&[]);
+    let (_tmp, out) = copy_of_shipped_run();
     let read_all = |dir: &Path| {
         let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join("charts"))
             .unwrap()
@@ -173,7 +192,9 @@ fn report_dir_redraws_the_same_report_byte_for_byte() {
 
 #[test]
 fn no_report_writes_only_the_data_files() {
-    let (_tmp, out) = shipped_run(&["--no-report"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    cargo_bin_cmd!("revshare").args(["--paths", "20", "--no-report", "--out"]).arg(&out).assert().success();
     assert!(out.join("curves.csv").exists());
     assert!(!out.join("report.html").exists());
     assert!(!out.join("charts").exists());
