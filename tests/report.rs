@@ -88,25 +88,25 @@ const OKABE_ITO: [&str; 4] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
 #[test]
 fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
     let out = shipped_run();
-    let cdf = svg(&out, "02-base-pv-cdf.svg");
+    let cdf = svg(out, "02-base-pv-cdf.svg");
     assert_eq!(series(&cdf), OKABE_ITO);
     for t in TERMS {
         assert!(cdf.contains(&format!("\n{t}\n")), "legend entry {t}");
         assert!(cdf.contains(&format!("mean {t}: ")), "mean marker {t}");
     }
-    let fan = svg(&out, "02-base-net-per-year.svg");
+    let fan = svg(out, "02-base-net-per-year.svg");
     assert_eq!(series(&fan), OKABE_ITO, "one median line per terms row");
-    assert_eq!(series(&svg(&out, "02-base-revenue.svg")).len(), 1);
-    assert_eq!(series(&svg(&out, "02-base-cap-survival.svg")), ["#009E73"], "only fixed-2026 has a cap");
+    assert_eq!(series(&svg(out, "02-base-revenue.svg")).len(), 1);
+    assert_eq!(series(&svg(out, "02-base-cap-survival.svg")), ["#009E73"], "only fixed-2026 has a cap");
     for t in TERMS {
-        assert_eq!(series(&svg(&out, &format!("02-base-end-causes-{t}.svg"))).len(), 5, "five end causes");
+        assert_eq!(series(&svg(out, &format!("02-base-end-causes-{t}.svg"))).len(), 5, "five end causes");
     }
 }
 
 #[test]
 fn the_cap_line_is_drawn_at_the_caps_value() {
     let out = shipped_run();
-    let chart = svg(&out, "02-base-cumulative-paid.svg");
+    let chart = svg(out, "02-base-cumulative-paid.svg");
     assert!(chart.contains("cap of fixed-2026: 38"));
     let ticks = y_ticks(&chart);
     assert!(ticks.len() >= 3, "{ticks:?}");
@@ -132,7 +132,7 @@ fn the_paired_difference_charts_state_the_probability_from_deltas_csv() {
     for t in &TERMS[1..] {
         let row = deltas.lines().find(|l| l.starts_with(&format!("base,{t},panel-2025,pv,"))).unwrap();
         let p: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
-        let chart = svg(&out, &format!("02-base-delta-pv-{t}.svg"));
+        let chart = svg(out, &format!("02-base-delta-pv-{t}.svg"));
         assert!(
             chart.contains(&format!("P(ΔPV &gt; 0) = {:.1}%", 100.0 * p))
                 || chart.contains(&format!("P(ΔPV > 0) = {:.1}%", 100.0 * p)),
