@@ -1,7 +1,7 @@
 //! How the model declares its parameters: one table per row type, from which the
 //! column rules, the parameter enum and the per-path value struct are derived.
 //!
-//! [`params!`] turns a table such as
+//! The crate-private `params!` macro turns a table such as
 //!
 //! ```text
 //! revenue0 / Revenue0: Positive, IfEmpty::Required, inf: false;
