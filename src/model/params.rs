@@ -14,7 +14,7 @@
 //! per-path record. Adding a column is one line of the table.
 
 use crate::dist::{Dist, Domain};
-use crate::error::Invalid;
+use crate::error::{Invalid, Problem};
 use std::fmt;
 
 /// What an empty cell (or an absent column) means.
@@ -105,6 +105,54 @@ impl fmt::Display for Param {
             write!(f, "  (default)")?;
         }
         Ok(())
+    }
+}
+
+/// The problems of a row built in code ([`crate::Scenario::builder`],
+/// [`crate::Terms::builder`]), each naming the row, the column and the value.
+pub(crate) struct BuildProblems {
+    what: String,
+    pub(crate) list: Vec<Problem>,
+}
+
+impl BuildProblems {
+    /// Problems of the row described as `what` (``scenario `base` ``).
+    pub(crate) fn new(what: String) -> BuildProblems {
+        BuildProblems { what, list: Vec::new() }
+    }
+
+    /// Records that `column` (with `value`, when there is one) breaks a rule.
+    pub(crate) fn add(&mut self, column: &str, value: Option<String>, m: Invalid) {
+        let p = Problem::value_of(self.what.clone(), m.0).with_column(column);
+        self.list.push(match value {
+            Some(v) => p.with_value(v),
+            None => p,
+        });
+    }
+
+    /// Checks the values a builder was given against their columns' rules: a value
+    /// set must fit its column; one not set takes its default, stays absent where
+    /// the column allows it, or is reported as required. Returns one entry per rule.
+    pub(crate) fn params(
+        &mut self,
+        rules: impl IntoIterator<Item = ColumnRule>,
+        values: impl IntoIterator<Item = Option<Dist>>,
+    ) -> Vec<Option<Param>> {
+        let mut out = Vec::new();
+        for (rule, value) in rules.into_iter().zip(values) {
+            match value {
+                Some(d) => match rule.check(&d) {
+                    Ok(()) => out.push(Some(Param::checked(d, false))),
+                    Err(m) => self.add(rule.name, Some(d.to_string()), m),
+                },
+                None if rule.if_empty == IfEmpty::Absent => out.push(None),
+                None => match Param::default_for(&rule) {
+                    Some(param) => out.push(Some(param)),
+                    None => self.add(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
+                },
+            }
+        }
+        out
     }
 }
 

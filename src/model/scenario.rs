@@ -5,11 +5,11 @@
 //! [`crate::input::read_scenarios`] from a CSV file; both check the same rules, so
 //! every `Scenario` that exists can be simulated without failing.
 
-use super::params::{IfEmpty, Param, params};
+use super::params::{BuildProblems, IfEmpty, Param, params};
 use crate::choice::Choice;
 use crate::date::Date;
 use crate::dist::Dist;
-use crate::error::{Error, Invalid, Problem};
+use crate::error::{Error, Invalid};
 
 params! {
     /// The numeric parameters of a scenario row, in column order.
@@ -195,49 +195,29 @@ impl ScenarioBuilder {
 
     /// Checks every rule and builds the scenario; the error lists every problem.
     pub fn build(self) -> Result<Scenario, Error> {
-        let what = format!("scenario `{}`", self.name);
-        let mut problems = Vec::new();
-        let mut fail = |column: &str, value: Option<String>, m: Invalid| {
-            let p = Problem::value_of(what.clone(), m.0).with_column(column);
-            problems.push(match value {
-                Some(v) => p.with_value(v),
-                None => p,
-            });
-        };
+        let mut problems = BuildProblems::new(format!("scenario `{}`", self.name));
         if let Err(m) = check_name(&self.name) {
-            fail("name", None, m);
+            problems.add("name", None, m);
         }
         let start = self.start.unwrap_or(DEFAULT_START);
         let horizon = self.horizon.unwrap_or(DEFAULT_HORIZON);
         for (column, date) in [("start", start), ("horizon", horizon)] {
             if let Err(m) = check_grid_date(column, date) {
-                fail(column, Some(date.to_string()), m);
+                problems.add(column, Some(date.to_string()), m);
             }
         }
         if let Err(m) = check_horizon(start, horizon) {
-            fail("horizon", Some(horizon.to_string()), m);
+            problems.add("horizon", Some(horizon.to_string()), m);
         }
-        let mut params = Vec::with_capacity(ScenarioParam::COUNT);
-        for (p, dist) in ScenarioParam::ALL.into_iter().zip(self.params) {
-            let rule = p.rule();
-            match dist {
-                Some(d) => match rule.check(&d) {
-                    Ok(()) => params.push(Param::checked(d, false)),
-                    Err(m) => fail(rule.name, Some(d.to_string()), m),
-                },
-                None => match Param::default_for(&rule) {
-                    Some(param) => params.push(param),
-                    None => fail(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
-                },
+        let params: Option<Vec<Param>> =
+            problems.params(ScenarioParam::ALL.map(ScenarioParam::rule), self.params).into_iter().collect();
+        match params.map(<[Param; ScenarioParam::COUNT]>::try_from) {
+            Some(Ok(params)) if problems.list.is_empty() => {
+                let (start, horizon) = ((start, self.start.is_none()), (horizon, self.horizon.is_none()));
+                Ok(Scenario::checked(self.name, None, start, horizon, params))
             }
+            _ => Err(Error::Input(problems.list)),
         }
-        let params: [Param; ScenarioParam::COUNT] = match params.try_into() {
-            Ok(params) if problems.is_empty() => params,
-            _ => return Err(Error::Input(problems)),
-        };
-        let start = (start, self.start.is_none());
-        let horizon = (horizon, self.horizon.is_none());
-        Ok(Scenario::checked(self.name, None, start, horizon, params))
     }
 }
 

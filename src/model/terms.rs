@@ -6,11 +6,11 @@
 //! that may be absent (only the cap) is an `Option`: [`Terms::cap`] is `None` for
 //! a contract without a cap, and the model uses the neutral value `C = inf` for it.
 
-use super::params::{IfEmpty, Param, params};
+use super::params::{BuildProblems, IfEmpty, Param, params};
 use crate::choice::Choice;
 use crate::date::Date;
 use crate::dist::Dist;
-use crate::error::{Error, Invalid, Problem};
+use crate::error::Error;
 
 /// The event that stops a contract's share, besides its end date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,36 +184,16 @@ impl TermsBuilder {
 
     /// Checks every rule and builds the row; the error lists every problem.
     pub fn build(self) -> Result<Terms, Error> {
-        let what = format!("terms `{}`", self.name);
-        let mut problems = Vec::new();
-        let mut fail = |column: &str, value: Option<String>, m: Invalid| {
-            let p = Problem::value_of(what.clone(), m.0).with_column(column);
-            problems.push(match value {
-                Some(v) => p.with_value(v),
-                None => p,
-            });
-        };
+        let mut problems = BuildProblems::new(format!("terms `{}`", self.name));
         if let Err(m) = super::scenario::check_name(&self.name) {
-            fail("name", None, m);
+            problems.add("name", None, m);
         }
-        let mut params = Vec::with_capacity(TermsParam::COUNT);
-        for (p, dist) in TermsParam::ALL.into_iter().zip(self.params) {
-            let rule = p.rule();
-            match dist {
-                Some(d) => match rule.check(&d) {
-                    Ok(()) => params.push(Some(Param::checked(d, false))),
-                    Err(m) => fail(rule.name, Some(d.to_string()), m),
-                },
-                None if rule.if_empty == IfEmpty::Absent => params.push(None),
-                None => match Param::default_for(&rule) {
-                    Some(param) => params.push(Some(param)),
-                    None => fail(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
-                },
-            }
-        }
+        let params = problems.params(TermsParam::ALL.map(TermsParam::rule), self.params);
         match params.try_into() {
-            Ok(params) if problems.is_empty() => Ok(Terms::checked(self.name, None, self.end, self.trigger, params)),
-            _ => Err(Error::Input(problems)),
+            Ok(params) if problems.list.is_empty() => {
+                Ok(Terms::checked(self.name, None, self.end, self.trigger, params))
+            }
+            _ => Err(Error::Input(problems.list)),
         }
     }
 }
