@@ -277,7 +277,15 @@ impl<'a> Plan<'a> {
     /// A fresh workspace for this plan's grid.
     pub fn workspace(&self) -> Workspace {
         let n = self.months();
-        Workspace { monthly: vec![0.0; n], drift: vec![0.0; n], drift_for: None, df_next: vec![0.0; n], df_for: None }
+        Workspace {
+            monthly: vec![0.0; n],
+            decay: vec![0.0; n],
+            decay_for: None,
+            drift: vec![0.0; n],
+            drift_for: None,
+            df_next: vec![0.0; n],
+            df_for: None,
+        }
     }
 
     /// Draws the world of path `path`.
@@ -432,6 +440,8 @@ impl Plan<'_> {
 pub struct Workspace {
     /// `M_k` of the last simulated path.
     pub monthly: Vec<f64>,
+    decay: Vec<f64>,
+    decay_for: Option<u64>,
     drift: Vec<f64>,
     drift_for: Option<[u64; 4]>,
     df_next: Vec<f64>,
@@ -445,9 +455,13 @@ impl Workspace {
     }
 
     fn prepare(&mut self, p: &WorldParams) {
+        if self.decay_for != Some(p.growth_halflife.to_bits()) {
+            world::decay(p.growth_halflife, &mut self.decay);
+            self.decay_for = Some(p.growth_halflife.to_bits());
+        }
         let drift_key = [p.growth0, p.growth_inf, p.growth_halflife, p.sigma].map(f64::to_bits);
         if self.drift_for != Some(drift_key) {
-            world::drift(p, &mut self.drift);
+            world::drift(p, &self.decay, &mut self.drift);
             self.drift_for = Some(drift_key);
         }
         if self.df_for != Some(p.discount_rate.to_bits()) {
@@ -512,12 +526,19 @@ impl PathTable {
     }
 }
 
-/// Transposes a row-major `rows x cols` matrix.
+/// Transposes a row-major `rows x cols` matrix, in tiles that stay in the cache.
 fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    const TILE: usize = 16;
     let mut out = vec![0.0; data.len()];
-    for (r, row) in data.chunks_exact(cols).enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            out[c * rows + r] = *v;
+    for r0 in (0..rows).step_by(TILE) {
+        let r1 = (r0 + TILE).min(rows);
+        for c0 in (0..cols).step_by(TILE) {
+            let c1 = (c0 + TILE).min(cols);
+            for c in c0..c1 {
+                for r in r0..r1 {
+                    out[c * rows + r] = data[r * cols + c];
+                }
+            }
         }
     }
     out
@@ -568,5 +589,21 @@ pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dy
         months: plan.months(),
         chunk,
         chunks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn transpose_moves_every_cell() {
+        for (rows, cols) in [(1, 1), (3, 40), (17, 5), (256, 156)] {
+            let data: Vec<f64> = (0..rows * cols).map(|i| i as f64).collect();
+            let t = super::transpose(&data, rows, cols);
+            for r in 0..rows {
+                for c in 0..cols {
+                    assert_eq!(t[c * rows + r], data[r * cols + c]);
+                }
+            }
+        }
     }
 }

@@ -60,8 +60,9 @@
 //!
 //! ## Reproducibility contract
 //!
-//! Every random number of path `i` of scenario `s` is drawn from a ChaCha8 stream
-//! keyed by (seed, scenario name, purpose) with stream number `i` (see [`streams`]).
+//! Every random number of path `i` of scenario `s` is drawn from a xoshiro256++
+//! generator whose state is derived from `i` and a key hashed from (seed, scenario
+//! name, purpose) (see [`streams`]).
 //! So the same seed gives byte-identical `summary.csv`, `deltas.csv`,
 //! `outcomes.csv` and `annual.csv` for any thread count and chunking; every terms
 //! row sees the same worlds; and adding, removing or reordering scenario or terms

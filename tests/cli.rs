@@ -90,7 +90,7 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
     assert_eq!(manifest["seed"], 42);
     assert_eq!(manifest["paths"], 500);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
-    assert!(manifest["rng"].as_str().unwrap().contains("ChaCha8"));
+    assert!(manifest["rng"].as_str().unwrap().contains("revshare-rng-v2"));
 }
 
 fn rows_of(file: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {

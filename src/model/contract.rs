@@ -160,9 +160,22 @@ pub fn evaluate_traced(
     let years = grid.years;
     let (mut paid, mut received, mut pv) = (0.0, 0.0, 0.0);
     let mut cap_time = None;
-    for (k, &m) in grid.monthly.iter().enumerate() {
+    // Nothing flows from the first month starting at or after the stop or the failure.
+    let limit = t_stop.min(events.failure);
+    // Each calendar year's paid, received and net, added up in registers and
+    // written to `annual` when the year changes (the same sums, in the same order).
+    let mut year = grid.year_of_month.first().copied().unwrap_or(0);
+    let mut in_year = [0.0f64; 3];
+    let mut flush = |year: usize, sums: &mut [f64; 3]| {
+        for (q, sum) in sums.iter_mut().enumerate() {
+            annual[q * years + year] += *sum;
+            *sum = 0.0;
+        }
+    };
+    let months = grid.monthly.iter().zip(grid.df_next).zip(grid.year_of_month);
+    for (k, ((&m, &df), &y)) in months.enumerate() {
         let u = month_start(k);
-        if u >= t_stop || u >= events.failure || (cap_time.is_some() && back == 0.0) {
+        if u >= limit || (cap_time.is_some() && back == 0.0) {
             break; // nothing more can flow
         }
         let f = fraction_before(t_stop, k);
@@ -176,13 +189,17 @@ pub fn evaluate_traced(
         let n = p - q;
         paid += p;
         received += q;
-        pv += n * grid.df_next[k] * spread;
+        pv += n * df * spread;
         month(MonthFlow { month: k, active: f, paid: p, received: q, cum_paid: paid, room: (room0 - paid).max(0.0) });
-        let y = grid.year_of_month[k];
-        annual[y] += p;
-        annual[years + y] += q;
-        annual[2 * years + y] += n;
+        if y != year {
+            flush(year, &mut in_year);
+            year = y;
+        }
+        in_year[0] += p;
+        in_year[1] += q;
+        in_year[2] += n;
     }
+    flush(year, &mut in_year);
     let horizon = month_start(grid.monthly.len());
     let candidates = [cap_time.unwrap_or(f64::INFINITY), c.end, t_trig, events.failure, horizon];
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);

@@ -49,12 +49,22 @@ impl Events {
     }
 }
 
-/// The deterministic part of the log increment of each month,
-/// `(ln(1 + G(u_k)) - sigma^2/2) / 12`, written into `out`.
-pub fn drift(p: &WorldParams, out: &mut [f64]) {
-    let half_var = 0.5 * p.sigma * p.sigma;
+/// `2^(-u_k / growth_halflife)` of each month: how much of the gap between
+/// `growth0` and `growth_inf` is left, written into `out`.
+pub fn decay(growth_halflife: f64, out: &mut [f64]) {
     for (k, d) in out.iter_mut().enumerate() {
-        *d = (p.growth(month_start(k)).ln_1p() - half_var) / 12.0;
+        *d = (-month_start(k) / growth_halflife).exp2();
+    }
+}
+
+/// The deterministic part of the log increment of each month,
+/// `(ln(1 + G(u_k)) - sigma^2/2) / 12`, written into `out`, with `decay` from
+/// [`decay`] for the same half-life.
+pub fn drift(p: &WorldParams, decay: &[f64], out: &mut [f64]) {
+    let half_var = 0.5 * p.sigma * p.sigma;
+    let gap = p.growth0 - p.growth_inf;
+    for (d, w) in out.iter_mut().zip(decay) {
+        *d = ((p.growth_inf + gap * w).ln_1p() - half_var) / 12.0;
     }
 }
 
@@ -66,8 +76,8 @@ pub fn drift(p: &WorldParams, out: &mut [f64]) {
 /// nothing more is earned.
 ///
 /// `drift` comes from [`drift`] for the same parameters. Shocks `Z_k` are drawn
-/// from `shocks` (only when `sigma > 0`), jump counts and sizes from `jumps` (only
-/// when `jump_rate > 0`).
+/// from `shocks` (only when `sigma > 0`), jumps from `jumps` (only when
+/// `jump_rate > 0`): see [`Jumps`].
 pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     p: &WorldParams,
     events: &Events,
@@ -78,17 +88,16 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     mut run_rate: Option<&mut [f64]>,
 ) -> f64 {
     let vol = p.sigma / 12f64.sqrt();
-    // Scenario validation keeps jump_rate within Poisson's range.
-    let poisson = if p.jump_rate > 0.0 { Poisson::new(p.jump_rate / 12.0).ok() } else { None };
+    let mut jump_process = Jumps::new(p.jump_rate, jumps);
     let ln_r0 = p.revenue0.ln();
     let mut ln_r = ln_r0;
     let n = monthly.len();
-    let mut ln_last = ln_r0;
+    let mut level = 1.0;
     for k in 0..n {
-        let u = month_start(k);
-        let level = if u >= events.declared { p.agi_multiplier } else { 1.0 };
+        if month_start(k) >= events.declared {
+            level = p.agi_multiplier;
+        }
         let r = ln_r.exp() * level;
-        ln_last = ln_r + level.ln();
         monthly[k] = r / 12.0 * fraction_before(events.failure, k);
         if let Some(rr) = run_rate.as_deref_mut() {
             rr[k] = r;
@@ -101,17 +110,73 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
             let z: f64 = StandardNormal.sample(shocks);
             ln_r += vol * z;
         }
-        if let Some(poisson) = &poisson {
+        let count = jump_process.count(k, jumps);
+        if count > 0.0 {
             // Y_1 + ... + Y_N with Y ~ Normal(mu, sd) is Normal(N mu, N sd^2): one draw
-            // per month whatever N, so a large jump rate cannot stall a path.
-            let count: f64 = poisson.sample(jumps);
-            if count > 0.0 {
-                let z: f64 = StandardNormal.sample(jumps);
-                ln_r += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
+            // per month whatever N.
+            let z: f64 = StandardNormal.sample(jumps);
+            ln_r += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
+        }
+    }
+    let ln_last = ln_r + level.ln();
+    if n < 2 { f64::NAN } else { ((ln_last - ln_r0) * 12.0 / (n - 1) as f64).exp_m1() }
+}
+
+/// The jump counts `N_k ~ Poisson(jump_rate / 12)` of successive months, drawn
+/// from one stream. At most one jump a month on average, the arrival times of
+/// the Poisson process are drawn (exponential gaps, one draw per jump), so a month
+/// without a jump costs no random number; above that, each month's count is drawn
+/// from the Poisson law directly, so a large rate cannot stall a path. Both give the
+/// counts their exact law.
+pub struct Jumps {
+    /// Jumps per month.
+    rate: f64,
+    /// How: by arrival times, by monthly counts, or none.
+    kind: JumpKind,
+}
+
+enum JumpKind {
+    None,
+    /// The next arrival, in months since start.
+    Arrivals(f64),
+    Counts(Poisson<f64>),
+}
+
+impl Jumps {
+    /// The process for `jump_rate` per year, drawing its first arrival from `rng`
+    /// when arrivals are drawn.
+    pub fn new<J: Rng + ?Sized>(jump_rate: f64, rng: &mut J) -> Jumps {
+        let rate = jump_rate / 12.0;
+        let kind = if rate <= 0.0 || rate.is_nan() {
+            JumpKind::None
+        } else if rate <= 1.0 {
+            let gap: f64 = Exp1.sample(rng);
+            JumpKind::Arrivals(gap / rate)
+        } else {
+            // Scenario validation keeps jump_rate within Poisson's range.
+            Poisson::new(rate).map_or(JumpKind::None, JumpKind::Counts)
+        };
+        Jumps { rate, kind }
+    }
+
+    /// `N_k`, the number of jumps in month `k` (`k` = 0, 1, ... in turn).
+    #[inline]
+    pub fn count<J: Rng + ?Sized>(&mut self, k: usize, rng: &mut J) -> f64 {
+        match &mut self.kind {
+            JumpKind::None => 0.0,
+            JumpKind::Counts(poisson) => poisson.sample(rng),
+            JumpKind::Arrivals(next) => {
+                let end = (k + 1) as f64;
+                let mut count = 0.0;
+                while *next < end {
+                    count += 1.0;
+                    let gap: f64 = Exp1.sample(rng);
+                    *next += gap / self.rate;
+                }
+                count
             }
         }
     }
-    if n < 2 { f64::NAN } else { ((ln_last - ln_r0) * 12.0 / (n - 1) as f64).exp_m1() }
 }
 
 #[cfg(test)]
@@ -134,8 +199,14 @@ mod tests {
     }
 
     fn run(p: &WorldParams, ev: &Events, months: usize) -> Vec<f64> {
+        let mut w = vec![0.0; months];
+        decay(p.growth_halflife, &mut w);
         let mut d = vec![0.0; months];
-        drift(p, &mut d);
+        drift(p, &w, &mut d);
+        for (k, d) in d.iter().enumerate() {
+            let direct = (p.growth(month_start(k)).ln_1p() - 0.5 * p.sigma * p.sigma) / 12.0;
+            assert_eq!(*d, direct, "the decay table gives G(u_k) exactly");
+        }
         let mut out = vec![0.0; months];
         let mut rng = ChaCha8Rng::from_seed([1; 32]);
         let mut rng2 = ChaCha8Rng::from_seed([2; 32]);
@@ -154,6 +225,35 @@ mod tests {
             let expect = 20.0 * 1.3f64.powf(k as f64 / 12.0) / 12.0;
             assert!((mk / expect - 1.0).abs() < 1e-12, "month {k}");
         }
+    }
+
+    /// Mean, variance and share of zeros of the monthly counts at `jump_rate`.
+    fn count_moments(jump_rate: f64, months: usize) -> (f64, f64, f64) {
+        let mut rng = ChaCha8Rng::from_seed([4; 32]);
+        let mut jumps = Jumps::new(jump_rate, &mut rng);
+        let counts: Vec<f64> = (0..months).map(|k| jumps.count(k, &mut rng)).collect();
+        let n = months as f64;
+        let mean = counts.iter().sum::<f64>() / n;
+        let var = counts.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / (n - 1.0);
+        (mean, var, counts.iter().filter(|c| **c == 0.0).count() as f64 / n)
+    }
+
+    #[test]
+    fn monthly_jump_counts_are_poisson_whether_drawn_by_arrivals_or_by_counts() {
+        // 0.15 and 6 a year are drawn by arrival times, 60 a year by monthly counts.
+        for rate in [0.15, 6.0, 60.0] {
+            let lambda: f64 = rate / 12.0;
+            let months = 400_000;
+            let (mean, var, zeros) = count_moments(rate, months);
+            let se = (lambda / months as f64).sqrt();
+            assert!((mean - lambda).abs() < 4.0 * se, "rate {rate}: mean {mean} vs {lambda}");
+            assert!((var / lambda - 1.0).abs() < 0.03, "rate {rate}: variance {var} vs {lambda}");
+            let p0 = (-lambda).exp();
+            assert!((zeros - p0).abs() < 4.0 * (p0 * (1.0 - p0) / months as f64).sqrt(), "rate {rate}: P(0) {zeros}");
+        }
+        let mut rng = ChaCha8Rng::from_seed([4; 32]);
+        let mut none = Jumps::new(0.0, &mut rng);
+        assert_eq!(none.count(0, &mut rng), 0.0);
     }
 
     #[test]
