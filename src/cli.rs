@@ -7,7 +7,7 @@
 
 use crate::app::run::RunOptions;
 use crate::app::sensitivity::SensitivityOptions;
-use crate::app::session::SimOptions;
+use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, SimOptions};
 use crate::app::solve::{SolveOptions, SolveTarget};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -118,10 +118,10 @@ pub struct SimArgs {
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
     /// Simulated paths (worlds) per scenario; every terms row is evaluated on the same paths
-    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS as u64, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub paths: u64,
     /// Seed of the random streams: the same seed gives byte-identical result files
-    #[arg(long, value_name = "S", default_value_t = 42)]
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// Worker threads; results do not depend on it [default: all cores]
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]

@@ -13,15 +13,14 @@ pub const MIN_YEAR: i32 = 1900;
 /// Largest year accepted in a date.
 pub const MAX_YEAR: i32 = 2200;
 
-/// A calendar date meaning the start of a year, a month or a day.
+/// A valid calendar date (years [`MIN_YEAR`] to [`MAX_YEAR`]) meaning the start of
+/// a year, a month or a day. Built by [`Date::parse`], [`Date::new`] or
+/// [`Date::month_start`], which refuse a date that does not exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// Calendar year.
-    pub year: i32,
-    /// Month, 1..=12.
-    pub month: u32,
-    /// Day of the month, 1..=31.
-    pub day: u32,
+    year: i32,
+    month: u32,
+    day: u32,
 }
 
 /// Number of days in a month of the Gregorian calendar.
@@ -42,6 +41,50 @@ impl Date {
         Date::parse_text(text).map_err(Invalid)
     }
 
+    /// The date `year-month-day`, if it exists and its year is in range.
+    pub fn new(year: i32, month: u32, day: u32) -> Result<Date, Invalid> {
+        Date::check(year, month, day).map_err(Invalid)
+    }
+
+    /// The first day of `year-month`, if the month exists and its year is in range.
+    pub fn month_start(year: i32, month: u32) -> Result<Date, Invalid> {
+        Date::new(year, month, 1)
+    }
+
+    /// The first day of `year-month`, for constants known to be valid.
+    pub(crate) const fn known_month_start(year: i32, month: u32) -> Date {
+        Date { year, month, day: 1 }
+    }
+
+    /// Calendar year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// Month, 1 to 12.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// Day of the month, from 1.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    fn check(year: i32, month: u32, day: u32) -> Result<Date, String> {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(format!("the year must be between {MIN_YEAR} and {MAX_YEAR}"));
+        }
+        if !(1..=12).contains(&month) {
+            return Err("the month must be between 01 and 12".to_string());
+        }
+        let dim = days_in_month(year, month);
+        if !(1..=dim).contains(&day) {
+            return Err(format!("{year}-{month:02} has days 01 to {dim}"));
+        }
+        Ok(Date { year, month, day })
+    }
+
     fn parse_text(text: &str) -> Result<Date, String> {
         let allowed = "a date is written YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2031 or 2026-04-27)";
         let parts: Vec<&str> = text.trim().split('-').collect();
@@ -57,22 +100,7 @@ impl Date {
         let year: i32 = parts[0].parse().map_err(|_| format!("not a date: {allowed}"))?;
         let month: u32 = parts.get(1).map_or(Ok(1), |m| m.parse()).map_err(|_| allowed)?;
         let day: u32 = parts.get(2).map_or(Ok(1), |d| d.parse()).map_err(|_| allowed)?;
-        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            return Err(format!("the year must be between {MIN_YEAR} and {MAX_YEAR}"));
-        }
-        if !(1..=12).contains(&month) {
-            return Err("the month must be between 01 and 12".to_string());
-        }
-        let dim = days_in_month(year, month);
-        if !(1..=dim).contains(&day) {
-            return Err(format!("{year}-{month:02} has days 01 to {dim}"));
-        }
-        Ok(Date { year, month, day })
-    }
-
-    /// The start of the given month.
-    pub fn month_start(year: i32, month: u32) -> Date {
-        Date { year, month, day: 1 }
+        Date::check(year, month, day)
     }
 
     /// The decimal year of the start of this date (MODEL.md §2).
@@ -108,7 +136,7 @@ mod tests {
 
     #[test]
     fn a_year_means_its_first_of_january() {
-        assert_eq!(Date::parse("2031").unwrap(), Date::month_start(2031, 1));
+        assert_eq!(Date::parse("2031").unwrap(), Date::month_start(2031, 1).unwrap());
         assert_eq!(Date::parse("2031").unwrap().decimal_year(), 2031.0);
     }
 
@@ -137,9 +165,13 @@ mod tests {
 
     #[test]
     fn months_until_counts_calendar_months() {
-        let a = Date::month_start(2026, 1);
-        assert_eq!(a.months_until(&Date::month_start(2036, 1)), 120);
-        assert_eq!(a.months_until(&Date::month_start(2026, 4)), 3);
-        assert_eq!(Date::month_start(2026, 4).months_until(&a), -3);
+        let ym = |y, m| Date::month_start(y, m).unwrap();
+        let a = ym(2026, 1);
+        assert_eq!(a.months_until(&ym(2036, 1)), 120);
+        assert_eq!(a.months_until(&ym(2026, 4)), 3);
+        assert_eq!(ym(2026, 4).months_until(&a), -3);
+        assert!(Date::month_start(2026, 0).is_err() && Date::month_start(2026, 13).is_err());
+        assert!(Date::new(2027, 2, 29).is_err() && Date::new(2028, 2, 29).is_ok());
+        assert!(Date::month_start(1899, 12).is_err() && Date::month_start(2201, 1).is_err());
     }
 }

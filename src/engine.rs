@@ -24,12 +24,39 @@ const N_TERMS_PARAMS: usize = TermsParam::COUNT;
 /// Paths per parallel work item. Results do not depend on it.
 pub const CHUNK_PATHS: usize = 256;
 
-/// The per-path inputs recorded besides the scenario parameters: the event times
-/// as calendar years (`inf` = never) and the realised revenue growth.
-pub const PATH_INPUTS: [&str; 4] = ["agi_declared_year", "agi_verified_year", "failure_year", "revenue_growth"];
+/// A per-path quantity recorded besides the scenario parameters, in record order:
+/// the event times as calendar years (`inf` = never) and the realised revenue growth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathInput {
+    /// When AGI is declared.
+    AgiDeclaredYear,
+    /// When the panel verifies AGI.
+    AgiVerifiedYear,
+    /// When OpenAI fails.
+    FailureYear,
+    /// The annualised growth of the run-rate from the first to the last month.
+    RevenueGrowth,
+}
 
-/// Number of world inputs recorded per path: the scenario parameters, then [`PATH_INPUTS`].
-pub const N_WORLD_INPUTS: usize = N_SCENARIO_PARAMS + PATH_INPUTS.len();
+impl Choice for PathInput {
+    const ALL: &'static [PathInput] =
+        &[PathInput::AgiDeclaredYear, PathInput::AgiVerifiedYear, PathInput::FailureYear, PathInput::RevenueGrowth];
+
+    fn name(self) -> &'static str {
+        match self {
+            PathInput::AgiDeclaredYear => "agi_declared_year",
+            PathInput::AgiVerifiedYear => "agi_verified_year",
+            PathInput::FailureYear => "failure_year",
+            PathInput::RevenueGrowth => "revenue_growth",
+        }
+    }
+}
+
+/// Number of world inputs recorded per path: the scenario parameters, then every [`PathInput`].
+pub const N_WORLD_INPUTS: usize = N_SCENARIO_PARAMS + PathInput::ALL.len();
+
+/// Number of annual flows per terms row ([`Flow`]).
+pub const FLOWS: usize = Flow::ALL.len();
 
 /// Per-terms scalar results, in record order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,17 +144,24 @@ pub enum Flow {
     Net = 2,
 }
 
+impl Flow {
+    /// The per-path total of this flow.
+    pub fn metric(self) -> Metric {
+        match self {
+            Flow::Paid => Metric::Paid,
+            Flow::Received => Metric::Received,
+            Flow::Net => Metric::Net,
+        }
+    }
+}
+
 impl Choice for Flow {
     /// All flows in record order.
     const ALL: &'static [Flow] = &[Flow::Paid, Flow::Received, Flow::Net];
 
-    /// Name used in output files.
+    /// Name used in output files: the name of its total, [`Flow::metric`].
     fn name(self) -> &'static str {
-        match self {
-            Flow::Paid => "paid",
-            Flow::Received => "received",
-            Flow::Net => "net",
-        }
+        self.metric().name()
     }
 }
 
@@ -150,13 +184,13 @@ impl Layout {
     }
 
     /// World input `i`: a scenario parameter in [`ScenarioParam::ALL`] order, then
-    /// the [`PATH_INPUTS`].
+    /// the [`PathInput`]s.
     pub fn world_input(&self, i: usize) -> usize {
         1 + self.years + i
     }
 
     fn terms_stride(&self) -> usize {
-        TERMS_SCALARS + N_TERMS_PARAMS + 3 * self.years
+        TERMS_SCALARS + N_TERMS_PARAMS + FLOWS * self.years
     }
 
     fn terms_base(&self, t: usize) -> usize {
@@ -193,12 +227,9 @@ struct TermsPlan<'a> {
 /// Everything fixed for one scenario: keys, calendar, layout.
 pub struct Plan<'a> {
     scenario: &'a Scenario,
-    /// Record layout.
-    pub layout: Layout,
-    /// The calendar years of the grid, in order.
-    pub years: Vec<i32>,
-    /// Decimal year of the start.
-    pub start_year: f64,
+    layout: Layout,
+    years: Vec<i32>,
+    start_year: f64,
     year_of_month: Vec<usize>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
@@ -240,10 +271,10 @@ impl<'a> Plan<'a> {
     pub fn new(scenario: &'a Scenario, terms: &'a [Terms], seed: u64) -> Plan<'a> {
         let name = scenario.name();
         let months = scenario.months();
-        let first_month0 = scenario.start().month as usize - 1;
+        let first_month0 = scenario.start().month() as usize - 1;
         let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
         let n_years = year_of_month.last().map_or(0, |y| y + 1);
-        let years = (0..n_years).map(|y| scenario.start().year + y as i32).collect();
+        let years = (0..n_years).map(|y| scenario.start().year() + y as i32).collect();
         let start_year = scenario.start().decimal_year();
         let param_sources =
             ScenarioParam::ALL.map(|p| value_source(Some(scenario.param(p)), seed, name, Purpose::Param(p)));
@@ -272,6 +303,21 @@ impl<'a> Plan<'a> {
     /// Number of months on the grid.
     pub fn months(&self) -> usize {
         self.year_of_month.len()
+    }
+
+    /// Where each number of a path's record lives.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The calendar years the grid touches, in order.
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    /// The decimal year of the start.
+    pub fn start_year(&self) -> f64 {
+        self.start_year
     }
 
     /// A fresh workspace for this plan's grid.
@@ -331,7 +377,7 @@ impl<'a> Plan<'a> {
 
     /// The month of month `k` as `YYYY-MM`.
     pub fn month_label(&self, k: usize) -> String {
-        let month = (self.scenario.start().month as usize - 1 + k) % 12 + 1;
+        let month = (self.scenario.start().month() as usize - 1 + k) % 12 + 1;
         format!("{}-{month:02}", self.year_of(k))
     }
 
@@ -378,7 +424,7 @@ impl<'a> Plan<'a> {
                 p.ms_ratio,
                 p.discount_rate,
                 grid,
-                &mut out[annual_at..annual_at + 3 * l.years],
+                &mut out[annual_at..annual_at + FLOWS * l.years],
                 |m| month(t, m),
             );
             let field = |f: TermsField| l.terms_field(t, f);
@@ -474,16 +520,11 @@ impl Workspace {
 /// Per-path results of one scenario. Paths are stored in chunks, each chunk
 /// column by column, so that a field of every path is a few contiguous runs.
 pub struct PathTable {
-    /// Record layout.
-    pub layout: Layout,
-    /// Calendar years of the grid.
-    pub years: Vec<i32>,
-    /// Number of paths.
-    pub paths: usize,
-    /// Decimal year of the start.
-    pub start_year: f64,
-    /// Months on the grid.
-    pub months: usize,
+    layout: Layout,
+    years: Vec<i32>,
+    paths: usize,
+    start_year: f64,
+    months: usize,
     /// Paths per chunk (the last chunk may be shorter).
     chunk: usize,
     /// Per chunk, `stride` columns of that chunk's paths.
@@ -508,6 +549,31 @@ impl std::fmt::Debug for PathTable {
 }
 
 impl PathTable {
+    /// Where each number of a path's record lives.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The calendar years of the grid, in order.
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    /// The number of paths.
+    pub fn paths(&self) -> usize {
+        self.paths
+    }
+
+    /// The decimal year of the start.
+    pub fn start_year(&self) -> f64 {
+        self.start_year
+    }
+
+    /// The months on the grid.
+    pub fn months(&self) -> usize {
+        self.months
+    }
+
     /// The record of path `i`.
     pub fn row(&self, i: usize) -> Vec<f64> {
         let block = &self.chunks[i / self.chunk];
@@ -565,7 +631,7 @@ pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTabl
 /// [`simulate_chunked`] calling `done(n)` after each chunk of `n` paths (for a
 /// progress bar; called from the worker threads, once per chunk, not per path).
 pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dyn Fn(u64) + Sync)) -> PathTable {
-    let stride = plan.layout.stride();
+    let stride = plan.layout().stride();
     let chunk = chunk.max(1);
     let chunks = (0..paths.div_ceil(chunk))
         .into_par_iter()
@@ -582,10 +648,10 @@ pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dy
         })
         .collect();
     PathTable {
-        layout: plan.layout,
-        years: plan.years.clone(),
+        layout: plan.layout(),
+        years: plan.years().to_vec(),
         paths,
-        start_year: plan.start_year,
+        start_year: plan.start_year(),
         months: plan.months(),
         chunk,
         chunks,

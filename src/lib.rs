@@ -14,20 +14,22 @@
 //!
 //! This crate is the library: it knows no command line, draws nothing on a
 //! terminal and decides nothing about which files to write where. The `revshare`
-//! binary's application layer does that on top of it.
+//! binary's application layer does that on top of it; a program that uses only the
+//! library depends on it with `default-features = false` and gets neither the binary
+//! nor its dependencies (clap, indicatif, tempfile).
 //!
 //! ## Layers
 //!
 //! Each layer imports only the ones above it in this list:
 //!
-//! - [`date`], [`dist`], [`error`], [`choice`]: dates, the distribution grammar,
-//!   errors, named choices;
+//! - [`error`], [`choice`], [`date`], [`dist`], [`stats`]: errors, named choices,
+//!   dates, the distribution grammar, statistics over samples;
 //! - [`model`]: what a scenario and a contract are (their parameters declared once)
 //!   and the formulas of one path;
 //! - [`streams`] and [`engine`]: keyed random numbers and the chunked parallel
 //!   simulation into a per-path table;
-//! - [`stats`], [`results`], [`analysis`]: statistics, the summaries users read,
-//!   sensitivity and break-even terms;
+//! - [`results`], [`analysis`]: the summaries users read, sensitivity and
+//!   break-even terms;
 //! - [`input`]: CSV files to validated model types;
 //! - [`report`]: CSV bytes, the terminal table, the manifest, charts and the HTML
 //!   report, rendered from computed results.
@@ -40,18 +42,18 @@
 //! use revshare::{Date, Dist, Metric, Scenario, ScenarioParam, Terms, simulate_scenario};
 //!
 //! let flat = Scenario::builder("flat")
-//!     .horizon(Date::month_start(2031, 1))
+//!     .horizon(Date::month_start(2031, 1)?)
 //!     .set(ScenarioParam::Revenue0, Dist::constant(12.0)?)
 //!     .build()?;
 //! let capped = Terms::builder("capped")
 //!     .share(Dist::constant(0.2)?)
-//!     .end(Date::month_start(2031, 1))
+//!     .end(Date::month_start(2031, 1)?)
 //!     .cap(Dist::constant(38.0)?)
 //!     .build()?;
 //! let uncertain = Terms::builder("uncertain").share(Dist::uniform(0.1, 0.3)?).build()?;
 //! // 12 $B a year for 5 years at 20%: 12 $B paid, under the cap; the uncertain
 //! // share averages 20% too, within Monte Carlo error.
-//! let r = simulate_scenario(&flat, &[capped, uncertain], 0, 42, 2000);
+//! let r = simulate_scenario(&flat, &[capped, uncertain], 0, 42, 2000)?;
 //! assert!((r.terms[0].metric(Metric::Paid).mean - 12.0).abs() < 1e-9);
 //! let other = r.terms[1].metric(Metric::Paid);
 //! assert!((other.mean - 12.0).abs() < 4.0 * other.se.unwrap());
@@ -99,15 +101,24 @@ pub use results::ScenarioResults;
 
 /// Simulates `paths` paths of `scenario` under every row of `terms` on the current
 /// rayon pool and computes the results, with `terms[baseline]` as the baseline of
-/// the paired differences.
+/// the paired differences. Refuses no paths, no terms row, or a baseline that is
+/// not one of the rows.
 pub fn simulate_scenario(
     scenario: &Scenario,
     terms: &[Terms],
     baseline: usize,
     seed: u64,
     paths: usize,
-) -> ScenarioResults {
+) -> Result<ScenarioResults, Error> {
+    if paths == 0 {
+        return Err(Problem::value_of("paths", "at least one path is needed").into());
+    }
+    if baseline >= terms.len() {
+        let msg =
+            format!("the baseline must be one of the {} terms rows (0 to {})", terms.len(), terms.len().max(1) - 1);
+        return Err(Problem::value_of("baseline", msg).with_value(baseline.to_string()).into());
+    }
     let plan = Plan::new(scenario, terms, seed);
     let table = engine::simulate(&plan, paths);
-    ScenarioResults::compute(scenario.name(), terms, baseline, &table)
+    Ok(ScenarioResults::compute(scenario.name(), terms, baseline, &table))
 }

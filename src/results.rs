@@ -96,6 +96,115 @@ pub const HISTOGRAM_BINS: usize = 40;
 /// Levels of the PV quantile function drawn as a CDF: 0, 0.01, ..., 1.
 pub const CDF_POINTS: usize = 101;
 
+/// Which curve of the report a [`Curve`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurveKind {
+    /// The quantile function of the PV, drawn as a CDF.
+    PvCdf,
+    /// The histogram of the PV.
+    PvHist,
+    /// The histogram of the PV minus the baseline's.
+    DeltaPvHist,
+    /// P(the cap not reached by a date).
+    CapSurvival,
+    /// P(ended by a date, with this cause).
+    EndedBy(EndCause),
+}
+
+impl Choice for CurveKind {
+    const ALL: &'static [CurveKind] = &[
+        CurveKind::PvCdf,
+        CurveKind::PvHist,
+        CurveKind::DeltaPvHist,
+        CurveKind::CapSurvival,
+        CurveKind::EndedBy(EndCause::Cap),
+        CurveKind::EndedBy(EndCause::Cutoff),
+        CurveKind::EndedBy(EndCause::Trigger),
+        CurveKind::EndedBy(EndCause::Failure),
+        CurveKind::EndedBy(EndCause::Horizon),
+    ];
+
+    /// The name in `curves.csv`.
+    fn name(self) -> &'static str {
+        match self {
+            CurveKind::PvCdf => "pv_cdf",
+            CurveKind::PvHist => "pv_hist",
+            CurveKind::DeltaPvHist => "delta_pv_hist",
+            CurveKind::CapSurvival => "cap_survival",
+            CurveKind::EndedBy(EndCause::Cap) => "ended_by_cap",
+            CurveKind::EndedBy(EndCause::Cutoff) => "ended_by_cutoff",
+            CurveKind::EndedBy(EndCause::Trigger) => "ended_by_trigger",
+            CurveKind::EndedBy(EndCause::Failure) => "ended_by_failure",
+            CurveKind::EndedBy(EndCause::Horizon) => "ended_by_horizon",
+        }
+    }
+}
+
+/// An outcome whose probability `outcomes.csv` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The cap binds before the horizon.
+    CapHit,
+    /// The flows end with this cause.
+    EndBy(EndCause),
+}
+
+impl Choice for Outcome {
+    const ALL: &'static [Outcome] = &[
+        Outcome::CapHit,
+        Outcome::EndBy(EndCause::Cap),
+        Outcome::EndBy(EndCause::Cutoff),
+        Outcome::EndBy(EndCause::Trigger),
+        Outcome::EndBy(EndCause::Failure),
+        Outcome::EndBy(EndCause::Horizon),
+    ];
+
+    /// The name in `outcomes.csv`.
+    fn name(self) -> &'static str {
+        match self {
+            Outcome::CapHit => "cap_hit",
+            Outcome::EndBy(EndCause::Cap) => "end_by_cap",
+            Outcome::EndBy(EndCause::Cutoff) => "end_by_cutoff",
+            Outcome::EndBy(EndCause::Trigger) => "end_by_trigger",
+            Outcome::EndBy(EndCause::Failure) => "end_by_failure",
+            Outcome::EndBy(EndCause::Horizon) => "end_by_horizon",
+        }
+    }
+}
+
+/// A quantity `annual.csv` gives per calendar year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// OpenAI's revenue earned in the year (terms [`NO_TERMS`]).
+    Revenue,
+    /// A terms row's flow accrued in the year.
+    Flow(Flow),
+    /// A terms row's total paid by the end of the year.
+    CumPaid,
+}
+
+impl Choice for Quantity {
+    const ALL: &'static [Quantity] = &[
+        Quantity::Revenue,
+        Quantity::Flow(Flow::Paid),
+        Quantity::Flow(Flow::Received),
+        Quantity::Flow(Flow::Net),
+        Quantity::CumPaid,
+    ];
+
+    /// The name in `annual.csv`.
+    fn name(self) -> &'static str {
+        match self {
+            Quantity::Revenue => "revenue",
+            Quantity::Flow(f) => f.name(),
+            Quantity::CumPaid => "cum_paid",
+        }
+    }
+}
+
+/// The terms column of the rows that belong to a scenario, not a terms row (revenue).
+pub const NO_TERMS: &str = "-";
+
 /// One point of a curve, or one histogram bin `[x, x_end)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CurvePoint {
@@ -113,21 +222,17 @@ pub struct CurvePoint {
 pub struct Curve {
     /// Terms row.
     pub terms: String,
-    /// `pv_cdf`, `pv_hist`, `delta_pv_hist`, `cap_survival` or `ended_by_<cause>`.
-    pub name: String,
+    /// Which curve.
+    pub kind: CurveKind,
     /// The points, in increasing `x`.
     pub points: Vec<CurvePoint>,
 }
 
-fn line(terms: &str, name: &str, points: impl Iterator<Item = (f64, f64)>) -> Curve {
-    Curve {
-        terms: terms.to_string(),
-        name: name.to_string(),
-        points: points.map(|(x, y)| CurvePoint { x, x_end: None, y }).collect(),
-    }
+fn line(terms: &str, kind: CurveKind, points: impl Iterator<Item = (f64, f64)>) -> Curve {
+    Curve { terms: terms.to_string(), kind, points: points.map(|(x, y)| CurvePoint { x, x_end: None, y }).collect() }
 }
 
-fn bars(terms: &str, name: &str, values: &[f64], (lo, hi): (f64, f64)) -> Curve {
+fn bars(terms: &str, kind: CurveKind, values: &[f64], (lo, hi): (f64, f64)) -> Curve {
     let width = (hi - lo) / HISTOGRAM_BINS as f64;
     let h = crate::stats::histogram(values, lo, hi, HISTOGRAM_BINS);
     let points = h
@@ -135,7 +240,7 @@ fn bars(terms: &str, name: &str, values: &[f64], (lo, hi): (f64, f64)) -> Curve 
         .enumerate()
         .map(|(i, y)| CurvePoint { x: lo + i as f64 * width, x_end: Some(lo + (i + 1) as f64 * width), y: *y })
         .collect();
-    Curve { terms: terms.to_string(), name: name.to_string(), points }
+    Curve { terms: terms.to_string(), kind, points }
 }
 
 /// Histogram range covering the samples from their lowest 0.5% to their highest
@@ -149,7 +254,7 @@ fn tail_range(samples: &[Vec<f64>]) -> (f64, f64) {
 
 /// The calendar years of the cap hits of terms row `t`, over the paths where it bound.
 fn cap_hits(table: &PathTable, t: usize) -> Vec<f64> {
-    table.column(table.layout.terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect()
+    table.column(table.layout().terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect()
 }
 
 /// Share of `sorted` at or below each date of the monthly grid.
@@ -158,9 +263,9 @@ fn by_date(sorted: &[f64], n: usize, grid: &[f64]) -> Vec<(f64, f64)> {
 }
 
 fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
-    let l = table.layout;
-    let n = table.paths;
-    let grid: Vec<f64> = (0..=table.months).map(|k| table.start_year + k as f64 / 12.0).collect();
+    let l = table.layout();
+    let n = table.paths();
+    let grid: Vec<f64> = (0..=table.months()).map(|k| table.start_year() + k as f64 / 12.0).collect();
     let pv: Vec<Vec<f64>> = (0..terms.len()).map(|t| table.column(l.terms_field(t, TermsField::Pv))).collect();
     let range = tail_range(&pv);
     // Each terms row's curves are independent: computed in parallel, collected in order.
@@ -172,17 +277,21 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
             let name = row.name();
             let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
             let q = crate::stats::quantiles(&mut pv[t].clone(), &levels);
-            out.push(line(name, "pv_cdf", q.into_iter().zip(levels)));
-            out.push(bars(name, "pv_hist", &pv[t], range));
+            out.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels)));
+            out.push(bars(name, CurveKind::PvHist, &pv[t], range));
             if t != baseline {
                 let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
                 let range = tail_range(std::slice::from_ref(&d));
-                out.push(bars(name, "delta_pv_hist", &d, range));
+                out.push(bars(name, CurveKind::DeltaPvHist, &d, range));
             }
             if row.cap().is_some() {
                 let mut hits = cap_hits(table, t);
                 hits.sort_unstable_by(f64::total_cmp);
-                out.push(line(name, "cap_survival", by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p))));
+                out.push(line(
+                    name,
+                    CurveKind::CapSurvival,
+                    by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p)),
+                ));
             }
             let ends = table.column(l.terms_field(t, TermsField::EndYear));
             let causes = table.column(l.terms_field(t, TermsField::Cause));
@@ -194,7 +303,7 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
                     .map(|(e, _)| *e)
                     .collect();
                 at.sort_unstable_by(f64::total_cmp);
-                out.push(line(name, &format!("ended_by_{}", cause.name()), by_date(&at, n, &grid).into_iter()));
+                out.push(line(name, CurveKind::EndedBy(cause), by_date(&at, n, &grid).into_iter()));
             }
             out
         })
@@ -204,9 +313,9 @@ fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
 
 /// Cumulative paid by the end of each year, per path.
 fn cumulative_paid(table: &PathTable, t: usize) -> Vec<Annual> {
-    let l = table.layout;
-    let mut cum = vec![0.0; table.paths];
-    let columns: Vec<Vec<f64>> = (0..table.years.len())
+    let l = table.layout();
+    let mut cum = vec![0.0; table.paths()];
+    let columns: Vec<Vec<f64>> = (0..table.years().len())
         .map(|y| {
             for (c, p) in cum.iter_mut().zip(table.column(l.terms_annual(t, Flow::Paid, y))) {
                 *c += p;
@@ -215,7 +324,7 @@ fn cumulative_paid(table: &PathTable, t: usize) -> Vec<Annual> {
         })
         .collect();
     let summaries: Vec<Summary> = columns.into_par_iter().map(summarize).collect();
-    table.years.iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
+    table.years().iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
 }
 
 fn summarize(values: Vec<f64>) -> Summary {
@@ -229,15 +338,15 @@ fn summaries(table: &PathTable, columns: &[usize]) -> Vec<Summary> {
 }
 
 fn annual(table: &PathTable, index: impl Fn(usize) -> usize) -> Vec<Annual> {
-    let cols: Vec<usize> = (0..table.years.len()).map(index).collect();
-    table.years.iter().zip(summaries(table, &cols)).map(|(year, summary)| Annual { year: *year, summary }).collect()
+    let cols: Vec<usize> = (0..table.years().len()).map(index).collect();
+    table.years().iter().zip(summaries(table, &cols)).map(|(year, summary)| Annual { year: *year, summary }).collect()
 }
 
 impl ScenarioResults {
     /// Computes the results of `table` (at least one path).
     pub fn compute(scenario: &str, terms: &[Terms], baseline: usize, table: &PathTable) -> ScenarioResults {
-        let l: Layout = table.layout;
-        let n = table.paths;
+        let l: Layout = table.layout();
+        let n = table.paths();
         let terms_results = terms
             .iter()
             .enumerate()

@@ -16,9 +16,6 @@ pub const Z_95: f64 = 1.959_963_984_540_054;
 /// Quantile levels reported in `summary.csv`.
 pub const LEVELS: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
 
-/// Column names of [`LEVELS`].
-pub const LEVEL_NAMES: [&str; 9] = ["p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"];
-
 /// The type-7 quantiles of `values` at `levels` (each in [0, 1]), in that order.
 /// Only the order statistics they need are found, by selection: the same numbers
 /// as a full sort, in a fraction of the time. `values` is left partly reordered.

@@ -33,16 +33,16 @@ fn a_terms_rows_results_do_not_move_when_other_rows_are_added_or_reordered() {
     let text = "name,share,end,trigger,cap,cap_counted\n\
                 a,0.2,,verified,,\n\
                 b,\"uniform(0.1, 0.2)\",2031,none,\"triangular(30, 38, 45)\",\"uniform(0, 2)\"\n";
-    let before = simulate_scenario(&base, &terms(text), 0, 9, 2000);
+    let before = simulate_scenario(&base, &terms(text), 0, 9, 2000).unwrap();
     let extended = format!("{text}c,\"uniform(0.1, 0.3)\",2030,declared,20,1\n");
-    let after = simulate_scenario(&base, &terms(&extended), 0, 9, 2000);
+    let after = simulate_scenario(&base, &terms(&extended), 0, 9, 2000).unwrap();
     assert_eq!(after.terms[..2], before.terms[..]);
     assert_eq!(after.deltas[..2], before.deltas[..]);
     // Reordered, with b first: b's numbers are still b's.
     let reordered = "name,share,end,trigger,cap,cap_counted\n\
                      b,\"uniform(0.1, 0.2)\",2031,none,\"triangular(30, 38, 45)\",\"uniform(0, 2)\"\n\
                      a,0.2,,verified,,\n";
-    let r = simulate_scenario(&base, &terms(reordered), 1, 9, 2000);
+    let r = simulate_scenario(&base, &terms(reordered), 1, 9, 2000).unwrap();
     assert_eq!(r.terms[0], before.terms[1]);
     assert_eq!(r.terms[1], before.terms[0]);
 }
@@ -50,7 +50,10 @@ fn a_terms_rows_results_do_not_move_when_other_rows_are_added_or_reordered() {
 #[test]
 fn a_different_seed_gives_different_draws() {
     let (base, t) = shipped("base");
-    let a = simulate_scenario(&base, &t, 0, 1, 500);
-    let b = simulate_scenario(&base, &t, 0, 2, 500);
+    let a = simulate_scenario(&base, &t, 0, 1, 500).unwrap();
+    let b = simulate_scenario(&base, &t, 0, 2, 500).unwrap();
     assert_ne!(a.revenue.mean, b.revenue.mean);
+    let e = simulate_scenario(&base, &t, 4, 1, 500).unwrap_err().to_string();
+    assert_eq!(e, "baseline, value `4`: the baseline must be one of the 4 terms rows (0 to 3)");
+    assert!(simulate_scenario(&base, &t, 0, 1, 0).is_err());
 }

@@ -14,7 +14,7 @@ fn the_first_paths_of_the_base_scenario_are_pinned() {
     let (base, t) = shipped("base");
     let plan = Plan::new(&base, &t, 42);
     let table = simulate(&plan, 3);
-    let l = table.layout;
+    let l = table.layout();
     let got: Vec<[f64; 3]> = (0..3)
         .map(|i| {
             let row = table.row(i);
@@ -89,7 +89,7 @@ fn a_scenario_using_every_kind_in_both_files_is_pinned_path_by_path() {
     let (s, t) = every_kind();
     let plan = Plan::new(&s, &t, 42);
     let table = simulate(&plan, 3);
-    let l = table.layout;
+    let l = table.layout();
     let got: Vec<[f64; 4]> = (0..3)
         .map(|i| {
             let row = table.row(i);

@@ -1,7 +1,7 @@
 //! The per-path inputs an analysis can rank or condition on, and the metrics it explains.
 
 use crate::choice::Choice;
-use crate::engine::{Layout, Metric, N_WORLD_INPUTS, PATH_INPUTS, PathTable};
+use crate::engine::{Layout, Metric, N_WORLD_INPUTS, PathInput, PathTable};
 use crate::model::{Scenario, ScenarioParam, Terms, TermsParam};
 
 const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
@@ -20,7 +20,7 @@ pub struct InputColumn {
 /// the AGI declared and verified years and the failure year (`inf` = never), the
 /// revenue of each calendar year, and the realised revenue growth.
 pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
-    let l = table.layout;
+    let l = table.layout();
     let mut out = Vec::new();
     for (i, p) in ScenarioParam::ALL.iter().enumerate() {
         if !scenario.param(*p).dist().is_constant() {
@@ -39,30 +39,31 @@ pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputCo
         .filter(|p| terms[t].param(**p).is_some_and(|x| !x.dist().is_constant()))
         .map(|p| InputColumn {
             name: format!("{}.{}", terms[t].name(), p.name()),
-            column: table.layout.terms_param(t, *p),
+            column: table.layout().terms_param(t, *p),
         })
         .collect()
 }
 
 /// The drawn path quantities: event years, revenue per calendar year, realised growth.
 fn path_inputs(table: &PathTable) -> Vec<InputColumn> {
-    let l = table.layout;
-    let column = |name: &str| {
-        let i = PATH_INPUTS.iter().position(|n| *n == name).expect("a path input");
-        InputColumn { name: name.to_string(), column: l.world_input(N_SCENARIO_PARAMS + i) }
+    let l = table.layout();
+    let column = |input: PathInput| InputColumn {
+        name: input.name().to_string(),
+        column: l.world_input(N_SCENARIO_PARAMS + input as usize),
     };
-    let mut out: Vec<InputColumn> = PATH_INPUTS[..3].iter().map(|n| column(n)).collect();
-    for (y, year) in table.years.iter().enumerate() {
+    let events = [PathInput::AgiDeclaredYear, PathInput::AgiVerifiedYear, PathInput::FailureYear];
+    let mut out: Vec<InputColumn> = events.into_iter().map(column).collect();
+    for (y, year) in table.years().iter().enumerate() {
         out.push(InputColumn { name: format!("revenue_{year}"), column: l.revenue_year(y) });
     }
-    out.push(column("revenue_growth"));
+    out.push(column(PathInput::RevenueGrowth));
     out
 }
 
 /// Every recorded input of a path for terms row `t`, in the order of the
 /// `--per-path` file: scenario parameters, path inputs, then the row's parameters.
 pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
-    let world = ScenarioParam::ALL.iter().map(|p| p.name()).chain(PATH_INPUTS);
+    let world = ScenarioParam::ALL.iter().map(|p| p.name()).chain(PathInput::ALL.iter().map(|i| i.name()));
     let mut out: Vec<InputColumn> =
         world.enumerate().map(|(i, n)| InputColumn { name: n.to_string(), column: layout.world_input(i) }).collect();
     debug_assert_eq!(out.len(), N_WORLD_INPUTS);
@@ -120,7 +121,7 @@ impl Explained {
 
     /// The value of row `t` (minus `baseline`'s for a difference) on every path.
     pub fn values(self, table: &PathTable, t: usize, baseline: usize) -> Vec<f64> {
-        let l = table.layout;
+        let l = table.layout();
         let field = self.metric().field();
         let own = table.column(l.terms_field(t, field));
         if !self.is_delta() {

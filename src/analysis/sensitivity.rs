@@ -216,7 +216,7 @@ fn mean_median(mut v: Vec<f64>) -> (f64, f64) {
 /// For capped row `t`: each input conditional on the cap binding and on it not binding.
 pub fn cap_conditions(table: &PathTable, t: usize, terms: &str, inputs: &[InputColumn]) -> Vec<CapCondition> {
     let hit: Vec<bool> =
-        table.column(table.layout.terms_field(t, TermsField::CapYear)).iter().map(|y| !y.is_nan()).collect();
+        table.column(table.layout().terms_field(t, TermsField::CapYear)).iter().map(|y| !y.is_nan()).collect();
     inputs
         .iter()
         .map(|c| {

@@ -130,7 +130,7 @@ impl<'a> Worlds<'a> {
         (0..self.paths)
             .into_par_iter()
             .map_init(
-                || vec![0.0; 3 * self.plan.layout.years],
+                || vec![0.0; crate::engine::FLOWS * self.plan.layout().years],
                 |annual, i| {
                     let grid = self.plan.grid(&self.monthly[i * k..(i + 1) * k], &self.df_next[i * k..(i + 1) * k]);
                     contract::evaluate(&contract(i), &self.events[i], self.ms_ratio[i], self.discount[i], grid, annual)
@@ -178,7 +178,7 @@ pub fn solve(
 ) -> Result<Solution, SolveError> {
     let plan = worlds.plan;
     let n = worlds.paths;
-    let start = plan.start_year;
+    let start = plan.start_year();
     let draws: Vec<ContractDraw> = (0..n).map(|i| plan.contract(t, i as u64)).collect();
     let targets: Vec<f64> = match target {
         Target::Value(v) => vec![v; n],

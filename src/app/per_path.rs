@@ -42,7 +42,7 @@ impl PerPathWriter {
         if self.csv.is_none() {
             let file = self.temp.reopen().map_err(|e| Error::io(&self.target, e))?;
             let mut w = csv::Writer::from_writer(BufWriter::new(file));
-            w.write_record(per_path::header(&table.layout)).map_err(self.io())?;
+            w.write_record(per_path::header(&table.layout())).map_err(self.io())?;
             self.csv = Some(w);
         }
         let target = self.target.clone();

@@ -3,9 +3,9 @@
 
 use super::output::OutputDir;
 use super::session::{Session, SimOptions};
-use revshare::analysis::sensitivity::{CapCondition, Explanation, explain};
+use revshare::analysis::sensitivity::explain;
 use revshare::report::OutputFile;
-use revshare::{Choice, Error, Explained, Problem, Terms};
+use revshare::{Choice, Error, Explained, Problem};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -24,10 +24,6 @@ pub struct SensitivityOptions {
     pub baseline: Option<String>,
     /// Output folder.
     pub out: PathBuf,
-}
-
-fn short(v: f64) -> String {
-    if v.is_infinite() { "never".to_string() } else { format!("{v:.3}") }
 }
 
 /// Runs `revshare sensitivity`: returns the text to print.
@@ -56,78 +52,21 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
         (OutputFile::CapConditions.name().to_string(), conditions),
     ];
     out.commit(&files, &[])?;
-    let redrawn = o.out.join(OutputFile::Report.name()).exists() && super::report::redraw(&o.out).is_ok();
-    Ok(text(o, &session, scenario.name(), terms, &e, redrawn))
-}
-
-/// The terminal text: the ranking, then each cap's conditions.
-fn text(
-    o: &SensitivityOptions,
-    session: &Session,
-    scenario: &str,
-    terms: &[Terms],
-    e: &Explanation,
-    redrawn: bool,
-) -> String {
-    let mut text = String::new();
-    let (row, baseline) = (terms[e.terms].name(), terms[e.baseline].name());
-    let what = if e.explained.is_delta() {
-        format!("{} of {row} minus {baseline}", e.explained.name())
-    } else {
-        format!("{} of {row}", e.explained.name())
-    };
-    let _ = writeln!(
+    let mut text = revshare::report::explanation::render(scenario.name(), terms, session.paths, session.seed, &e);
+    let _ = write!(
         text,
-        "What drives {what} under `{scenario}` ({} paths, seed {}): mean {:.2} $B",
-        session.paths, session.seed, e.mean
-    );
-    let _ = writeln!(
-        text,
-        "{:<28} {:>24} {:>16} {:>16} {:>10}",
-        "input", "Spearman rho [95% CI]", "mean, low 10%", "mean, high 10%", "var share"
-    );
-    for s in &e.ranked {
-        let _ = writeln!(
-            text,
-            "{:<28} {:>24} {:>16.2} {:>16.2} {:>9.1}%",
-            s.input,
-            format!("{:+.3} [{:+.3}, {:+.3}]", s.rho, s.rho_lo, s.rho_hi),
-            s.mean_low,
-            s.mean_high,
-            100.0 * s.variance_share
-        );
-    }
-    let cap_file = OutputFile::CapConditions.name();
-    for capped in terms.iter().filter(|r| r.cap().is_some()) {
-        let _ = writeln!(
-            text,
-            "\nWhen the cap of {} binds, and when it does not (medians; means in {cap_file}):",
-            capped.name()
-        );
-        let mine: Vec<&CapCondition> = e.conditions.iter().filter(|c| c.terms == capped.name()).collect();
-        if let Some(first) = mine.first() {
-            let _ = writeln!(
-                text,
-                "{:<28} {:>16} {:>16}",
-                "input",
-                format!("binds ({})", first.n_binds),
-                format!("not ({})", first.n_not)
-            );
-        }
-        for c in mine {
-            let _ = writeln!(text, "{:<28} {:>16} {:>16}", c.input, short(c.median_binds), short(c.median_not));
-        }
-    }
-    let _ = writeln!(
-        text,
-        "\nwrote {} and {}{}",
+        "\nwrote {} and {}",
         o.out.join(OutputFile::Sensitivity.name()).display(),
-        o.out.join(cap_file).display(),
-        if redrawn {
-            format!("; redrew {} with the tornado chart", o.out.join(OutputFile::Report.name()).display())
-        } else {
-            String::new()
-        }
+        o.out.join(OutputFile::CapConditions.name()).display()
     );
-    text
+    let page = o.out.join(OutputFile::Report.name());
+    if page.exists() {
+        // The analysis is written; a report that cannot be redrawn is said, not fatal.
+        let _ = match super::report::redraw(&o.out) {
+            Ok(_) => write!(text, "; redrew {} with the tornado chart", page.display()),
+            Err(err) => write!(text, "; could not redraw {}: {err}", page.display()),
+        };
+    }
+    text.push('\n');
+    Ok(text)
 }

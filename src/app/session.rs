@@ -3,7 +3,7 @@
 //! simulated.
 
 use revshare::engine::{self, CHUNK_PATHS, PathTable, Plan};
-use revshare::input::{SHIPPED_SCENARIOS, SHIPPED_TERMS, Source, read_scenarios, read_terms};
+use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
 use revshare::{Error, Problem, Scenario, Terms};
 use std::path::PathBuf;
 
@@ -33,11 +33,11 @@ impl Inputs {
     pub fn load(scenarios: Option<&PathBuf>, terms: Option<&PathBuf>) -> Result<Inputs, Error> {
         let scenario_source = match scenarios {
             Some(p) => Source::from_path(p)?,
-            None => Source::builtin("scenarios/openai.csv", SHIPPED_SCENARIOS),
+            None => shipped_scenarios(),
         };
         let terms_source = match terms {
             Some(p) => Source::from_path(p)?,
-            None => Source::builtin("scenarios/terms.csv", SHIPPED_TERMS),
+            None => shipped_terms(),
         };
         match (read_scenarios(&scenario_source), read_terms(&terms_source)) {
             (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
@@ -84,12 +84,6 @@ pub struct SimOptions {
     pub seed: u64,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
-}
-
-impl Default for SimOptions {
-    fn default() -> SimOptions {
-        SimOptions { scenarios: None, terms: None, paths: DEFAULT_PATHS, seed: DEFAULT_SEED, threads: None }
-    }
 }
 
 /// Validated inputs and a worker pool, ready to simulate: everything that can be

@@ -1,8 +1,8 @@
 //! `revshare solve`: the contract term at which two deals are worth the same.
 
 use super::session::{Session, SimOptions};
-use revshare::{Choice, Error, Metric, Plan, Problem, Solution, SolveParam, Target, Worlds, solve};
-use std::fmt::Write;
+use revshare::report::solution::Question;
+use revshare::{Error, Metric, Plan, Problem, Solution, SolveParam, Target, Worlds, solve};
 
 /// What the row's mean must equal, as the command line says it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,18 +32,6 @@ pub struct SolveOptions {
     pub metric: Metric,
 }
 
-fn describe(param: SolveParam, x: f64, start: f64) -> String {
-    match param {
-        SolveParam::End => {
-            let year = start + x;
-            let month = ((year.fract() * 12.0).floor() as u32 + 1).min(12);
-            format!("{year:.4} (about {:04}-{month:02})", year.floor() as i32)
-        }
-        SolveParam::Share => format!("{x:.6}"),
-        SolveParam::Cap | SolveParam::CapCounted => format!("{x:.4} $B"),
-    }
-}
-
 /// Runs `revshare solve`; returns the solution and the text to print.
 pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
     let session = Session::open(&o.sim)?;
@@ -65,55 +53,18 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
         solve(&worlds, t, target, o.param, metric)
     });
     let solution = solution.map_err(|e| Problem::option("--param", e.to_string()))?;
-    let start = plan.start_year;
-    let target = match target {
-        Target::Value(v) => format!("a mean {} of {v} $B", metric.name()),
-        Target::Row(r) => format!("the mean {} of {} ({:.4} $B)", metric.name(), terms[r].name(), solution.target),
+    let question = Question {
+        scenario: scenario.name(),
+        paths: session.paths,
+        seed: session.seed,
+        terms,
+        row: t,
+        param: o.param,
+        target,
+        metric,
+        start: plan.start_year(),
     };
-    let param = o.param;
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "scenario {}, {} paths, seed {}: the {} of {} at which it has {target}",
-        scenario.name(),
-        session.paths,
-        session.seed,
-        param.name(),
-        terms[t].name()
-    );
-    if solution.reachable {
-        let ci = match solution.ci {
-            Some((lo, hi)) => format!("95% CI {} to {}", describe(param, lo, start), describe(param, hi, start)),
-            None => "95% CI unbounded: the mean does not move with the term here".to_string(),
-        };
-        let _ = writeln!(text, "{} = {}", param.name(), describe(param, solution.value, start));
-        let _ = writeln!(
-            text,
-            "  {ci} (delta method: standard error of the mean difference {:.4} $B, slope {:.4} per unit)",
-            solution.se, solution.slope
-        );
-        let _ = writeln!(text, "  mean {} there: {:.4} $B", metric.name(), solution.achieved);
-    } else {
-        let _ = writeln!(
-            text,
-            "no {} in [{}, {}] reaches the target: the mean {} ranges from {:.4} to {:.4} $B",
-            param.name(),
-            describe(param, solution.domain.0, start),
-            describe(param, solution.domain.1, start),
-            metric.name(),
-            solution.range.0,
-            solution.range.1
-        );
-        let _ = writeln!(
-            text,
-            "  nearest: {} = {}, mean {} {:.4} $B against a target of {:.4} $B",
-            param.name(),
-            describe(param, solution.value, start),
-            metric.name(),
-            solution.achieved,
-            solution.target
-        );
-    }
+    let text = revshare::report::solution::render(&question, &solution);
     Ok((solution, text))
 }
 

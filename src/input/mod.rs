@@ -20,7 +20,7 @@ use crate::dist::Dist;
 use crate::error::{Error, Problem};
 use crate::model::Param;
 use crate::model::params::{ColumnRule, IfEmpty};
-use crate::model::{Scenario, Terms};
+use crate::model::{NONE, Scenario, Terms};
 use table::{Record, Table};
 
 /// The shipped scenario file, compiled in.
@@ -28,27 +28,32 @@ pub const SHIPPED_SCENARIOS: &str = include_str!("../../scenarios/openai.csv");
 /// The shipped terms file, compiled in.
 pub const SHIPPED_TERMS: &str = include_str!("../../scenarios/terms.csv");
 
+/// The shipped scenario file, as a source named `scenarios/openai.csv (built in)`.
+pub fn shipped_scenarios() -> Source {
+    Source::builtin("scenarios/openai.csv", SHIPPED_SCENARIOS)
+}
+
+/// The shipped terms file, as a source named `scenarios/terms.csv (built in)`.
+pub fn shipped_terms() -> Source {
+    Source::builtin("scenarios/terms.csv", SHIPPED_TERMS)
+}
+
 /// The shipped scenarios and terms rows, parsed.
 ///
 /// # Panics
 /// If the shipped files are invalid: a build that does that is never released
 /// (`shipped_files_are_valid` tests it).
 pub fn shipped() -> (Vec<Scenario>, Vec<Terms>) {
-    let s = read_scenarios(&Source::builtin("scenarios/openai.csv", SHIPPED_SCENARIOS));
-    let t = read_terms(&Source::builtin("scenarios/terms.csv", SHIPPED_TERMS));
+    let s = read_scenarios(&shipped_scenarios());
+    let t = read_terms(&shipped_terms());
     (s.expect("the shipped scenarios are valid"), t.expect("the shipped terms are valid"))
 }
 
 /// Parses one numeric cell according to `rule`: `Ok(None)` for an absent term.
 pub(crate) fn parse_param(table: &Table, rec: &Record, rule: &ColumnRule) -> Result<Option<Param>, Problem> {
     let text = table.get(rec, rule.name);
-    let Some(text) = text.filter(|t| !(rule.if_empty == IfEmpty::Absent && *t == "none")) else {
-        return match (rule.if_empty, Param::default_for(rule)) {
-            (IfEmpty::Absent, _) => Ok(None),
-            (_, Some(p)) => Ok(Some(p)),
-            (_, None) => Err(Problem::line(&table.file, rec.line, format!("a value is required: {}", rule.describe()))
-                .with_column(rule.name)),
-        };
+    let Some(text) = text.filter(|t| !(rule.if_empty == IfEmpty::Absent && *t == NONE)) else {
+        return rule.missing().map_err(|m| Problem::line(&table.file, rec.line, m.0).with_column(rule.name));
     };
     let bad = |msg: String| Problem::cell(&table.file, rec.line, rule.name, text, msg);
     let dist = Dist::parse(text, rule.allow_inf).map_err(|e| bad(e.0))?;

@@ -139,7 +139,7 @@ mod tests {
         let built = Scenario::builder("b")
             .set(ScenarioParam::Revenue0, c(20.0))
             .set(ScenarioParam::Sigma, Dist::uniform(0.1, 0.3).unwrap())
-            .horizon(Date::month_start(2031, 1))
+            .horizon(Date::month_start(2031, 1).unwrap())
             .build()
             .unwrap();
         assert_eq!((s.line(), built.line()), (Some(2), None));

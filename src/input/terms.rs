@@ -6,7 +6,7 @@ use crate::choice::Choice;
 use crate::date::Date;
 use crate::error::{Error, Problem};
 use crate::model::terms::columns;
-use crate::model::{Param, Terms, TermsParam, Trigger};
+use crate::model::{NONE, Param, Terms, TermsParam, Trigger};
 
 /// Parses a trigger cell; the error suggests the closest name.
 fn parse_trigger(text: &str) -> Result<Trigger, String> {
@@ -28,7 +28,7 @@ pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
         let mut cell =
             |column: &str, text: &str, m: String| problems.push(Problem::cell(&table.file, rec.line, column, text, m));
         let end = match table.get(rec, "end") {
-            None | Some("none") => Some(None),
+            None | Some(NONE) => Some(None),
             Some(text) => Date::parse(text)
                 .map(Some)
                 .map_err(|m| cell("end", text, format!("{m}; leave empty for no end date")))
@@ -74,7 +74,7 @@ mod tests {
     fn every_column_is_parsed() {
         let t = &read("trigger,name,share,end,cap,cap_counted,reverse_share,spread_years\nverified,p,0.2,2031,38,\"uniform(0, 5)\",0.2,2\n").unwrap()[0];
         assert_eq!(t.trigger(), Trigger::Verified);
-        assert_eq!(t.end(), Some(Date::month_start(2031, 1)));
+        assert_eq!(t.end(), Some(Date::month_start(2031, 1).unwrap()));
         assert!(t.cap().is_some());
         assert!(!t.param(TermsParam::CapCounted).unwrap().dist().is_constant());
         assert_eq!(t.param(TermsParam::SpreadYears).unwrap().dist(), &Dist::constant(2.0).unwrap());

@@ -121,8 +121,8 @@ pub struct MonthFlow {
     pub received: f64,
     /// Paid so far, `p_0 + ... + p_k`.
     pub cum_paid: f64,
-    /// Room left under the cap after this month (`inf` without a cap).
-    pub room: f64,
+    /// Room left under the cap after this month; `None` without a cap.
+    pub room: Option<f64>,
 }
 
 /// Evaluates contract `c` on a path. `annual` (length `3 * grid.years`) receives
@@ -190,7 +190,8 @@ pub fn evaluate_traced(
         paid += p;
         received += q;
         pv += n * df * spread;
-        month(MonthFlow { month: k, active: f, paid: p, received: q, cum_paid: paid, room: (room0 - paid).max(0.0) });
+        let room_after = c.cap.is_finite().then(|| (room0 - paid).max(0.0));
+        month(MonthFlow { month: k, active: f, paid: p, received: q, cum_paid: paid, room: room_after });
         if y != year {
             flush(year, &mut in_year);
             year = y;
@@ -203,7 +204,7 @@ pub fn evaluate_traced(
     let horizon = month_start(grid.monthly.len());
     let candidates = [cap_time.unwrap_or(f64::INFINITY), c.end, t_trig, events.failure, horizon];
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
-    let cause = EndCause::ALL[candidates.iter().position(|t| *t == end).unwrap_or(4)];
+    let cause = candidates.iter().position(|t| *t == end).map_or(EndCause::Horizon, |i| EndCause::ALL[i]);
     Flows { paid, received, net: paid - received, pv, end, cause, cap_time }
 }
 

@@ -15,7 +15,7 @@ pub mod scenario;
 pub mod terms;
 pub mod world;
 
-pub use params::Param;
+pub use params::{NONE, Param};
 
 pub use scenario::{Scenario, ScenarioBuilder, ScenarioParam, WorldParams};
 pub use terms::{ContractDraw, Terms, TermsBuilder, TermsParam, Trigger};

@@ -17,6 +17,10 @@ use crate::dist::{Dist, Domain};
 use crate::error::{Invalid, Problem};
 use std::fmt;
 
+/// How a file, the manifest and the listings write a term the contract does not
+/// have (no end date, no cap).
+pub const NONE: &str = "none";
+
 /// What an empty cell (or an absent column) means.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum IfEmpty {
@@ -62,6 +66,16 @@ impl ColumnRule {
     /// The rule in words, for "a value is required" messages.
     pub fn describe(&self) -> String {
         format!("{} {}", self.name, self.domain.describe())
+    }
+
+    /// What the column holds when no value is given: `Ok(None)` for an absent term,
+    /// the default, or an error saying that a value is required.
+    pub(crate) fn missing(&self) -> Result<Option<Param>, Invalid> {
+        match (self.if_empty, Param::default_for(self)) {
+            (IfEmpty::Absent, _) => Ok(None),
+            (_, Some(p)) => Ok(Some(p)),
+            (_, None) => Err(Invalid(format!("a value is required: {}", self.describe()))),
+        }
     }
 }
 
@@ -145,10 +159,9 @@ impl BuildProblems {
                     Ok(()) => out.push(Some(Param::checked(d, false))),
                     Err(m) => self.add(rule.name, Some(d.to_string()), m),
                 },
-                None if rule.if_empty == IfEmpty::Absent => out.push(None),
-                None => match Param::default_for(&rule) {
-                    Some(param) => out.push(Some(param)),
-                    None => self.add(rule.name, None, Invalid(format!("a value is required: {}", rule.describe()))),
+                None => match rule.missing() {
+                    Ok(param) => out.push(param),
+                    Err(m) => self.add(rule.name, None, m),
                 },
             }
         }

@@ -49,9 +49,9 @@ params! {
 }
 
 /// Default simulation start.
-pub const DEFAULT_START: Date = Date { year: 2026, month: 1, day: 1 };
+pub const DEFAULT_START: Date = Date::known_month_start(2026, 1);
 /// Default simulation horizon.
-pub const DEFAULT_HORIZON: Date = Date { year: 2036, month: 1, day: 1 };
+pub const DEFAULT_HORIZON: Date = Date::known_month_start(2036, 1);
 /// Largest jump rate accepted, per year (a thousand shocks a month on average).
 pub const MAX_JUMP_RATE: f64 = 12_000.0;
 /// Longest horizon accepted, in months (keeps per-path memory bounded).
@@ -158,7 +158,7 @@ impl Scenario {
 /// ```
 /// use revshare::{Date, Dist, Scenario, ScenarioParam};
 /// let s = Scenario::builder("flat")
-///     .horizon(Date::month_start(2031, 1))
+///     .horizon(Date::month_start(2031, 1)?)
 ///     .set(ScenarioParam::Revenue0, Dist::constant(12.0)?)
 ///     .set(ScenarioParam::Sigma, Dist::uniform(0.1, 0.3)?)
 ///     .build()?;
@@ -244,7 +244,7 @@ mod tests {
         let e = Scenario::builder("")
             .set(ScenarioParam::Sigma, Dist::normal(0.2, 0.1).unwrap())
             .set(ScenarioParam::GrowthInf, Dist::constant(f64::INFINITY).unwrap())
-            .horizon(Date::month_start(2020, 1))
+            .horizon(Date::month_start(2020, 1).unwrap())
             .build()
             .unwrap_err()
             .to_string();

@@ -138,7 +138,7 @@ impl Terms {
 /// use revshare::{Date, Dist, Terms, Trigger};
 /// let t = Terms::builder("capped")
 ///     .share(Dist::constant(0.2)?)
-///     .end(Date::month_start(2031, 1))
+///     .end(Date::month_start(2031, 1)?)
 ///     .cap(Dist::triangular(30.0, 38.0, 45.0)?)
 ///     .build()?;
 /// assert_eq!(t.trigger(), Trigger::None);

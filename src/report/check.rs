@@ -1,7 +1,7 @@
 //! `revshare check`: every row as parsed, with defaults filled in.
 
 use crate::choice::Choice;
-use crate::model::{Scenario, ScenarioParam, Terms, TermsParam};
+use crate::model::{NONE, Scenario, ScenarioParam, Terms, TermsParam};
 use std::fmt::Write;
 
 /// Renders validated inputs for the terminal.
@@ -30,12 +30,12 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
     );
     for t in terms {
         let _ = writeln!(w, "  {}{}", t.name(), t.line().map_or(String::new(), |l| format!(" (line {l})")));
-        line(w, "end", &t.end().map_or("none".to_string(), |d| d.to_string()));
+        line(w, "end", &t.end().map_or(NONE.to_string(), |d| d.to_string()));
         line(w, "trigger", &t.trigger());
         for p in TermsParam::ALL {
             match t.param(p) {
                 Some(param) => line(w, p.name(), param),
-                None => line(w, p.name(), &"none"),
+                None => line(w, p.name(), &NONE),
             }
         }
     }

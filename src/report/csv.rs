@@ -12,7 +12,7 @@ use crate::choice::Choice;
 use crate::engine::{Flow, Metric};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
-use crate::results::{Annual, ScenarioResults};
+use crate::results::{Annual, NO_TERMS, Outcome, Quantity, ScenarioResults};
 use crate::stats::{Proportion, Summary};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -62,9 +62,6 @@ impl<'de> Deserialize<'de> for Num {
             .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
     }
 }
-
-/// The terms column of scenario-level rows (revenue).
-pub const NO_TERMS: &str = "-";
 
 /// A row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,7 +234,7 @@ pub fn read<R: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<Vec<R>, cra
 pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
-        rows.push(SummaryRow::new(&r.scenario, NO_TERMS, "revenue", &r.revenue));
+        rows.push(SummaryRow::new(&r.scenario, NO_TERMS, Quantity::Revenue.name(), &r.revenue));
         for t in &r.terms {
             for (metric, s) in Metric::ALL.iter().zip(&t.metrics) {
                 rows.push(SummaryRow::new(&r.scenario, &t.name, metric.name(), s));
@@ -275,17 +272,17 @@ pub fn outcomes(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
         for t in &r.terms {
-            let row = |outcome: String, p: &Proportion| OutcomeRow {
+            let row = |outcome: Outcome, p: &Proportion| OutcomeRow {
                 scenario: r.scenario.clone(),
                 terms: t.name.clone(),
-                outcome,
+                outcome: outcome.name().to_string(),
                 probability: p.p.into(),
                 se: p.se.into(),
             };
             // A row with no cap never hits one.
-            rows.push(row("cap_hit".to_string(), &t.cap_hit.unwrap_or(Proportion::of(0, r.paths))));
+            rows.push(row(Outcome::CapHit, &t.cap_hit.unwrap_or(Proportion::of(0, r.paths))));
             for (c, prob) in EndCause::ALL.iter().zip(&t.end_by) {
-                rows.push(row(format!("end_by_{}", c.name()), prob));
+                rows.push(row(Outcome::EndBy(*c), prob));
             }
         }
     }
@@ -295,14 +292,14 @@ pub fn outcomes(results: &[ScenarioResults]) -> Vec<u8> {
 fn annual_rows<'a>(
     scenario: &'a str,
     terms: &'a str,
-    quantity: &'a str,
+    quantity: Quantity,
     years: &'a [Annual],
 ) -> impl Iterator<Item = AnnualRow> + 'a {
     years.iter().map(move |a| AnnualRow {
         scenario: scenario.to_string(),
         terms: terms.to_string(),
         year: a.year,
-        quantity: quantity.to_string(),
+        quantity: quantity.name().to_string(),
         mean: a.summary.mean.into(),
         p05: a.summary.quantile(0.05).into(),
         p25: a.summary.quantile(0.25).into(),
@@ -318,12 +315,12 @@ fn annual_rows<'a>(
 pub fn annual(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {
-        rows.extend(annual_rows(&r.scenario, NO_TERMS, "revenue", &r.annual_revenue));
+        rows.extend(annual_rows(&r.scenario, NO_TERMS, Quantity::Revenue, &r.annual_revenue));
         for t in &r.terms {
             for (q, years) in Flow::ALL.iter().zip(&t.annual) {
-                rows.extend(annual_rows(&r.scenario, &t.name, q.name(), years));
+                rows.extend(annual_rows(&r.scenario, &t.name, Quantity::Flow(*q), years));
             }
-            rows.extend(annual_rows(&r.scenario, &t.name, "cum_paid", &t.cum_paid));
+            rows.extend(annual_rows(&r.scenario, &t.name, Quantity::CumPaid, &t.cum_paid));
         }
     }
     write(rows)
@@ -369,7 +366,7 @@ pub fn curves(results: &[ScenarioResults]) -> Vec<u8> {
             c.points.iter().map(move |p| CurveRow {
                 scenario: r.scenario.clone(),
                 terms: c.terms.clone(),
-                curve: c.name.clone(),
+                curve: c.kind.name().to_string(),
                 x: p.x.into(),
                 x_end: Num(p.x_end),
                 y: p.y.into(),

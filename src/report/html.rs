@@ -10,10 +10,13 @@ use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, 
 use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SensitivityRow, SummaryRow, read};
 use super::manifest::Manifest;
 use super::{CHARTS_DIR, OutputFile};
+use crate::analysis::inputs::Explained;
 use crate::choice::Choice;
 use crate::engine::{Flow, Metric};
 use crate::error::{Error, Problem};
+use crate::model::NONE;
 use crate::model::contract::EndCause;
+use crate::results::{CurveKind, NO_TERMS, Outcome, Quantity};
 use std::fmt::Write;
 
 /// The parsed output files of a run.
@@ -54,34 +57,34 @@ impl ReportData {
         })
     }
 
-    fn annual(&self, scenario: &str, terms: &str, quantity: &str) -> Vec<[f64; 6]> {
+    fn annual(&self, scenario: &str, terms: &str, quantity: Quantity) -> Vec<[f64; 6]> {
         self.annual
             .iter()
-            .filter(|r| r.scenario == scenario && r.terms == terms && r.quantity == quantity)
+            .filter(|r| r.scenario == scenario && r.terms == terms && r.quantity == quantity.name())
             .map(|r| [f64::from(r.year), r.p05.get(), r.p25.get(), r.p50.get(), r.p75.get(), r.p95.get()])
             .collect()
     }
 
-    fn curve(&self, scenario: &str, terms: &str, name: &str) -> impl Iterator<Item = &CurveRow> {
-        self.curves.iter().filter(move |r| r.scenario == scenario && r.terms == terms && r.curve == name)
+    fn curve(&self, scenario: &str, terms: &str, kind: CurveKind) -> impl Iterator<Item = &CurveRow> {
+        self.curves.iter().filter(move |r| r.scenario == scenario && r.terms == terms && r.curve == kind.name())
     }
 
     /// A curve's points `(x, y)`.
-    fn points(&self, scenario: &str, terms: &str, name: &str) -> Vec<(f64, f64)> {
-        self.curve(scenario, terms, name).map(|r| (r.x.get(), r.y.get())).collect()
+    fn points(&self, scenario: &str, terms: &str, kind: CurveKind) -> Vec<(f64, f64)> {
+        self.curve(scenario, terms, kind).map(|r| (r.x.get(), r.y.get())).collect()
     }
 
     /// A histogram's bins `(start, end, height)`.
-    fn bins(&self, scenario: &str, terms: &str, name: &str) -> Vec<(f64, f64, f64)> {
-        self.curve(scenario, terms, name).map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect()
+    fn bins(&self, scenario: &str, terms: &str, kind: CurveKind) -> Vec<(f64, f64, f64)> {
+        self.curve(scenario, terms, kind).map(|r| (r.x.get(), r.x_end.get(), r.y.get())).collect()
     }
 
     fn summary(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&SummaryRow> {
         self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
     }
 
-    fn outcome(&self, scenario: &str, terms: &str, outcome: &str) -> Option<&OutcomeRow> {
-        self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome)
+    fn outcome(&self, scenario: &str, terms: &str, outcome: Outcome) -> Option<&OutcomeRow> {
+        self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome.name())
     }
 
     fn delta(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&DeltaRow> {
@@ -151,8 +154,11 @@ impl Page<'_> {
         let _ = write!(self.body, "<section id=\"scenario-{}\">\n<h2>{}</h2>\n", index + 1, esc(scenario));
 
         self.body.push_str("<h3>OpenAI's revenue</h3>\n<div class=\"pair\">\n");
-        let fan =
-            vec![Fan { label: "revenue".into(), color: charts::color(0), points: d.annual(scenario, "-", "revenue") }];
+        let fan = vec![Fan {
+            label: "revenue".into(),
+            color: charts::color(0),
+            points: d.annual(scenario, NO_TERMS, Quantity::Revenue),
+        }];
         for (log, kind, what) in
             [(false, "revenue", "annual revenue"), (true, "revenue-log", "annual revenue (log scale)")]
         {
@@ -161,7 +167,7 @@ impl Page<'_> {
             self.figure(file(kind), kind, 1, charts::fan(&frame, &fan, &[], log))?;
         }
         self.body.push_str("</div>\n<h3>Payments per year</h3>\n<div class=\"pair\">\n");
-        let fans_of = |quantity: &str| -> Vec<Fan> {
+        let fans_of = |quantity: Quantity| -> Vec<Fan> {
             terms
                 .iter()
                 .enumerate()
@@ -172,11 +178,11 @@ impl Page<'_> {
                 })
                 .collect()
         };
-        let fans = fans_of(Flow::Net.name());
+        let fans = fans_of(Quantity::Flow(Flow::Net));
         let t = fan_title("net to Microsoft per year");
         let frame = Frame { title: &t, x: "calendar year", y: "net to Microsoft in the year, $B", size: NARROW };
         self.figure(file("net-per-year"), "net-per-year", fans.len(), charts::fan(&frame, &fans, &[], false))?;
-        let cum = fans_of("cum_paid");
+        let cum = fans_of(Quantity::CumPaid);
         let caps: Vec<Marker> = d
             .manifest
             .terms
@@ -216,7 +222,7 @@ impl Page<'_> {
                 color: charts::color(i),
                 // The 1st to 99th percentiles, so that a long tail does not squash the body.
                 points: d
-                    .points(scenario, t, "pv_cdf")
+                    .points(scenario, t, CurveKind::PvCdf)
                     .into_iter()
                     .filter(|(_, p)| (0.01..=0.99).contains(p))
                     .collect(),
@@ -229,7 +235,11 @@ impl Page<'_> {
         let hists: Vec<Bars> = terms
             .iter()
             .enumerate()
-            .map(|(i, t)| Bars { label: t.to_string(), color: charts::color(i), bins: d.bins(scenario, t, "pv_hist") })
+            .map(|(i, t)| Bars {
+                label: t.to_string(),
+                color: charts::color(i),
+                bins: d.bins(scenario, t, CurveKind::PvHist),
+            })
             .collect();
         let t = title("histogram of PV to Microsoft");
         let frame = Frame { title: &t, x: "present value at start, $B", y: "share of paths", size: NARROW };
@@ -245,7 +255,7 @@ impl Page<'_> {
             esc(baseline)
         );
         for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
-            let bins = d.bins(scenario, t, "delta_pv_hist");
+            let bins = d.bins(scenario, t, CurveKind::DeltaPvHist);
             let delta = d.delta(scenario, t, Metric::Pv);
             let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
             let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
@@ -271,7 +281,7 @@ impl Page<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, t)| {
-                let points = d.points(scenario, t, "cap_survival");
+                let points = d.points(scenario, t, CurveKind::CapSurvival);
                 (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
             })
             .collect();
@@ -300,7 +310,7 @@ impl Page<'_> {
                         c.name().to_string()
                     },
                     color: cause_color(*c),
-                    points: d.points(scenario, t, &format!("ended_by_{}", c.name())),
+                    points: d.points(scenario, t, CurveKind::EndedBy(*c)),
                 })
                 .collect();
             let t_ = title(&format!("{t}: ended by each cause"));
@@ -323,10 +333,9 @@ impl Page<'_> {
     fn tornado(&mut self) -> Result<(), Error> {
         let rows = &self.data.sensitivity;
         let Some(first) = rows.first() else { return Ok(()) };
-        let what = if first.metric.starts_with("delta") {
-            format!("{} of {} minus {}", first.metric, first.terms, first.baseline)
-        } else {
-            format!("{} of {}", first.metric, first.terms)
+        let what = match Explained::parse(&first.metric) {
+            Some(explained) => super::explanation::describe(explained, &first.terms, &first.baseline),
+            None => format!("{} of {}", first.metric, first.terms),
         };
         let _ = write!(
             self.body,
@@ -367,15 +376,13 @@ impl Page<'_> {
                 continue;
             };
             let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap.is_some());
-            let cap = match d.outcome(scenario, t, "cap_hit") {
+            let cap = match d.outcome(scenario, t, Outcome::CapHit) {
                 Some(o) if capped => format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())),
                 _ => "-".to_string(),
             };
             let likeliest = EndCause::ALL
                 .iter()
-                .filter_map(|c| {
-                    d.outcome(scenario, t, &format!("end_by_{}", c.name())).map(|o| (c.name(), o.probability.get()))
-                })
+                .filter_map(|c| d.outcome(scenario, t, Outcome::EndBy(*c)).map(|o| (c.name(), o.probability.get())))
                 .fold(("", -1.0), |best, x| if x.1 > best.1 { x } else { best });
             let (delta, more) = match d.delta(scenario, t, Metric::Pv) {
                 Some(r) => (pm(r.mean.get(), r.se.get()), pct(r.prob_positive.get())),
@@ -440,7 +447,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th></tr></thead><tbody>\n");
     for t in &m.terms {
-        let (end, cap) = (t.end.as_deref().unwrap_or("none"), t.cap.as_deref().unwrap_or("none"));
+        let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));
         let cells = [&t.name, &t.share, end, &t.trigger, cap, &t.cap_counted, &t.reverse_share, &t.spread_years];
         let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
         let _ = writeln!(html, "<tr>{}</tr>", row.concat());

@@ -28,8 +28,7 @@ impl InputFile {
 /// An optional term in the manifest: its canonical text, or `none`.
 mod none_as_text {
     use super::*;
-
-    const NONE: &str = "none";
+    use crate::model::NONE;
 
     pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(v.as_deref().unwrap_or(NONE))

@@ -1,15 +1,18 @@
 //! Rendering already-computed results: the CSV files, the terminal table, the
-//! manifest, the charts, the HTML report, the per-path rows and a replayed path.
+//! manifest, the charts, the HTML report, the per-path rows, a replayed path, and
+//! the answers of `sensitivity` and `solve`.
 //! Nothing here simulates or computes statistics; the report is drawn from the
 //! output files alone. Every output file is named once, by [`OutputFile`].
 
 pub mod charts;
 pub mod check;
 pub mod csv;
+pub mod explanation;
 pub mod html;
 pub mod manifest;
 pub mod per_path;
 pub mod replay;
+pub mod solution;
 pub mod table;
 
 use crate::choice::Choice;

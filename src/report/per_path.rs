@@ -4,32 +4,35 @@
 
 use crate::analysis::inputs::{InputColumn, all_inputs};
 use crate::choice::Choice;
-use crate::engine::{Layout, PathTable, TermsField};
+use crate::engine::{Layout, Metric, PathTable, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::report::csv::Num;
 
-/// The per-path result columns, before the inputs.
-pub const RESULT_COLUMNS: [&str; 10] =
-    ["scenario", "path", "terms", "paid", "received", "net", "pv", "end_year", "end_cause", "cap_year"];
+/// The columns naming a row, before its totals.
+const KEY_COLUMNS: [&str; 3] = ["scenario", "path", "terms"];
 
-/// The header: [`RESULT_COLUMNS`], then every input in [`all_inputs`] order.
+/// The per-path result columns, before the inputs: the key, every [`Metric`], the
+/// end cause and the cap year.
+pub fn result_columns() -> Vec<&'static str> {
+    let metrics = Metric::ALL.iter().map(|m| m.name());
+    KEY_COLUMNS.into_iter().chain(metrics).chain(["end_cause", "cap_year"]).collect()
+}
+
+/// The header: [`result_columns`], then every input in [`all_inputs`] order.
 pub fn header(layout: &Layout) -> Vec<String> {
-    RESULT_COLUMNS.iter().map(|c| c.to_string()).chain(all_inputs(layout, 0).into_iter().map(|c| c.name)).collect()
+    let results = result_columns().into_iter().map(str::to_string);
+    results.chain(all_inputs(layout, 0).into_iter().map(|c| c.name)).collect()
 }
 
 /// The totals of terms row `t` on one path, as `(column, text)` in file order.
 pub fn totals(layout: &Layout, row: &[f64], t: usize) -> Vec<(&'static str, String)> {
     let v = |f: TermsField| row[layout.terms_field(t, f)];
-    vec![
-        ("paid", Num::from(v(TermsField::Paid)).to_string()),
-        ("received", Num::from(v(TermsField::Received)).to_string()),
-        ("net", Num::from(v(TermsField::Net)).to_string()),
-        ("pv", Num::from(v(TermsField::Pv)).to_string()),
-        ("end_year", Num::from(v(TermsField::EndYear)).to_string()),
-        ("end_cause", EndCause::from_code(v(TermsField::Cause)).name().to_string()),
-        ("cap_year", Num::from(v(TermsField::CapYear)).to_string()),
-    ]
+    let columns = &result_columns()[KEY_COLUMNS.len()..];
+    let metrics = Metric::ALL.iter().map(|m| Num::from(v(m.field())).to_string());
+    let cause = EndCause::from_code(v(TermsField::Cause)).name().to_string();
+    let values = metrics.chain([cause, Num::from(v(TermsField::CapYear)).to_string()]);
+    columns.iter().copied().zip(values).collect()
 }
 
 /// Every row of one scenario's paths, path by path and terms row by terms row.
@@ -38,9 +41,9 @@ pub fn records<'a>(
     terms: &'a [Terms],
     table: &'a PathTable,
 ) -> impl Iterator<Item = Vec<String>> + 'a {
-    let l = table.layout;
+    let l = table.layout();
     let inputs: Vec<Vec<InputColumn>> = (0..terms.len()).map(|t| all_inputs(&l, t)).collect();
-    (0..table.paths).flat_map(move |i| {
+    (0..table.paths()).flat_map(move |i| {
         let row = table.row(i);
         let inputs = &inputs;
         terms

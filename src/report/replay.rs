@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 /// flows, then each row's totals formatted exactly as in the `--per-path` file.
 pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace: &PathTrace) -> String {
     let (p, events) = (&trace.params, &trace.events);
-    let start = plan.start_year;
-    let when = |t: f64| if t.is_finite() { format!("{:.3}", start + t) } else { "never".to_string() };
+    let start = plan.start_year();
+    let when = |t: f64| super::explanation::never_or(start + t);
     let mut out = String::new();
     let _ = writeln!(out, "scenario {scenario}, path {}, seed {seed}", trace.path);
     let _ = writeln!(
@@ -50,7 +50,7 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
         for flows in &trace.flows {
             match flows[k] {
                 Some(m) => {
-                    let room = if m.room.is_finite() { format!("{:.4}", m.room) } else { "-".to_string() };
+                    let room = m.room.map_or("-".to_string(), |r| format!("{r:.4}"));
                     let _ = write!(out, " | {:>9.4} {:>9.4} {:>9.4} {:>9}", m.paid, m.received, m.cum_paid, room);
                 }
                 None => {
@@ -62,7 +62,7 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
     }
     for (t, terms_row) in terms.iter().enumerate() {
         let fields: Vec<String> =
-            totals(&plan.layout, &trace.record, t).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+            totals(&plan.layout(), &trace.record, t).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         let _ = writeln!(out, "totals {}: {}", terms_row.name(), fields.join(" "));
     }
     out

@@ -23,7 +23,7 @@ pub fn shipped(name: &str) -> (Scenario, Vec<Terms>) {
 pub fn simulate(scenario_csv: &str, terms_csv: &str, paths: usize, seed: u64) -> ScenarioResults {
     let s = scenarios(scenario_csv);
     let t = terms(terms_csv);
-    simulate_scenario(&s[0], &t, 0, seed, paths)
+    simulate_scenario(&s[0], &t, 0, seed, paths).unwrap()
 }
 
 /// Asserts `a` equals `b` to relative tolerance `tol`.

@@ -1,0 +1,67 @@
+//! `revshare sensitivity` for the terminal: the inputs ranked by their influence on
+//! the explained metric, then each cap's conditions.
+
+use crate::analysis::inputs::Explained;
+use crate::analysis::sensitivity::{CapCondition, Explanation};
+use crate::choice::Choice;
+use crate::model::Terms;
+use std::fmt::Write;
+
+/// What is explained, in words: `delta_pv of fixed-2026 minus panel-2025`, `pv of fixed-2026`.
+pub fn describe(explained: Explained, row: &str, baseline: &str) -> String {
+    if explained.is_delta() {
+        format!("{} of {row} minus {baseline}", explained.name())
+    } else {
+        format!("{} of {row}", explained.name())
+    }
+}
+
+/// A time or value that may be `inf` ("never"), with three decimals.
+pub fn never_or(v: f64) -> String {
+    if v.is_infinite() { "never".to_string() } else { format!("{v:.3}") }
+}
+
+/// The ranking and the cap conditions of `e` over `paths` paths of `scenario` under `seed`.
+pub fn render(scenario: &str, terms: &[Terms], paths: usize, seed: u64, e: &Explanation) -> String {
+    let mut text = String::new();
+    let what = describe(e.explained, terms[e.terms].name(), terms[e.baseline].name());
+    let _ = writeln!(text, "What drives {what} under `{scenario}` ({paths} paths, seed {seed}): mean {:.2} $B", e.mean);
+    let _ = writeln!(
+        text,
+        "{:<28} {:>24} {:>16} {:>16} {:>10}",
+        "input", "Spearman rho [95% CI]", "mean, low 10%", "mean, high 10%", "var share"
+    );
+    for s in &e.ranked {
+        let _ = writeln!(
+            text,
+            "{:<28} {:>24} {:>16.2} {:>16.2} {:>9.1}%",
+            s.input,
+            format!("{:+.3} [{:+.3}, {:+.3}]", s.rho, s.rho_lo, s.rho_hi),
+            s.mean_low,
+            s.mean_high,
+            100.0 * s.variance_share
+        );
+    }
+    let cap_file = super::OutputFile::CapConditions.name();
+    for capped in terms.iter().filter(|r| r.cap().is_some()) {
+        let _ = writeln!(
+            text,
+            "\nWhen the cap of {} binds, and when it does not (medians; means in {cap_file}):",
+            capped.name()
+        );
+        let mine: Vec<&CapCondition> = e.conditions.iter().filter(|c| c.terms == capped.name()).collect();
+        if let Some(first) = mine.first() {
+            let _ = writeln!(
+                text,
+                "{:<28} {:>16} {:>16}",
+                "input",
+                format!("binds ({})", first.n_binds),
+                format!("not ({})", first.n_not)
+            );
+        }
+        for c in mine {
+            let _ = writeln!(text, "{:<28} {:>16} {:>16}", c.input, never_or(c.median_binds), never_or(c.median_not));
+        }
+    }
+    text
+}
