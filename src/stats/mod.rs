@@ -1,10 +1,16 @@
 //! Statistics over paths (MODEL.md §5).
 //!
+//! [`sum`] adds exactly (Shewchuk), [`sketch`] approximates quantiles within a
+//! relative bound; both merge without depending on the order of what they merge.
+//!
 //! Means are summed in path order around the first value (so a constant sample
 //! has exactly its value as mean and zero spread), standard deviations use `n - 1`,
 //! and quantiles interpolate linearly between order statistics: Hyndman and
 //! Fan's type 7, the default of numpy and R. Everything is computed from the
 //! per-path values in path order, so results never depend on threading.
+
+pub mod sketch;
+pub mod sum;
 
 /// The quantile method of every quantile this module computes, as the manifest
 /// names it.
