@@ -41,7 +41,9 @@ fn engine(c: &mut Criterion) {
     g.throughput(Throughput::Elements(paths as u64));
     g.sample_size(10);
     let table = simulate(&plan, paths);
-    g.bench_function("base/3-terms", |b| b.iter(|| black_box(ScenarioResults::compute("base", three, 0, &table))));
+    g.bench_function("base/3-terms", |b| {
+        b.iter(|| black_box(ScenarioResults::compute("base", three, 0, &plan, &table)))
+    });
     g.finish();
 }
 

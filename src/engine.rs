@@ -574,6 +574,17 @@ impl PathTable {
         self.months
     }
 
+    /// The table's chunks as blocks, in path order.
+    pub fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
+        let stride = self.layout.stride();
+        self.chunks.iter().enumerate().map(move |(c, data)| Block {
+            first: c * self.chunk,
+            paths: data.len() / stride.max(1),
+            stride,
+            data: data.clone(),
+        })
+    }
+
     /// The record of path `i`.
     pub fn row(&self, i: usize) -> Vec<f64> {
         let block = &self.chunks[i / self.chunk];
@@ -593,9 +604,17 @@ impl PathTable {
 }
 
 /// Transposes a row-major `rows x cols` matrix, in tiles that stay in the cache.
+#[cfg(test)]
 fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
-    const TILE: usize = 16;
     let mut out = vec![0.0; data.len()];
+    transpose_into(data, rows, cols, &mut out);
+    out
+}
+
+/// Writes the transpose of the row-major `rows x cols` matrix `data` into `out`,
+/// in tiles that stay in the cache.
+fn transpose_into(data: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
+    const TILE: usize = 16;
     for r0 in (0..rows).step_by(TILE) {
         let r1 = (r0 + TILE).min(rows);
         for c0 in (0..cols).step_by(TILE) {
@@ -607,7 +626,6 @@ fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
             }
         }
     }
-    out
 }
 
 /// Bytes of memory a run of `paths` paths needs for its path table.
@@ -631,21 +649,18 @@ pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTabl
 /// [`simulate_chunked`] calling `done(n)` after each chunk of `n` paths (for a
 /// progress bar; called from the worker threads, once per chunk, not per path).
 pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dyn Fn(u64) + Sync)) -> PathTable {
-    let stride = plan.layout().stride();
     let chunk = chunk.max(1);
     let chunks = (0..paths.div_ceil(chunk))
         .into_par_iter()
-        .map(|c| {
-            let first = c * chunk;
-            let n = chunk.min(paths - first);
-            let mut ws = plan.workspace();
-            let mut rows = vec![0.0; n * stride];
-            for (j, out) in rows.chunks_exact_mut(stride).enumerate() {
-                plan.simulate_path((first + j) as u64, &mut ws, out);
-            }
-            done(n as u64);
-            transpose(&rows, n, stride)
-        })
+        .map_init(
+            || (plan.workspace(), Vec::new()),
+            |(ws, rows), c| {
+                let mut block = Block::default();
+                plan.simulate_block(c, chunk, paths, ws, rows, &mut block);
+                done(block.paths as u64);
+                block.data
+            },
+        )
         .collect();
     PathTable {
         layout: plan.layout(),
@@ -656,6 +671,86 @@ pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dy
         chunk,
         chunks,
     }
+}
+
+/// The records of a run of consecutive paths, column by column: field `j` of the
+/// block's paths is [`Block::column`]`(j)`, in path order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Block {
+    /// The first path's index.
+    pub first: usize,
+    /// The number of paths.
+    pub paths: usize,
+    stride: usize,
+    data: Vec<f64>,
+}
+
+impl Block {
+    /// Field `j` (see [`Layout`]) of every path of the block, in path order.
+    pub fn column(&self, j: usize) -> &[f64] {
+        &self.data[j * self.paths..(j + 1) * self.paths]
+    }
+}
+
+impl Plan<'_> {
+    /// Simulates block `b` of `size` paths (the last of `paths` may be shorter)
+    /// into `block`, with `ws` and `rows` as scratch space.
+    fn simulate_block(
+        &self,
+        b: usize,
+        size: usize,
+        paths: usize,
+        ws: &mut Workspace,
+        rows: &mut Vec<f64>,
+        block: &mut Block,
+    ) {
+        let stride = self.layout.stride();
+        let first = b * size;
+        let n = size.min(paths - first);
+        rows.clear();
+        rows.resize(n * stride, 0.0);
+        for (j, out) in rows.chunks_exact_mut(stride).enumerate() {
+            self.simulate_path((first + j) as u64, ws, out);
+        }
+        block.first = first;
+        block.paths = n;
+        block.stride = stride;
+        block.data.resize(n * stride, 0.0);
+        transpose_into(rows, n, stride, &mut block.data);
+    }
+}
+
+/// Simulates `paths` paths of `plan` in blocks of [`CHUNK_PATHS`] on the current
+/// rayon pool and folds every block into an accumulator: `fold` adds a block to one
+/// accumulator (each worker thread starts its own with `init`), `merge` joins two.
+/// Nothing of a block outlives its fold, so memory does not grow with the paths.
+/// Which blocks a thread folds, and in what order accumulators merge, depends on
+/// the threads: the result is deterministic when `fold` depends on each block
+/// alone and `merge` is exact and order-free (counts, exact sums, sketches), as
+/// the accumulators of [`crate::results`] are. `done(n)` is called after each
+/// block of `n` paths.
+pub fn simulate_fold<A: Send>(
+    plan: &Plan<'_>,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+    init: impl Fn() -> A + Sync + Send,
+    fold: impl Fn(&mut A, &Block) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
+    (0..paths.div_ceil(CHUNK_PATHS))
+        .into_par_iter()
+        .fold(
+            || (plan.workspace(), Vec::new(), Block::default(), init()),
+            |(mut ws, mut rows, mut block, mut acc), b| {
+                plan.simulate_block(b, CHUNK_PATHS, paths, &mut ws, &mut rows, &mut block);
+                fold(&mut acc, &block);
+                done(block.paths as u64);
+                (ws, rows, block, acc)
+            },
+        )
+        .map(|(_, _, _, acc)| acc)
+        .reduce_with(&merge)
+        .unwrap_or_else(init)
 }
 
 #[cfg(test)]

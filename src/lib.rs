@@ -119,6 +119,13 @@ pub fn simulate_scenario(
         return Err(Problem::value_of("baseline", msg).with_value(baseline.to_string()).into());
     }
     let plan = Plan::new(scenario, terms, seed);
-    let table = engine::simulate(&plan, paths);
-    Ok(ScenarioResults::compute(scenario.name(), terms, baseline, &table))
+    let acc = engine::simulate_fold(
+        &plan,
+        paths,
+        &|_| {},
+        || results::Accumulator::new(&plan, baseline, paths),
+        |acc, block| acc.add_block(block),
+        results::Accumulator::merge,
+    );
+    Ok(acc.finish(scenario.name(), terms))
 }

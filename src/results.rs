@@ -2,9 +2,10 @@
 //! probabilities, annual fans and paired differences against the baseline.
 
 use crate::choice::Choice;
-use crate::engine::{Flow, Layout, Metric, PathTable, TermsField};
+use crate::engine::{Block, FLOWS, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
+use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
 use rayon::prelude::*;
 
@@ -88,6 +89,8 @@ pub struct ScenarioResults {
     pub deltas: Vec<Delta>,
     /// Curves for the charts.
     pub curves: Vec<Curve>,
+    /// How the quantiles were computed.
+    pub quantiles: QuantileMethod,
 }
 
 /// Bins of the PV and paired-difference histograms.
@@ -232,9 +235,9 @@ fn line(terms: &str, kind: CurveKind, points: impl Iterator<Item = (f64, f64)>) 
     Curve { terms: terms.to_string(), kind, points: points.map(|(x, y)| CurvePoint { x, x_end: None, y }).collect() }
 }
 
-fn bars(terms: &str, kind: CurveKind, values: &[f64], (lo, hi): (f64, f64)) -> Curve {
+fn bars(terms: &str, kind: CurveKind, series: &Series, (lo, hi): (f64, f64)) -> Curve {
     let width = (hi - lo) / HISTOGRAM_BINS as f64;
-    let h = crate::stats::histogram(values, lo, hi, HISTOGRAM_BINS);
+    let h = series.histogram(lo, hi, HISTOGRAM_BINS);
     let points = h
         .iter()
         .enumerate()
@@ -243,157 +246,332 @@ fn bars(terms: &str, kind: CurveKind, values: &[f64], (lo, hi): (f64, f64)) -> C
     Curve { terms: terms.to_string(), kind, points }
 }
 
-/// Histogram range covering the samples from their lowest 0.5% to their highest
+/// Histogram range covering the series from their lowest 0.5% to their highest
 /// 0.5% quantile, so that a long tail does not squash the body; the paths beyond
 /// are counted in the edge bins.
-fn tail_range(samples: &[Vec<f64>]) -> (f64, f64) {
-    let ends =
-        samples.iter().filter(|s| !s.is_empty()).flat_map(|s| crate::stats::quantiles(&mut s.clone(), &[0.005, 0.995]));
-    crate::stats::histogram_range(ends)
+fn tail_range<'a>(series: impl Iterator<Item = &'a mut Series>) -> (f64, f64) {
+    let ends: Vec<f64> = series.filter_map(|s| s.quantiles(&[0.005, 0.995])).flatten().collect();
+    crate::stats::histogram_range(ends.into_iter())
 }
 
-/// The calendar years of the cap hits of terms row `t`, over the paths where it bound.
-fn cap_hits(table: &PathTable, t: usize) -> Vec<f64> {
-    table.column(table.layout().terms_field(t, TermsField::CapYear)).into_iter().filter(|y| !y.is_nan()).collect()
+/// Counts of values at or below each date of the monthly grid, kept as counts of
+/// the first grid date each value is at or below.
+#[derive(Debug, Clone, PartialEq)]
+struct ByDate {
+    counts: Vec<u64>,
 }
 
-/// Share of `sorted` at or below each date of the monthly grid.
-fn by_date(sorted: &[f64], n: usize, grid: &[f64]) -> Vec<(f64, f64)> {
-    grid.iter().map(|x| (*x, sorted.partition_point(|v| v <= x) as f64 / n as f64)).collect()
+impl ByDate {
+    fn new(grid: &[f64]) -> ByDate {
+        ByDate { counts: vec![0; grid.len()] }
+    }
+
+    fn add(&mut self, grid: &[f64], v: f64) {
+        let k = grid.partition_point(|g| *g < v);
+        if let Some(c) = self.counts.get_mut(k) {
+            *c += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &ByDate) {
+        self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a += b);
+    }
+
+    /// `(date, share of the n paths at or below it)` on the grid.
+    fn shares(&self, grid: &[f64], n: u64) -> Vec<(f64, f64)> {
+        let mut seen = 0;
+        grid.iter()
+            .zip(&self.counts)
+            .map(|(x, c)| {
+                seen += c;
+                (*x, seen as f64 / n as f64)
+            })
+            .collect()
+    }
 }
 
-fn curves(terms: &[Terms], baseline: usize, table: &PathTable) -> Vec<Curve> {
-    let l = table.layout();
-    let n = table.paths();
-    let grid: Vec<f64> = (0..=table.months()).map(|k| table.start_year() + k as f64 / 12.0).collect();
-    let pv: Vec<Vec<f64>> = (0..terms.len()).map(|t| table.column(l.terms_field(t, TermsField::Pv))).collect();
-    let range = tail_range(&pv);
-    // Each terms row's curves are independent: computed in parallel, collected in order.
-    let per_terms: Vec<Vec<Curve>> = terms
-        .par_iter()
-        .enumerate()
-        .map(|(t, row)| {
-            let mut out = Vec::new();
-            let name = row.name();
-            let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
-            let q = crate::stats::quantiles(&mut pv[t].clone(), &levels);
-            out.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels)));
-            out.push(bars(name, CurveKind::PvHist, &pv[t], range));
-            if t != baseline {
-                let d: Vec<f64> = pv[t].iter().zip(&pv[baseline]).map(|(a, b)| a - b).collect();
-                let range = tail_range(std::slice::from_ref(&d));
-                out.push(bars(name, CurveKind::DeltaPvHist, &d, range));
+/// What is accumulated for one terms row.
+#[derive(Debug, Clone, PartialEq)]
+struct TermsAcc {
+    metrics: Vec<Series>,
+    cap_year: Series,
+    causes: [u64; 5],
+    cap_at: ByDate,
+    ended_at: Vec<ByDate>,
+    annual: Vec<Vec<Series>>,
+    cum_paid: Vec<Series>,
+    /// Net and PV minus the baseline's, and how often each is positive.
+    deltas: Option<([Series; 2], [u64; 2])>,
+}
+
+/// Bytes of values the main series (metrics, cap years, paired differences) of a
+/// scenario may keep for exact quantiles; beyond, they use a [`Sketch`](crate::stats::sketch::Sketch).
+pub const EXACT_MAIN_BYTES: usize = 768 << 20;
+/// Bytes of values the annual series (revenue, flows and cumulative paid per
+/// calendar year) may keep for exact quantiles; beyond, they use a sketch.
+pub const EXACT_ANNUAL_BYTES: usize = 256 << 20;
+
+/// How a scenario's quantiles were computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantileMethod {
+    /// Whether the main series kept every value.
+    pub main_exact: bool,
+    /// Whether the annual series kept every value.
+    pub annual_exact: bool,
+    /// The largest relative error bound of any sketched series (0 when all exact).
+    pub sketch_error: f64,
+}
+
+/// The statistics of one scenario, accumulated block by block (see
+/// [`crate::engine::simulate_fold`]); every merge is exact and order-free, so the
+/// results do not depend on the threads. Memory is bounded: exact quantiles keep
+/// values only within [`EXACT_MAIN_BYTES`] and [`EXACT_ANNUAL_BYTES`].
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    layout: Layout,
+    years: Vec<i32>,
+    grid: Vec<f64>,
+    baseline: usize,
+    paths: u64,
+    revenue: Series,
+    annual_revenue: Vec<Series>,
+    terms: Vec<TermsAcc>,
+    scratch: Vec<f64>,
+}
+
+impl Accumulator {
+    /// An empty accumulator for `paths` paths of `plan`, with `baseline` the row the
+    /// others are compared with.
+    pub fn new(plan: &Plan<'_>, baseline: usize, paths: usize) -> Accumulator {
+        let l = plan.layout();
+        let years = plan.years().len();
+        let main_series = 1 + l.terms * (Metric::ALL.len() + 1) + 2 * l.terms.saturating_sub(1);
+        let annual_series = years * (1 + l.terms * (FLOWS + 1));
+        let main_exact = paths.saturating_mul(main_series * 8) <= EXACT_MAIN_BYTES;
+        let annual_exact = paths.saturating_mul(annual_series * 8) <= EXACT_ANNUAL_BYTES;
+        let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
+        let main = || Series::new(main_exact);
+        let annual = || (0..years).map(|_| Series::new(annual_exact)).collect::<Vec<_>>();
+        let terms = (0..l.terms)
+            .map(|t| TermsAcc {
+                metrics: Metric::ALL.iter().map(|_| main()).collect(),
+                cap_year: main(),
+                causes: [0; 5],
+                cap_at: ByDate::new(&grid),
+                ended_at: EndCause::ALL.iter().map(|_| ByDate::new(&grid)).collect(),
+                annual: Flow::ALL.iter().map(|_| annual()).collect(),
+                cum_paid: annual(),
+                deltas: (t != baseline).then(|| ([main(), main()], [0, 0])),
+            })
+            .collect();
+        Accumulator {
+            layout: l,
+            years: plan.years().to_vec(),
+            grid,
+            baseline,
+            paths: 0,
+            revenue: main(),
+            annual_revenue: annual(),
+            terms,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Adds the paths of one block.
+    pub fn add_block(&mut self, b: &Block) {
+        let l = self.layout;
+        self.paths += b.paths as u64;
+        self.revenue.add_block(b.column(Layout::REVENUE_TOTAL));
+        for (y, s) in self.annual_revenue.iter_mut().enumerate() {
+            s.add_block(b.column(l.revenue_year(y)));
+        }
+        let grid = &self.grid;
+        let scratch = &mut self.scratch;
+        for (t, acc) in self.terms.iter_mut().enumerate() {
+            for (m, s) in Metric::ALL.iter().zip(&mut acc.metrics) {
+                s.add_block(b.column(l.terms_field(t, m.field())));
             }
-            if row.cap().is_some() {
-                let mut hits = cap_hits(table, t);
-                hits.sort_unstable_by(f64::total_cmp);
-                out.push(line(
-                    name,
-                    CurveKind::CapSurvival,
-                    by_date(&hits, n, &grid).into_iter().map(|(x, p)| (x, 1.0 - p)),
-                ));
+            let cap_years = b.column(l.terms_field(t, TermsField::CapYear));
+            acc.cap_year.add_block(cap_years);
+            cap_years.iter().filter(|v| !v.is_nan()).for_each(|v| acc.cap_at.add(grid, *v));
+            let ends = b.column(l.terms_field(t, TermsField::EndYear));
+            for (code, end) in b.column(l.terms_field(t, TermsField::Cause)).iter().zip(ends) {
+                let cause = EndCause::from_code(*code) as usize;
+                acc.causes[cause] += 1;
+                acc.ended_at[cause].add(grid, *end);
             }
-            let ends = table.column(l.terms_field(t, TermsField::EndYear));
-            let causes = table.column(l.terms_field(t, TermsField::Cause));
-            for &cause in EndCause::ALL {
-                let mut at: Vec<f64> = ends
-                    .iter()
-                    .zip(&causes)
-                    .filter(|(_, c)| EndCause::from_code(**c) == cause)
-                    .map(|(e, _)| *e)
-                    .collect();
-                at.sort_unstable_by(f64::total_cmp);
-                out.push(line(name, CurveKind::EndedBy(cause), by_date(&at, n, &grid).into_iter()));
+            for (q, series) in Flow::ALL.iter().zip(&mut acc.annual) {
+                for (y, s) in series.iter_mut().enumerate() {
+                    s.add_block(b.column(l.terms_annual(t, *q, y)));
+                }
             }
-            out
-        })
-        .collect();
-    per_terms.concat()
-}
-
-/// Cumulative paid by the end of each year, per path.
-fn cumulative_paid(table: &PathTable, t: usize) -> Vec<Annual> {
-    let l = table.layout();
-    let mut cum = vec![0.0; table.paths()];
-    let columns: Vec<Vec<f64>> = (0..table.years().len())
-        .map(|y| {
-            for (c, p) in cum.iter_mut().zip(table.column(l.terms_annual(t, Flow::Paid, y))) {
-                *c += p;
+            scratch.clear();
+            scratch.resize(b.paths, 0.0);
+            for (y, s) in acc.cum_paid.iter_mut().enumerate() {
+                scratch.iter_mut().zip(b.column(l.terms_annual(t, Flow::Paid, y))).for_each(|(c, p)| *c += p);
+                s.add_block(scratch);
             }
-            cum.clone()
-        })
-        .collect();
-    let summaries: Vec<Summary> = columns.into_par_iter().map(summarize).collect();
-    table.years().iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
+            if let Some((series, positive)) = &mut acc.deltas {
+                for (k, metric) in [Metric::Net, Metric::Pv].into_iter().enumerate() {
+                    let own = b.column(l.terms_field(t, metric.field()));
+                    let base = b.column(l.terms_field(self.baseline, metric.field()));
+                    scratch.clear();
+                    scratch.extend(own.iter().zip(base).map(|(a, b)| a - b));
+                    positive[k] += scratch.iter().filter(|d| **d > 0.0).count() as u64;
+                    series[k].add_block(scratch);
+                }
+            }
+        }
+    }
+
+    /// Joins the paths `other` accumulated to these.
+    pub fn merge(mut self, other: Accumulator) -> Accumulator {
+        self.paths += other.paths;
+        self.revenue.merge(other.revenue);
+        self.annual_revenue.iter_mut().zip(other.annual_revenue).for_each(|(a, b)| a.merge(b));
+        for (a, b) in self.terms.iter_mut().zip(other.terms) {
+            a.metrics.iter_mut().zip(b.metrics).for_each(|(x, y)| x.merge(y));
+            a.cap_year.merge(b.cap_year);
+            a.causes.iter_mut().zip(b.causes).for_each(|(x, y)| *x += y);
+            a.cap_at.merge(&b.cap_at);
+            a.ended_at.iter_mut().zip(&b.ended_at).for_each(|(x, y)| x.merge(y));
+            for (x, y) in a.annual.iter_mut().zip(b.annual) {
+                x.iter_mut().zip(y).for_each(|(s, o)| s.merge(o));
+            }
+            a.cum_paid.iter_mut().zip(b.cum_paid).for_each(|(x, y)| x.merge(y));
+            if let (Some((xs, xp)), Some((ys, yp))) = (&mut a.deltas, b.deltas) {
+                xs.iter_mut().zip(ys).for_each(|(x, y)| x.merge(y));
+                xp.iter_mut().zip(yp).for_each(|(x, y)| *x += y);
+            }
+        }
+        self
+    }
+
+    /// How the quantiles are computed.
+    pub fn quantile_method(&self) -> QuantileMethod {
+        let main = std::iter::once(&self.revenue)
+            .chain(self.terms.iter().flat_map(|t| t.metrics.iter().chain([&t.cap_year])))
+            .chain(self.terms.iter().filter_map(|t| t.deltas.as_ref()).flat_map(|(s, _)| s.iter()));
+        let annual = self
+            .annual_revenue
+            .iter()
+            .chain(self.terms.iter().flat_map(|t| t.annual.iter().flatten().chain(t.cum_paid.iter())));
+        let (main, annual): (Vec<f64>, Vec<f64>) =
+            (main.map(Series::relative_error).collect(), annual.map(Series::relative_error).collect());
+        QuantileMethod {
+            main_exact: main.iter().all(|e| *e == 0.0),
+            annual_exact: annual.iter().all(|e| *e == 0.0),
+            sketch_error: main.iter().chain(&annual).copied().fold(0.0, f64::max),
+        }
+    }
+
+    /// The results of the accumulated paths (at least one) of scenario `scenario`
+    /// under `terms`.
+    pub fn finish(self, scenario: &str, terms: &[Terms]) -> ScenarioResults {
+        let n = self.paths;
+        let method = self.quantile_method();
+        let (years, grid, baseline) = (self.years, self.grid, self.baseline);
+        let annual_of = |series: Vec<Series>| -> Vec<Annual> {
+            let summaries: Vec<Summary> = series.into_par_iter().map(summarize).collect();
+            years.iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
+        };
+        let mut accs = self.terms;
+        let pv_range = tail_range(accs.iter_mut().map(|a| &mut a.metrics[Metric::Pv as usize]));
+        let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
+        // Each terms row is independent: finished in parallel, collected in order.
+        let finished: Vec<(TermsResults, Vec<Delta>, Vec<Curve>)> = accs
+            .into_par_iter()
+            .zip(terms.par_iter())
+            .map(|(mut acc, row)| {
+                let name = row.name();
+                let mut curves = Vec::new();
+                let pv = &mut acc.metrics[Metric::Pv as usize];
+                let q = pv.quantiles(&levels).unwrap_or_default();
+                curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
+                curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
+                let mut deltas = Vec::new();
+                if let Some((mut series, positive)) = acc.deltas.take() {
+                    let d_pv = &mut series[1];
+                    let range = tail_range(std::iter::once(&mut *d_pv));
+                    curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
+                    for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
+                        deltas.push(Delta {
+                            terms: name.to_string(),
+                            baseline: terms[baseline].name().to_string(),
+                            metric,
+                            summary: summarize(s),
+                            prob_positive: Proportion::of(count as usize, n as usize),
+                        });
+                    }
+                }
+                if row.cap().is_some() {
+                    let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
+                    curves.push(line(name, CurveKind::CapSurvival, survival));
+                }
+                for (cause, at) in EndCause::ALL.iter().zip(&acc.ended_at) {
+                    curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
+                }
+                let cap_hits = acc.cap_year.len() as usize;
+                let results = TermsResults {
+                    name: name.to_string(),
+                    cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
+                    cap_year: acc.cap_year.summary(),
+                    metrics: acc.metrics.into_par_iter().map(summarize).collect(),
+                    end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
+                    annual: acc.annual.into_iter().map(&annual_of).collect(),
+                    cum_paid: annual_of(acc.cum_paid),
+                };
+                (results, deltas, curves)
+            })
+            .collect();
+        let mut results = ScenarioResults {
+            scenario: scenario.to_string(),
+            paths: n as usize,
+            revenue: summarize(self.revenue),
+            annual_revenue: annual_of(self.annual_revenue),
+            terms: Vec::new(),
+            baseline,
+            deltas: Vec::new(),
+            curves: Vec::new(),
+            quantiles: method,
+        };
+        for (t, d, c) in finished {
+            results.terms.push(t);
+            results.deltas.extend(d);
+            results.curves.extend(c);
+        }
+        results
+    }
 }
 
-fn summarize(values: Vec<f64>) -> Summary {
-    Summary::of(values).expect("at least one path")
-}
-
-/// Summaries of the given columns, computed in parallel; each is a function of its
-/// column alone, so the result does not depend on the threads.
-fn summaries(table: &PathTable, columns: &[usize]) -> Vec<Summary> {
-    columns.par_iter().map(|j| summarize(table.column(*j))).collect()
-}
-
-fn annual(table: &PathTable, index: impl Fn(usize) -> usize) -> Vec<Annual> {
-    let cols: Vec<usize> = (0..table.years().len()).map(index).collect();
-    table.years().iter().zip(summaries(table, &cols)).map(|(year, summary)| Annual { year: *year, summary }).collect()
+fn summarize(mut series: Series) -> Summary {
+    // An accumulator always holds at least one path when it is finished.
+    series.summary().unwrap_or(Summary {
+        n: 0,
+        mean: f64::NAN,
+        sd: None,
+        se: None,
+        min: f64::NAN,
+        max: f64::NAN,
+        quantiles: [f64::NAN; 9],
+    })
 }
 
 impl ScenarioResults {
-    /// Computes the results of `table` (at least one path).
-    pub fn compute(scenario: &str, terms: &[Terms], baseline: usize, table: &PathTable) -> ScenarioResults {
-        let l: Layout = table.layout();
-        let n = table.paths();
-        let terms_results = terms
-            .iter()
-            .enumerate()
-            .map(|(t, row)| {
-                let causes = table.column(l.terms_field(t, TermsField::Cause));
-                let cap_years = cap_hits(table, t);
-                let fields: Vec<usize> = Metric::ALL.iter().map(|m| l.terms_field(t, m.field())).collect();
-                TermsResults {
-                    name: row.name().to_string(),
-                    metrics: summaries(table, &fields),
-                    cap_hit: row.cap().map(|_| Proportion::of(cap_years.len(), n)),
-                    cap_year: Summary::of(cap_years),
-                    end_by: EndCause::ALL
-                        .iter()
-                        .map(|c| Proportion::of(causes.iter().filter(|x| EndCause::from_code(**x) == *c).count(), n))
-                        .collect(),
-                    annual: Flow::ALL.iter().map(|q| annual(table, |y| l.terms_annual(t, *q, y))).collect(),
-                    cum_paid: cumulative_paid(table, t),
-                }
-            })
-            .collect();
-        let mut deltas = Vec::new();
-        for t in (0..terms.len()).filter(|t| *t != baseline) {
-            for metric in [Metric::Net, Metric::Pv] {
-                let a = table.column(l.terms_field(t, metric.field()));
-                let b = table.column(l.terms_field(baseline, metric.field()));
-                let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
-                let positive = d.iter().filter(|x| **x > 0.0).count();
-                deltas.push(Delta {
-                    terms: terms[t].name().to_string(),
-                    baseline: terms[baseline].name().to_string(),
-                    metric,
-                    summary: summarize(d),
-                    prob_positive: Proportion::of(positive, n),
-                });
-            }
+    /// Computes the results of `table` (at least one path), as a run that streams
+    /// the same paths computes them.
+    pub fn compute(
+        scenario: &str,
+        terms: &[Terms],
+        baseline: usize,
+        plan: &Plan<'_>,
+        table: &PathTable,
+    ) -> ScenarioResults {
+        let mut acc = Accumulator::new(plan, baseline, table.paths());
+        for block in table.blocks() {
+            acc.add_block(&block);
         }
-        ScenarioResults {
-            scenario: scenario.to_string(),
-            paths: n,
-            revenue: summarize(table.column(Layout::REVENUE_TOTAL)),
-            annual_revenue: annual(table, |y| l.revenue_year(y)),
-            terms: terms_results,
-            baseline,
-            deltas,
-            curves: curves(terms, baseline, table),
-        }
+        acc.finish(scenario, terms)
     }
 
     /// The paired difference of `metric` for terms row `name`, if it is not the baseline.

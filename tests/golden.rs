@@ -66,12 +66,12 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "058b00fc23cad86acb6686ba6f64d21207afda5a6dbd34b61f40813cb2d3c119"),
-            ("deltas.csv", "047c0d1e7aaaad5f2d9a6f27f53b19a0c300981f559f516f42c71ca4a51ce170"),
+            ("summary.csv", "0aeeedb6d565271517f3a7ca3a2fb9bb3d92c42cbe35c1a47de2ea31ac5b75ab"),
+            ("deltas.csv", "51c75faba9625e68cbad1f81ba164c1a4bc83831e7825dcc25341622a118c4ec"),
             ("outcomes.csv", "9cb76fa912edc87f7f09459802a5df7128e492d19b3f196b26584fdaae48aae3"),
-            ("annual.csv", "d6cf83e03701adc4af25bcbe9b084dae77d135d30faa9d82114031f0fb878aaf"),
+            ("annual.csv", "b46276ee631edcdc4c41f8cdc28f652d95b9f87271cd0aa0c664a555f55a7644"),
             ("curves.csv", "876c71bbd40a8e97fe9509ab997df253e0b5b384dcbc03897e0f125330113ddb"),
-            ("manifest.json", "697f2c94c62f0143901d30af7769b6f1dbc1533ec2fc388013e2ce91a8e38dee"),
+            ("manifest.json", "d43d6e9f95b6d42ccbab9b91e0e49d07db2cc0fbb35703a28ae04c75633d59ca"),
             ("report.html", "8a4370fd4daedcd489e9a269f5f750e99ecc207bed53271f7fae955b9a8a5f1e"),
             ("charts/", "08755e967b129058421e079573eaa490ad4130c4a724987d79b7dbb733b0e107"),
         ],
@@ -106,12 +106,12 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
     check(
         &dir.join("every"),
         &[
-            ("summary.csv", "237e3872eddbc3ab2888f9831efb107ef18e62ef6344a0ebd632b1fb55cbd50e"),
-            ("deltas.csv", "3e58da24d8764e5cca8c7af59c51a048601fbb6da5a0ad34a74bd41842b0d43c"),
+            ("summary.csv", "21865a5595e533f978636fee222de8405a8cf7c0e248a096acde7897a87158db"),
+            ("deltas.csv", "b379a4482fdd8a4b9a343e791044d4f73ff431eba098fdd774e0502fdc86bb18"),
             ("outcomes.csv", "b9d5bea3c91f9e2a819eefb5f40926ae1f7336a6cc56cc2dc4952b28fafb7bff"),
-            ("annual.csv", "548d2362a0aa30baed8eb200f2027d0861b4b1aa6b7845036f5b0a0309b9225e"),
+            ("annual.csv", "709d3c8add5536dd96a9ff33d2d3e267e36abef7f529458cd3b0ad8268ad0911"),
             ("curves.csv", "ac58b2594c7f2893f6649bb2faff4b5d9a82fd0c34885b9909027896d9e52e93"),
-            ("manifest.json", "229b745858aafb24438a9b572332e82fd51b2d04421382674f49e4705579f7d6"),
+            ("manifest.json", "4e8bf36d68bd8c5274d76b6a484157907083118f4d4839b2f5ceb1f80cc1aa28"),
             ("report.html", "c40f71149eb9c35df618438f4b85952023655799e1bcf9c4dea3d159625450e1"),
             ("charts/", "519b8fee3b4d46e3ae8b429135a7af221362aa53cfe8c07c90549313716f71eb"),
             ("per-path.csv", "2d416133005f1108f2b141301fde941f0cdf426a11e29d9a9fb0a81108302a64"),

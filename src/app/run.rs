@@ -8,6 +8,7 @@ use super::session::{Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
 use revshare::report::manifest::{InputFile, Manifest, TermsInfo};
 use revshare::report::{OutputFile, csv, table};
+use revshare::results::QuantileMethod;
 use revshare::{Choice, Error, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -69,6 +70,9 @@ fn simulate_and_write(
     out: &OutputDir,
 ) -> Result<RunOutput, Error> {
     let inputs = &session.inputs;
+    if opts.per_path.is_some() {
+        session.check_memory("--per-path", &inputs.scenarios, |s| session.table_bytes(s))?;
+    }
     let mut per_path = opts.per_path.as_deref().map(PerPathWriter::create).transpose()?;
     let pool = &session.pool;
     let clock = Instant::now();
@@ -76,11 +80,15 @@ fn simulate_and_write(
     let mut results = Vec::with_capacity(inputs.scenarios.len());
     for s in &inputs.scenarios {
         progress.set_scenario(s.name());
-        let table = session.simulate(s, &|n| progress.inc(n));
-        if let Some(w) = per_path.as_mut() {
-            w.write(s.name(), &inputs.terms, &table)?;
+        let done = |n| progress.inc(n);
+        match per_path.as_mut() {
+            Some(w) => {
+                let (table, r) = session.table_and_results(s, baseline, &done);
+                w.write(s.name(), &inputs.terms, &table)?;
+                results.push(r);
+            }
+            None => results.push(session.results(s, baseline, &done)),
         }
-        results.push(pool.install(|| ScenarioResults::compute(s.name(), &inputs.terms, baseline, &table)));
     }
     progress.finish();
     let manifest = Manifest {
@@ -98,7 +106,7 @@ fn simulate_and_write(
             InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
         ],
         rng: revshare::streams::scheme(),
-        quantiles: revshare::stats::QUANTILE_METHOD.to_string(),
+        quantiles: quantile_note(&results),
         wall_seconds: clock.elapsed().as_secs_f64(),
     };
     let data = [
@@ -119,4 +127,32 @@ fn simulate_and_write(
     }
     let table = table::render(&results);
     Ok(RunOutput { manifest, table })
+}
+
+/// The manifest's account of how quantiles were computed: exact everywhere, or
+/// which series of which scenario were sketched and within what bound.
+fn quantile_note(results: &[ScenarioResults]) -> String {
+    let method = revshare::stats::QUANTILE_METHOD;
+    let sketched: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            let QuantileMethod { main_exact, annual_exact, .. } = r.quantiles;
+            let which = match (main_exact, annual_exact) {
+                (true, true) => return None,
+                (true, false) => "annual series",
+                (false, true) => "main series",
+                (false, false) => "all series",
+            };
+            Some(format!("{}: {which}", r.scenario))
+        })
+        .collect();
+    if sketched.is_empty() {
+        return format!("{method}, on every value");
+    }
+    let bound = results.iter().map(|r| r.quantiles.sketch_error).fold(0.0, f64::max);
+    format!(
+        "{method}, on every value, except where the values would not fit in memory: a mergeable sketch whose order \
+         statistics are within a relative {bound:e} of the exact ones, for {}",
+        sketched.join(", ")
+    )
 }

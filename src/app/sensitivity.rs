@@ -43,6 +43,7 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
             Problem::option("--terms-row", "a paired difference needs a terms row other than the baseline").into()
         );
     }
+    session.check_memory("sensitivity", [scenario], |s| session.table_bytes(s))?;
     let out = OutputDir::prepare(&o.out)?;
     let table = session.simulate(scenario, &|_| {});
     let e = session.pool.install(|| explain(&table, scenario, terms, o.explained, t, baseline));

@@ -4,14 +4,16 @@
 
 use revshare::engine::{self, CHUNK_PATHS, PathTable, Plan};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
-use revshare::{Error, Problem, Scenario, Terms};
+use revshare::results::Accumulator;
+use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
 use std::path::PathBuf;
 
 /// Default number of paths per scenario.
 pub const DEFAULT_PATHS: usize = 100_000;
 /// Default seed.
 pub const DEFAULT_SEED: u64 = 42;
-/// Largest path table a run may hold in memory for one scenario.
+/// Largest table of every path a command that needs one (`sensitivity`, `solve`,
+/// `--per-path`) may hold in memory for one scenario.
 pub const MAX_TABLE_BYTES: u128 = 12 << 30;
 
 /// The validated inputs of a command.
@@ -106,23 +108,41 @@ impl Session {
         if o.paths == 0 {
             return Err(Problem::option("--paths", "must be at least 1").into());
         }
-        for s in &inputs.scenarios {
-            let bytes = engine::table_bytes(s, inputs.terms.len(), o.paths);
-            if bytes > MAX_TABLE_BYTES {
-                let msg = format!(
-                    "scenario `{}` would need {:.1} GiB of memory for its paths (at most {} GiB); use fewer paths or a shorter horizon",
-                    s.name(),
-                    bytes as f64 / (1u64 << 30) as f64,
-                    MAX_TABLE_BYTES >> 30
-                );
-                return Err(Problem::option("--paths", msg).with_value(o.paths.to_string()).into());
-            }
-        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(o.threads.unwrap_or(0))
             .build()
             .map_err(|e| Problem::option("--threads", format!("cannot start the worker threads: {e}")))?;
         Ok(Session { inputs, pool, paths: o.paths, seed: o.seed })
+    }
+
+    /// Refuses a command that keeps `bytes_per_path` bytes of every path of a
+    /// scenario when that would exceed [`MAX_TABLE_BYTES`]; `what` names what needs
+    /// them.
+    pub fn check_memory<'s>(
+        &self,
+        what: &str,
+        scenarios: impl IntoIterator<Item = &'s Scenario>,
+        bytes_per_path: impl Fn(&Scenario) -> u128,
+    ) -> Result<(), Error> {
+        for s in scenarios {
+            let bytes = bytes_per_path(s) * self.paths as u128;
+            if bytes > MAX_TABLE_BYTES {
+                let msg = format!(
+                    "{what} keeps every path in memory: scenario `{}` would need {:.1} GiB (at most {} GiB); use fewer \
+                     paths or a shorter horizon (a plain run streams its paths and needs no such memory)",
+                    s.name(),
+                    bytes as f64 / (1u64 << 30) as f64,
+                    MAX_TABLE_BYTES >> 30
+                );
+                return Err(Problem::option("--paths", msg).with_value(self.paths.to_string()).into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes a path table of one path of `s` takes.
+    pub fn table_bytes(&self, s: &Scenario) -> u128 {
+        engine::table_bytes(s, self.inputs.terms.len(), 1)
     }
 
     /// Simulates one scenario into its path table, calling `done(n)` after each
@@ -132,5 +152,40 @@ impl Session {
             let plan = Plan::new(scenario, &self.inputs.terms, self.seed);
             engine::simulate_observed(&plan, self.paths, CHUNK_PATHS, done)
         })
+    }
+
+    /// Simulates one scenario and computes its results, streaming the paths
+    /// through the statistics without keeping them; `done(n)` after each chunk.
+    pub fn results(&self, scenario: &Scenario, baseline: usize, done: &(dyn Fn(u64) + Sync)) -> ScenarioResults {
+        let terms = &self.inputs.terms;
+        self.pool.install(|| {
+            let plan = Plan::new(scenario, terms, self.seed);
+            let acc = engine::simulate_fold(
+                &plan,
+                self.paths,
+                done,
+                || Accumulator::new(&plan, baseline, self.paths),
+                |acc, block| acc.add_block(block),
+                Accumulator::merge,
+            );
+            acc.finish(scenario.name(), terms)
+        })
+    }
+
+    /// Simulates one scenario into its path table and computes its results from it
+    /// (the same results as [`Session::results`]), for a command that needs every path.
+    pub fn table_and_results(
+        &self,
+        scenario: &Scenario,
+        baseline: usize,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> (PathTable, ScenarioResults) {
+        let table = self.simulate(scenario, done);
+        let terms = &self.inputs.terms;
+        let results = self.pool.install(|| {
+            let plan = Plan::new(scenario, terms, self.seed);
+            ScenarioResults::compute(scenario.name(), terms, baseline, &plan, &table)
+        });
+        (table, results)
     }
 }

@@ -46,6 +46,8 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
     if target == Target::Row(t) {
         return Err(Problem::option("--against", "the row cannot be matched against itself; name another row").into());
     }
+    // The worlds keep each path's monthly revenue and discount factors.
+    session.check_memory("solve", [scenario], |s| (s.months() as u128 * 2 + 8) * 8)?;
     let terms = &inputs.terms;
     let plan = Plan::new(scenario, terms, session.seed);
     let solution = session.pool.install(|| {

@@ -9,6 +9,7 @@
 //! Fan's type 7, the default of numpy and R. Everything is computed from the
 //! per-path values in path order, so results never depend on threading.
 
+pub mod series;
 pub mod sketch;
 pub mod sum;
 

@@ -1,0 +1,271 @@
+//! The statistics of one per-path quantity, accumulated block by block and merged
+//! without depending on the order of the merges.
+//!
+//! A block is a fixed run of consecutive paths (the engine's chunk). For each block
+//! the accumulator takes the block's first value `c` and the naive sums of `x - c`
+//! and `(x - c)^2` in path order, both functions of the block alone, and adds
+//! `n c`, `sum (x - c)`, `n c^2`, `2 c sum (x - c)` and `sum (x - c)^2` to two
+//! [`ExactSum`]s (products split exactly with a fused multiply-add). So `sum x` and
+//! `sum x^2` are exact sums of per-block terms: the same for any thread count, any
+//! order of blocks and any split into shards on block boundaries. The mean is
+//! `sum x / n`; the variance `(sum x^2 - (sum x)^2 / n) / (n - 1)` is formed in
+//! double-double arithmetic from the exact sums, so the cancellation that plagues
+//! the one-pass formula does not arise; a series whose minimum equals its maximum
+//! has exactly its value as mean and zero spread.
+//!
+//! Quantiles come from the values themselves ([`Store::Exact`], type 7, while they
+//! fit in memory) or from a [`Sketch`] (each order statistic within its relative
+//! bound).
+
+use super::sketch::Sketch;
+use super::sum::ExactSum;
+use super::{LEVELS, Summary, quantiles};
+
+/// Where a series keeps what its quantiles are computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Store {
+    /// Every value: exact type-7 quantiles.
+    Exact(Vec<f64>),
+    /// A sketch: quantiles within its relative bound.
+    Sketch(Sketch),
+}
+
+/// The accumulated statistics of one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    n: u64,
+    sum: ExactSum,
+    sum_sq: ExactSum,
+    min: f64,
+    max: f64,
+    store: Store,
+}
+
+/// `a * b` as `(product, error)` with `product + error` exactly `a b`.
+#[inline]
+fn two_product(a: f64, b: f64) -> (f64, f64) {
+    let p = a * b;
+    (p, a.mul_add(b, -p))
+}
+
+/// `a + b` as `(sum, error)` with `sum + error` exactly `a + b`.
+#[inline]
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+impl Series {
+    /// An empty series that keeps its values (`exact`) or a sketch of them.
+    pub fn new(exact: bool) -> Series {
+        Series {
+            n: 0,
+            sum: ExactSum::new(),
+            sum_sq: ExactSum::new(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            store: if exact { Store::Exact(Vec::new()) } else { Store::Sketch(Sketch::new()) },
+        }
+    }
+
+    /// Adds the values of one block, in path order (NaN values are skipped).
+    pub fn add_block(&mut self, values: &[f64]) {
+        let mut it = values.iter().copied().filter(|v| !v.is_nan());
+        let Some(c) = it.next() else { return };
+        let (mut count, mut a, mut b) = (1u64, 0.0, 0.0);
+        let (mut lo, mut hi) = (c, c);
+        for x in it {
+            let d = x - c;
+            a += d;
+            b += d * d;
+            lo = lo.min(x);
+            hi = hi.max(x);
+            count += 1;
+        }
+        match &mut self.store {
+            Store::Exact(v) => v.extend(values.iter().copied().filter(|v| !v.is_nan())),
+            Store::Sketch(s) => values.iter().for_each(|v| s.add(*v)),
+        }
+        self.n += count;
+        self.min = self.min.min(lo);
+        self.max = self.max.max(hi);
+        let nb = count as f64;
+        let (p, e) = two_product(nb, c);
+        self.sum.add(p);
+        self.sum.add(e);
+        self.sum.add(a);
+        let (cc, cc_err) = two_product(c, c);
+        for part in [cc, cc_err] {
+            let (p, e) = two_product(nb, part);
+            self.sum_sq.add(p);
+            self.sum_sq.add(e);
+        }
+        let (p, e) = two_product(2.0 * c, a);
+        self.sum_sq.add(p);
+        self.sum_sq.add(e);
+        self.sum_sq.add(b);
+    }
+
+    /// Adds everything `other` accumulated.
+    pub fn merge(&mut self, other: Series) {
+        self.n += other.n;
+        self.sum.merge(&other.sum);
+        self.sum_sq.merge(&other.sum_sq);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        match (&mut self.store, other.store) {
+            (Store::Exact(a), Store::Exact(b)) => a.extend(b),
+            (Store::Sketch(a), Store::Sketch(b)) => a.merge(&b),
+            (Store::Sketch(a), Store::Exact(b)) => b.iter().for_each(|v| a.add(*v)),
+            (store @ Store::Exact(_), Store::Sketch(mut b)) => {
+                if let Store::Exact(a) = store {
+                    a.iter().for_each(|v| b.add(*v));
+                }
+                *store = Store::Sketch(b);
+            }
+        }
+    }
+
+    /// Values counted.
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    /// True when no value was counted.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The relative bound on the quantiles' order statistics: 0 when exact.
+    pub fn relative_error(&self) -> f64 {
+        match &self.store {
+            Store::Exact(_) => 0.0,
+            Store::Sketch(s) => s.relative_error(),
+        }
+    }
+
+    /// The mean and the standard deviation (`n - 1`); `None` when empty.
+    pub fn moments(&self) -> Option<(f64, Option<f64>)> {
+        if self.n == 0 {
+            return None;
+        }
+        let n = self.n as f64;
+        if self.min == self.max {
+            return Some((self.min, (self.n > 1).then_some(0.0)));
+        }
+        let (h1, l1) = dd(&self.sum);
+        let (h2, l2) = dd(&self.sum_sq);
+        let mean = h1 / n;
+        // (sum x)^2 / n in double-double.
+        let (sq, sq_err) = two_product(h1, h1);
+        let sq_err = sq_err + 2.0 * h1 * l1;
+        let q_hi = sq / n;
+        let q_lo = ((-q_hi).mul_add(n, sq) + sq_err) / n;
+        let (s, e) = two_sum(h2, -q_hi);
+        let ss = (s + (e + l2 - q_lo)).max(0.0);
+        Some((mean, (self.n > 1).then(|| (ss / (n - 1.0)).sqrt())))
+    }
+
+    /// The type-7 quantiles at `levels`; `None` when empty.
+    pub fn quantiles(&mut self, levels: &[f64]) -> Option<Vec<f64>> {
+        if self.n == 0 {
+            return None;
+        }
+        Some(match &mut self.store {
+            Store::Exact(v) => quantiles(v, levels),
+            Store::Sketch(s) => s.quantiles(levels),
+        })
+    }
+
+    /// Fractions of the values in `bins` equal bins over `[lo, hi]` (values
+    /// outside in the edge bins).
+    pub fn histogram(&self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+        match &self.store {
+            Store::Exact(v) => super::histogram(v, lo, hi, bins),
+            Store::Sketch(s) => s.histogram(lo, hi, bins),
+        }
+    }
+
+    /// The summary of the series; `None` when empty.
+    pub fn summary(&mut self) -> Option<Summary> {
+        let (mean, sd) = self.moments()?;
+        let levels: Vec<f64> = [0.0].into_iter().chain(LEVELS).chain([1.0]).collect();
+        let q = self.quantiles(&levels)?;
+        let n = self.n as usize;
+        Some(Summary {
+            n,
+            mean,
+            sd,
+            se: sd.map(|s| s / (n as f64).sqrt()),
+            min: q[0],
+            max: q[LEVELS.len() + 1],
+            quantiles: std::array::from_fn(|i| q[i + 1]),
+        })
+    }
+}
+
+/// An exact sum as a double-double: its rounded value and the rounded remainder.
+fn dd(sum: &ExactSum) -> (f64, f64) {
+    let hi = sum.value();
+    let mut rest = sum.clone();
+    rest.add(-hi);
+    (hi, rest.value())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    fn series_of(values: &[f64], exact: bool, block: usize) -> Series {
+        let mut s = Series::new(exact);
+        values.chunks(block).for_each(|b| s.add_block(b));
+        s
+    }
+
+    #[test]
+    fn moments_match_two_pass_formulas_even_far_from_zero() {
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([2; 32]);
+        // End years: a large mean and a small spread, where one-pass formulas fail.
+        let values: Vec<f64> = (0..10_000).map(|_| 2030.0 + rng.random::<f64>() * 1e-3).collect();
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = (values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt();
+        let (m, s) = series_of(&values, true, 256).moments().unwrap();
+        assert!((m - mean).abs() <= 1e-12 * mean, "{m} vs {mean}");
+        assert!((s.unwrap() / sd - 1.0).abs() < 1e-9, "{s:?} vs {sd}");
+    }
+
+    #[test]
+    fn a_constant_series_has_exactly_its_value_and_no_spread() {
+        let mut s = series_of(&[0.1; 1000], false, 7);
+        assert_eq!(s.moments(), Some((0.1, Some(0.0))));
+        let summary = s.summary().unwrap();
+        assert!(summary.quantiles.iter().all(|q| *q == 0.1));
+        assert_eq!(series_of(&[3.0], true, 256).moments(), Some((3.0, None)));
+        assert_eq!(Series::new(true).summary(), None);
+    }
+
+    #[test]
+    fn block_merges_in_any_order_give_the_same_bits() {
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([6; 32]);
+        let values: Vec<f64> = (0..9000).map(|_| (rng.random::<f64>() - 0.2) * 300.0).collect();
+        for exact in [true, false] {
+            let whole = series_of(&values, exact, 256);
+            let blocks: Vec<Series> = values.chunks(256).map(|b| series_of(b, exact, 256)).collect();
+            let mut backward = Series::new(exact);
+            blocks.into_iter().rev().for_each(|b| backward.merge(b));
+            let (mut a, mut b) = (whole.clone(), backward);
+            assert_eq!(a.moments(), b.moments());
+            assert_eq!(a.summary(), b.summary());
+        }
+    }
+
+    #[test]
+    fn nan_values_are_left_out() {
+        let s = series_of(&[f64::NAN, 1.0, 3.0, f64::NAN], true, 256);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.moments().unwrap().0, 2.0);
+    }
+}
