@@ -7,7 +7,7 @@
 
 use crate::app::run::RunOptions;
 use crate::app::sensitivity::SensitivityOptions;
-use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, SimOptions};
+use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, PrecisionTarget, SimOptions};
 use crate::app::solve::{SolveOptions, SolveTarget};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -164,6 +164,19 @@ pub struct RunArgs {
     /// input) to this CSV file, streamed to disk
     #[arg(long, value_name = "FILE.csv")]
     pub per_path: Option<PathBuf>,
+    /// Run each scenario in rounds until the 95% confidence half-width of every
+    /// reported money mean (revenue; paid, received, net and PV of every row; the
+    /// paired differences) is at most this many $B; --paths is then the most paths
+    #[arg(long, value_name = "ABS", value_parser = positive, conflicts_with = "rel_precision")]
+    pub precision: Option<f64>,
+    /// The same, with the half-width at most this fraction of each mean (0.01 = 1%)
+    #[arg(long, value_name = "R", value_parser = positive)]
+    pub rel_precision: Option<f64>,
+}
+
+/// Parses a finite number above zero.
+fn positive(text: &str) -> Result<f64, String> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0).ok_or_else(|| "a number above zero".to_string())
 }
 
 /// Options of `revshare report`.
@@ -263,6 +276,11 @@ impl RunArgs {
             report: !self.no_report,
             progress: !self.quiet,
             per_path: self.per_path,
+            precision: match (self.precision, self.rel_precision) {
+                (Some(a), _) => Some(PrecisionTarget::Absolute(a)),
+                (None, Some(r)) => Some(PrecisionTarget::Relative(r)),
+                (None, None) => None,
+            },
         }
     }
 }

@@ -737,7 +737,26 @@ pub fn simulate_fold<A: Send>(
     fold: impl Fn(&mut A, &Block) + Sync + Send,
     merge: impl Fn(A, A) -> A + Sync + Send,
 ) -> A {
-    (0..paths.div_ceil(CHUNK_PATHS))
+    simulate_fold_from(plan, 0, paths, done, init, fold, merge)
+}
+
+/// [`simulate_fold`] of the paths from `from` (a multiple of [`CHUNK_PATHS`]) up to
+/// `paths`: the blocks are the ones a run of `paths` paths has, so a run that
+/// continues in rounds folds exactly the blocks of a run made at once.
+///
+/// # Panics
+/// If `from` is not a multiple of [`CHUNK_PATHS`]: a programming error.
+pub fn simulate_fold_from<A: Send>(
+    plan: &Plan<'_>,
+    from: usize,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+    init: impl Fn() -> A + Sync + Send,
+    fold: impl Fn(&mut A, &Block) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
+    assert_eq!(from % CHUNK_PATHS, 0, "rounds start on a block boundary");
+    (from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS))
         .into_par_iter()
         .fold(
             || (plan.workspace(), Vec::new(), Block::default(), init()),

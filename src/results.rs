@@ -5,6 +5,7 @@ use crate::choice::Choice;
 use crate::engine::{Block, FLOWS, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
+use crate::stats::Z_95;
 use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
 use rayon::prelude::*;
@@ -311,6 +312,40 @@ pub const EXACT_MAIN_BYTES: usize = 768 << 20;
 /// calendar year) may keep for exact quantiles; beyond, they use a sketch.
 pub const EXACT_ANNUAL_BYTES: usize = 256 << 20;
 
+/// The bytes the values of the main and of the annual series may take for exact
+/// quantiles; beyond, each group uses sketches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// For the metrics, cap years and paired differences.
+    pub main: usize,
+    /// For the annual revenue, flows and cumulative paid.
+    pub annual: usize,
+}
+
+impl Budget {
+    /// [`EXACT_MAIN_BYTES`] and [`EXACT_ANNUAL_BYTES`].
+    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_BYTES, annual: EXACT_ANNUAL_BYTES };
+
+    /// Whether the main and the annual series of `paths` paths keep every value.
+    fn exact_fits(self, l: Layout, years: usize, paths: usize) -> (bool, bool) {
+        let main_series = 1 + l.terms * (Metric::ALL.len() + 1) + 2 * l.terms.saturating_sub(1);
+        let annual_series = years * (1 + l.terms * (FLOWS + 1));
+        let fits = |series: usize, budget: usize| paths.saturating_mul(series * 8) <= budget;
+        (fits(main_series, self.main), fits(annual_series, self.annual))
+    }
+}
+
+/// The 95% half-width of a reported mean, for a stopping rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HalfWidth {
+    /// What the mean is of: `revenue`, `<terms>.<metric>` or `<terms>-<baseline>.<metric>`.
+    pub name: String,
+    /// The mean.
+    pub mean: f64,
+    /// `1.96` standard errors of the mean.
+    pub half_width: f64,
+}
+
 /// How a scenario's quantiles were computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QuantileMethod {
@@ -329,6 +364,7 @@ pub struct QuantileMethod {
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     layout: Layout,
+    budget: Budget,
     years: Vec<i32>,
     grid: Vec<f64>,
     baseline: usize,
@@ -343,12 +379,14 @@ impl Accumulator {
     /// An empty accumulator for `paths` paths of `plan`, with `baseline` the row the
     /// others are compared with.
     pub fn new(plan: &Plan<'_>, baseline: usize, paths: usize) -> Accumulator {
+        Accumulator::with_budget(plan, baseline, paths, Budget::DEFAULT)
+    }
+
+    /// [`Accumulator::new`] with another memory budget for exact quantiles.
+    pub fn with_budget(plan: &Plan<'_>, baseline: usize, paths: usize, budget: Budget) -> Accumulator {
         let l = plan.layout();
         let years = plan.years().len();
-        let main_series = 1 + l.terms * (Metric::ALL.len() + 1) + 2 * l.terms.saturating_sub(1);
-        let annual_series = years * (1 + l.terms * (FLOWS + 1));
-        let main_exact = paths.saturating_mul(main_series * 8) <= EXACT_MAIN_BYTES;
-        let annual_exact = paths.saturating_mul(annual_series * 8) <= EXACT_ANNUAL_BYTES;
+        let (main_exact, annual_exact) = budget.exact_fits(l, years, paths);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
         let main = || Series::new(main_exact);
         let annual = || (0..years).map(|_| Series::new(annual_exact)).collect::<Vec<_>>();
@@ -366,6 +404,7 @@ impl Accumulator {
             .collect();
         Accumulator {
             layout: l,
+            budget,
             years: plan.years().to_vec(),
             grid,
             baseline,
@@ -375,6 +414,58 @@ impl Accumulator {
             terms,
             scratch: Vec::new(),
         }
+    }
+
+    /// The paths accumulated.
+    pub fn paths(&self) -> u64 {
+        self.paths
+    }
+
+    /// Turns the series whose values no longer fit in their budget at the paths
+    /// accumulated into sketches: the state an accumulator made for that many
+    /// paths from the start would have.
+    pub fn limit_memory(&mut self) {
+        let (main_exact, annual_exact) = self.budget.exact_fits(self.layout, self.years.len(), self.paths as usize);
+        if !main_exact {
+            self.revenue.into_sketch();
+            for t in &mut self.terms {
+                t.metrics.iter_mut().chain([&mut t.cap_year]).for_each(Series::into_sketch);
+                if let Some((series, _)) = &mut t.deltas {
+                    series.iter_mut().for_each(Series::into_sketch);
+                }
+            }
+        }
+        if !annual_exact {
+            self.annual_revenue.iter_mut().for_each(Series::into_sketch);
+            for t in &mut self.terms {
+                t.annual.iter_mut().flatten().chain(t.cum_paid.iter_mut()).for_each(Series::into_sketch);
+            }
+        }
+    }
+
+    /// The 95% half-widths of the money means a run reports: total revenue, each
+    /// terms row's paid, received, net and PV, and each paired difference of net and
+    /// PV. `names` are the terms rows' names.
+    pub fn half_widths(&self, names: &[&str]) -> Vec<HalfWidth> {
+        let mut out = Vec::new();
+        let mut push = |name: String, s: &Series| {
+            if let Some((mean, Some(sd))) = s.moments() {
+                out.push(HalfWidth { name, mean, half_width: Z_95 * sd / (s.len() as f64).sqrt() });
+            }
+        };
+        push("revenue".to_string(), &self.revenue);
+        let money = [Metric::Paid, Metric::Received, Metric::Net, Metric::Pv];
+        for (acc, name) in self.terms.iter().zip(names) {
+            for m in money {
+                push(format!("{name}.{}", m.name()), &acc.metrics[m as usize]);
+            }
+            if let Some((series, _)) = &acc.deltas {
+                for (m, s) in [Metric::Net, Metric::Pv].into_iter().zip(series) {
+                    push(format!("{name}-{}.{}", names[self.baseline], m.name()), s);
+                }
+            }
+        }
+        out
     }
 
     /// Adds the paths of one block.

@@ -363,3 +363,51 @@ fn extreme_but_valid_inputs_run_without_panicking() {
         assert!(matches!(out.status.code(), Some(0) | Some(1)), "{scenario} {param}");
     }
 }
+
+#[test]
+fn a_run_to_a_precision_target_equals_the_fixed_run_of_the_paths_it_stopped_at() {
+    let d = Dir::new();
+    let base: String = revshare::input::SHIPPED_SCENARIOS
+        .lines()
+        .filter(|l| l.starts_with("name,") || l.starts_with("base,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    d.write("s.csv", &base);
+    let three: String = revshare::input::SHIPPED_TERMS
+        .lines()
+        .filter(|l| !l.starts_with("uncapped"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    d.write("t.csv", &three);
+    let common = ["s.csv", "--terms", "t.csv", "--no-report", "--quiet"];
+    let out = revshare(
+        &d,
+        &[&["run"][..], &common, &["--rel-precision", "0.02", "--paths", "100000", "--out", "p"]].concat(),
+    )
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("precision target: 95% half-width <= 0.02 of each mean"), "{text}");
+    let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("p").join("manifest.json"))).unwrap();
+    let stop = &manifest["precision"]["scenarios"][0];
+    let paths = stop["paths"].as_u64().unwrap();
+    assert!(stop["met"].as_bool().unwrap());
+    assert!(paths > 40 * 256 && paths < 100_000, "more than one round, fewer than the most: {paths}");
+    assert!(stop["half_width"].as_f64().unwrap() <= 0.02 * stop["mean"].as_f64().unwrap().abs());
+    let n = paths.to_string();
+    revshare(&d, &[&["run"][..], &common, &["--paths", &n, "--out", "f"]].concat()).success();
+    for f in CSV_OUTPUTS.iter().chain(&["curves.csv"]) {
+        assert_eq!(read(&d.path("p").join(f)), read(&d.path("f").join(f)), "{f}");
+    }
+    // A target the most paths cannot meet is reported, not hidden.
+    revshare(&d, &[&["run"][..], &common, &["--precision", "0.001", "--paths", "3000", "--out", "q"]].concat())
+        .success()
+        .stdout(predicates::str::contains("3000 paths, NOT met: the most paths were reached"));
+    revshare(&d, &["run", "s.csv", "--rel-precision", "0.1", "--per-path", "x.csv", "--out", "r"])
+        .code(1)
+        .stderr(predicates::str::contains("--per-path: writes every path of a fixed number of paths"));
+    revshare(&d, &["run", "--precision", "0.1", "--rel-precision", "0.1"]).code(2);
+    revshare(&d, &["run", "--precision", "-1"]).code(2);
+}

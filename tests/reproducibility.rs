@@ -5,8 +5,9 @@
 
 mod common;
 use common::{shipped, terms};
-use revshare::engine::simulate_chunked;
-use revshare::{Plan, simulate_scenario};
+use revshare::engine::{simulate_chunked, simulate_fold_from};
+use revshare::results::{Accumulator, Budget};
+use revshare::{Plan, ScenarioResults, simulate_scenario};
 
 #[test]
 fn the_path_table_is_identical_for_any_chunk_size_and_thread_count() {
@@ -56,4 +57,53 @@ fn a_different_seed_gives_different_draws() {
     let e = simulate_scenario(&base, &t, 4, 1, 500).unwrap_err().to_string();
     assert_eq!(e, "baseline, value `4`: the baseline must be one of the 4 terms rows (0 to 3)");
     assert!(simulate_scenario(&base, &t, 0, 1, 0).is_err());
+}
+
+/// Simulates `paths` paths of `plan` in rounds ending at `rounds` (the last is
+/// `paths`), under a small memory budget, on `pool`.
+fn in_rounds(plan: &Plan<'_>, rounds: &[usize], pool: &rayon::ThreadPool, budget: Budget) -> ScenarioResults {
+    let paths = *rounds.last().unwrap();
+    pool.install(|| {
+        let mut acc = Accumulator::with_budget(plan, 0, 0, budget);
+        for &next in rounds {
+            let from = acc.paths() as usize;
+            let round = simulate_fold_from(
+                plan,
+                from,
+                next,
+                &|_| {},
+                || Accumulator::with_budget(plan, 0, next, budget),
+                |a, b| a.add_block(b),
+                Accumulator::merge,
+            );
+            acc = acc.merge(round);
+            acc.limit_memory();
+        }
+        assert_eq!(acc.paths() as usize, paths);
+        acc.finish("base", &shipped("base").1)
+    })
+}
+
+#[test]
+fn streamed_statistics_are_the_same_for_any_threads_and_rounds_even_past_the_exact_budget() {
+    let (base, t) = shipped("base");
+    let plan = Plan::new(&base, &t, 42);
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    // Exact quantiles up to 2,048 paths of the main series and 512 of the annual ones.
+    let budget = Budget { main: 2048 * 23 * 8, annual: 512 * 187 * 8 };
+    let at_once = in_rounds(&plan, &[5000], &one, budget);
+    assert!(!at_once.quantiles.main_exact && at_once.quantiles.sketch_error > 0.0);
+    for rounds in [&[1024, 5000][..], &[256, 2048, 2304, 5000], &[4096, 5000]] {
+        assert_eq!(in_rounds(&plan, rounds, &two, budget), at_once, "rounds {rounds:?}");
+    }
+    // Within the budget the quantiles are exact, and the same as from a table.
+    let exact = in_rounds(&plan, &[256, 500], &two, budget);
+    assert!(exact.quantiles.main_exact && exact.quantiles.annual_exact);
+    assert_eq!(exact, in_rounds(&plan, &[500], &one, budget));
+    let table = simulate_chunked(&plan, 1500, revshare::engine::CHUNK_PATHS);
+    assert_eq!(
+        ScenarioResults::compute("base", &t, 0, &plan, &table),
+        in_rounds(&plan, &[1500], &one, Budget::DEFAULT)
+    );
 }

@@ -41,6 +41,11 @@ impl Progress {
         self.bar.set_message(name.to_string());
     }
 
+    /// Names what is being simulated and where it stands.
+    pub fn set_status(&self, text: String) {
+        self.bar.set_message(text);
+    }
+
     /// Records `n` more paths done.
     pub fn inc(&self, n: u64) {
         self.bar.inc(n);

@@ -4,12 +4,12 @@
 use super::output::OutputDir;
 use super::per_path::PerPathWriter;
 use super::progress::Progress;
-use super::session::{Session, SimOptions};
+use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
-use revshare::report::manifest::{InputFile, Manifest, TermsInfo};
+use revshare::report::manifest::{InputFile, Manifest, Precision, PrecisionStop, TermsInfo};
 use revshare::report::{OutputFile, csv, table};
-use revshare::results::QuantileMethod;
-use revshare::{Choice, Error, ScenarioResults};
+use revshare::results::{HalfWidth, QuantileMethod};
+use revshare::{Choice, Error, Problem, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Also write one row per path and terms row to this file.
     pub per_path: Option<PathBuf>,
+    /// Run in rounds until this precision (`sim.paths` is then the most paths).
+    pub precision: Option<PrecisionTarget>,
 }
 
 /// What a run produced.
@@ -41,6 +43,10 @@ pub struct RunOutput {
 
 /// Runs everything; on any error nothing in `opts.out` has changed.
 pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
+    if opts.precision.is_some() && opts.per_path.is_some() {
+        let msg = "writes every path of a fixed number of paths; run with --paths N (without a precision target)";
+        return Err(Problem::option("--per-path", msg).into());
+    }
     let session = Session::open(&opts.sim)?;
     let baseline = session.inputs.terms_row("--baseline", opts.baseline.as_deref())?;
     let out = OutputDir::prepare(&opts.out)?;
@@ -78,16 +84,25 @@ fn simulate_and_write(
     let clock = Instant::now();
     let progress = Progress::new((session.paths * inputs.scenarios.len()) as u64, opts.progress);
     let mut results = Vec::with_capacity(inputs.scenarios.len());
+    let mut stops = Vec::new();
     for s in &inputs.scenarios {
         progress.set_scenario(s.name());
         let done = |n| progress.inc(n);
-        match per_path.as_mut() {
-            Some(w) => {
+        match (per_path.as_mut(), opts.precision) {
+            (Some(w), _) => {
                 let (table, r) = session.table_and_results(s, baseline, &done);
                 w.write(s.name(), &inputs.terms, &table)?;
                 results.push(r);
             }
-            None => results.push(session.results(s, baseline, &done)),
+            (None, Some(target)) => {
+                let status = |w: &HalfWidth| {
+                    progress.set_status(format!("{}: widest ±{:.4} ({})", s.name(), w.half_width, w.name))
+                };
+                let (r, stopped) = session.results_to_precision(s, baseline, target, session.paths, &done, &status);
+                results.push(r);
+                stops.push((s.name().to_string(), stopped));
+            }
+            (None, None) => results.push(session.results(s, baseline, &done)),
         }
     }
     progress.finish();
@@ -95,7 +110,7 @@ fn simulate_and_write(
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         seed: session.seed,
-        paths: session.paths,
+        paths: results.iter().map(|r| r.paths).max().unwrap_or(session.paths),
         threads: pool.current_num_threads(),
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name().to_string(),
@@ -108,6 +123,21 @@ fn simulate_and_write(
         rng: revshare::streams::scheme(),
         quantiles: quantile_note(&results),
         wall_seconds: clock.elapsed().as_secs_f64(),
+        precision: opts.precision.map(|target| Precision {
+            target: target.describe(),
+            max_paths: session.paths,
+            scenarios: stops
+                .iter()
+                .map(|(scenario, st)| PrecisionStop {
+                    scenario: scenario.clone(),
+                    paths: st.paths,
+                    met: st.met,
+                    widest: st.widest.as_ref().map_or(String::new(), |w| w.name.clone()),
+                    half_width: st.widest.as_ref().map_or(0.0, |w| w.half_width),
+                    mean: st.widest.as_ref().map_or(0.0, |w| w.mean),
+                })
+                .collect(),
+        }),
     };
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
@@ -125,7 +155,17 @@ fn simulate_and_write(
     if let Some(w) = per_path {
         w.finish()?;
     }
-    let table = table::render(&results);
+    let mut table = table::render(&results);
+    if let Some(p) = &manifest.precision {
+        table.push_str(&format!("\nprecision target: {}\n", p.target));
+        for st in &p.scenarios {
+            let how = if st.met { "met" } else { "NOT met: the most paths were reached" };
+            table.push_str(&format!(
+                "  {}: {} paths, {how}; widest ±{:.4} around {:.4} ({})\n",
+                st.scenario, st.paths, st.half_width, st.mean, st.widest
+            ));
+        }
+    }
     Ok(RunOutput { manifest, table })
 }
 

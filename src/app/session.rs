@@ -4,7 +4,7 @@
 
 use revshare::engine::{self, CHUNK_PATHS, PathTable, Plan};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
-use revshare::results::Accumulator;
+use revshare::results::{Accumulator, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
 use std::path::PathBuf;
 
@@ -15,6 +15,56 @@ pub const DEFAULT_SEED: u64 = 42;
 /// Largest table of every path a command that needs one (`sensitivity`, `solve`,
 /// `--per-path`) may hold in memory for one scenario.
 pub const MAX_TABLE_BYTES: u128 = 12 << 30;
+
+/// The paths of the first round of a run with a precision target.
+pub const FIRST_ROUND: usize = 40 * CHUNK_PATHS;
+
+/// A precision target for the 95% confidence half-width of every reported money mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PrecisionTarget {
+    /// At most this many $B.
+    Absolute(f64),
+    /// At most this fraction of the mean's magnitude.
+    Relative(f64),
+}
+
+impl PrecisionTarget {
+    /// The largest ratio of a half-width to what the target allows (at most 1 when
+    /// every mean meets it), and that half-width.
+    fn worst(self, widths: &[HalfWidth]) -> (f64, Option<&HalfWidth>) {
+        let ratio = |w: &HalfWidth| {
+            let allowed = match self {
+                PrecisionTarget::Absolute(a) => a,
+                PrecisionTarget::Relative(r) => r * w.mean.abs(),
+            };
+            // A mean known exactly meets any target, even a relative one of zero.
+            if w.half_width == 0.0 { 0.0 } else { w.half_width / allowed }
+        };
+        widths
+            .iter()
+            .map(|w| (ratio(w), w))
+            .fold((0.0, None), |best, (r, w)| if best.1.is_none() || r > best.0 { (r, Some(w)) } else { best })
+    }
+
+    /// The target in words.
+    pub fn describe(self) -> String {
+        match self {
+            PrecisionTarget::Absolute(a) => format!("95% half-width <= {a} $B"),
+            PrecisionTarget::Relative(r) => format!("95% half-width <= {r} of each mean"),
+        }
+    }
+}
+
+/// How a run with a precision target stopped for one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stopped {
+    /// The paths simulated.
+    pub paths: usize,
+    /// Whether every half-width met the target (otherwise the maximum was reached).
+    pub met: bool,
+    /// The widest half-width relative to the target.
+    pub widest: Option<HalfWidth>,
+}
 
 /// The validated inputs of a command.
 #[derive(Debug, Clone)]
@@ -169,6 +219,57 @@ impl Session {
                 Accumulator::merge,
             );
             acc.finish(scenario.name(), terms)
+        })
+    }
+
+    /// Simulates one scenario in rounds until the 95% half-width of every money
+    /// mean it reports meets `target`, or `max_paths` paths; returns the results
+    /// (identical to a run of that many paths) and how it stopped. Each round ends
+    /// on a block boundary (or at `max_paths`), so the rounds fold exactly the
+    /// blocks of a run made at once. `status` is told the widest half-width after
+    /// each round.
+    pub fn results_to_precision(
+        &self,
+        scenario: &Scenario,
+        baseline: usize,
+        target: PrecisionTarget,
+        max_paths: usize,
+        done: &(dyn Fn(u64) + Sync),
+        status: &(dyn Fn(&HalfWidth) + Sync),
+    ) -> (ScenarioResults, Stopped) {
+        let terms = &self.inputs.terms;
+        let names: Vec<&str> = terms.iter().map(|t| t.name()).collect();
+        self.pool.install(|| {
+            let plan = Plan::new(scenario, terms, self.seed);
+            let mut acc = Accumulator::new(&plan, baseline, 0);
+            let mut next = FIRST_ROUND.min(max_paths);
+            loop {
+                let from = acc.paths() as usize;
+                let round = engine::simulate_fold_from(
+                    &plan,
+                    from,
+                    next,
+                    done,
+                    || Accumulator::new(&plan, baseline, next),
+                    |acc, block| acc.add_block(block),
+                    Accumulator::merge,
+                );
+                acc = acc.merge(round);
+                acc.limit_memory();
+                let widths = acc.half_widths(&names);
+                let (ratio, widest) = target.worst(&widths);
+                if let Some(w) = widest {
+                    status(w);
+                }
+                let paths = acc.paths() as usize;
+                if ratio <= 1.0 || paths >= max_paths {
+                    let stopped = Stopped { paths, met: ratio <= 1.0, widest: widest.cloned() };
+                    return (acc.finish(scenario.name(), terms), stopped);
+                }
+                // The half-width falls as 1/sqrt(paths): aim 10% past the estimate.
+                let needed = (paths as f64 * ratio * ratio * 1.1).min(max_paths as f64) as usize;
+                next = needed.max(paths + CHUNK_PATHS).next_multiple_of(CHUNK_PATHS).min(max_paths);
+            }
         })
     }
 

@@ -108,6 +108,37 @@ pub struct Manifest {
     pub quantiles: String,
     /// Wall time of the simulation and statistics, seconds.
     pub wall_seconds: f64,
+    /// The precision target of a run that stopped when precise enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
+}
+
+/// How a run with a precision target stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Precision {
+    /// The target, in words.
+    pub target: String,
+    /// The most paths a scenario could use.
+    pub max_paths: usize,
+    /// Per scenario, in order.
+    pub scenarios: Vec<PrecisionStop>,
+}
+
+/// Where one scenario of a run with a precision target stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionStop {
+    /// The scenario.
+    pub scenario: String,
+    /// The paths it used.
+    pub paths: usize,
+    /// Whether every mean met the target.
+    pub met: bool,
+    /// The mean whose half-width was widest relative to the target.
+    pub widest: String,
+    /// Its 95% half-width.
+    pub half_width: f64,
+    /// Its value.
+    pub mean: f64,
 }
 
 impl Manifest {

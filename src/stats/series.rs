@@ -127,6 +127,16 @@ impl Series {
         }
     }
 
+    /// Turns the kept values into a sketch (the same sketch as one fed from the
+    /// start, since a sketch does not depend on the order of its values).
+    pub fn into_sketch(&mut self) {
+        if let Store::Exact(values) = &self.store {
+            let mut sketch = Sketch::new();
+            values.iter().for_each(|v| sketch.add(*v));
+            self.store = Store::Sketch(sketch);
+        }
+    }
+
     /// Values counted.
     pub fn len(&self) -> u64 {
         self.n
