@@ -1,6 +1,8 @@
 //! Engine throughput in paths per second, over the library API.
 //!
-//! `cargo bench` runs all; `cargo bench -- base` filters.
+//! One group per stage: `simulate` (paths), `statistics` (summaries of a path
+//! table), `pipeline` (both, streamed as a run does), `report` (CSV files, charts
+//! and HTML). `cargo bench` runs all; `cargo bench -- base` filters.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use revshare::engine::{CHUNK_PATHS, simulate, simulate_observed};
@@ -45,6 +47,56 @@ fn engine(c: &mut Criterion) {
         b.iter(|| black_box(ScenarioResults::compute("base", three, 0, &plan, &table)))
     });
     g.finish();
+
+    // Paths and statistics together, as `revshare run` streams them.
+    let mut g = c.benchmark_group("pipeline");
+    g.throughput(Throughput::Elements(paths as u64));
+    g.sample_size(10);
+    g.bench_function("base/3-terms/simulate-and-summarise", |b| {
+        b.iter(|| black_box(revshare::simulate_scenario(base, three, 0, 42, paths)))
+    });
+    g.finish();
+
+    let results = ScenarioResults::compute("base", three, 0, &plan, &table);
+    let mut g = c.benchmark_group("report");
+    g.throughput(Throughput::Elements(paths as u64));
+    g.sample_size(10);
+    g.bench_function("base/3-terms/csv-and-html", |b| b.iter(|| black_box(report(&results, three))));
+    g.finish();
+}
+
+/// The output files and the HTML report of one scenario's results.
+fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
+    use revshare::report::manifest::{Manifest, TermsInfo};
+    use revshare::report::{OutputFile, csv, html};
+    let all = std::slice::from_ref(results);
+    let manifest = Manifest {
+        program: "revshare".into(),
+        version: "bench".into(),
+        seed: 42,
+        paths: results.paths,
+        threads: 1,
+        chunk_paths: revshare::engine::CHUNK_PATHS,
+        baseline: terms[0].name().to_string(),
+        inputs: Vec::new(),
+        scenarios: vec![results.scenario.clone()],
+        terms: terms.iter().map(TermsInfo::new).collect(),
+        rng: revshare::streams::scheme(),
+        quantiles: revshare::stats::QUANTILE_METHOD.to_string(),
+        wall_seconds: 0.0,
+        precision: None,
+    };
+    let files = [
+        (OutputFile::Summary, csv::summary(all)),
+        (OutputFile::Deltas, csv::deltas(all)),
+        (OutputFile::Outcomes, csv::outcomes(all)),
+        (OutputFile::Annual, csv::annual(all)),
+        (OutputFile::Curves, csv::curves(all)),
+        (OutputFile::Manifest, manifest.to_json()),
+    ];
+    let get = |f: OutputFile| Ok(files.iter().find(|(n, _)| *n == f).map(|(_, b)| b.clone()));
+    let page = html::render(&html::ReportData::read(&get).unwrap()).unwrap();
+    page.html.len() + page.charts.len()
 }
 
 criterion_group!(benches, engine);

@@ -236,7 +236,7 @@ fn line(terms: &str, kind: CurveKind, points: impl Iterator<Item = (f64, f64)>) 
     Curve { terms: terms.to_string(), kind, points: points.map(|(x, y)| CurvePoint { x, x_end: None, y }).collect() }
 }
 
-fn bars(terms: &str, kind: CurveKind, series: &Series, (lo, hi): (f64, f64)) -> Curve {
+fn bars(terms: &str, kind: CurveKind, series: &mut Series, (lo, hi): (f64, f64)) -> Curve {
     let width = (hi - lo) / HISTOGRAM_BINS as f64;
     let h = series.histogram(lo, hi, HISTOGRAM_BINS);
     let points = h
@@ -388,8 +388,14 @@ impl Accumulator {
         let years = plan.years().len();
         let (main_exact, annual_exact) = budget.exact_fits(l, years, paths);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
-        let main = || Series::new(main_exact);
-        let annual = || (0..years).map(|_| Series::new(annual_exact)).collect::<Vec<_>>();
+        // Kept values get their room at once (address space only until written).
+        let series = |exact: bool| {
+            let mut s = Series::new(exact);
+            s.reserve(paths);
+            s
+        };
+        let main = || series(main_exact);
+        let annual = || (0..years).map(|_| series(annual_exact)).collect::<Vec<_>>();
         let terms = (0..l.terms)
             .map(|t| TermsAcc {
                 metrics: Metric::ALL.iter().map(|_| main()).collect(),
@@ -539,16 +545,18 @@ impl Accumulator {
     }
 
     /// How the quantiles are computed.
-    pub fn quantile_method(&self) -> QuantileMethod {
-        let main = std::iter::once(&self.revenue)
-            .chain(self.terms.iter().flat_map(|t| t.metrics.iter().chain([&t.cap_year])))
-            .chain(self.terms.iter().filter_map(|t| t.deltas.as_ref()).flat_map(|(s, _)| s.iter()));
-        let annual = self
+    pub fn quantile_method(&mut self) -> QuantileMethod {
+        let per_terms = self.terms.iter_mut().flat_map(|t| {
+            let deltas = t.deltas.as_mut().map(|(s, _)| s.iter_mut()).into_iter().flatten();
+            t.metrics.iter_mut().chain([&mut t.cap_year]).chain(deltas)
+        });
+        let main: Vec<f64> = std::iter::once(&mut self.revenue).chain(per_terms).map(Series::relative_error).collect();
+        let annual: Vec<f64> = self
             .annual_revenue
-            .iter()
-            .chain(self.terms.iter().flat_map(|t| t.annual.iter().flatten().chain(t.cum_paid.iter())));
-        let (main, annual): (Vec<f64>, Vec<f64>) =
-            (main.map(Series::relative_error).collect(), annual.map(Series::relative_error).collect());
+            .iter_mut()
+            .chain(self.terms.iter_mut().flat_map(|t| t.annual.iter_mut().flatten().chain(t.cum_paid.iter_mut())))
+            .map(Series::relative_error)
+            .collect();
         QuantileMethod {
             main_exact: main.iter().all(|e| *e == 0.0),
             annual_exact: annual.iter().all(|e| *e == 0.0),
@@ -558,7 +566,7 @@ impl Accumulator {
 
     /// The results of the accumulated paths (at least one) of scenario `scenario`
     /// under `terms`.
-    pub fn finish(self, scenario: &str, terms: &[Terms]) -> ScenarioResults {
+    pub fn finish(mut self, scenario: &str, terms: &[Terms]) -> ScenarioResults {
         let n = self.paths;
         let method = self.quantile_method();
         let (years, grid, baseline) = (self.years, self.grid, self.baseline);

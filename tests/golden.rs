@@ -66,10 +66,10 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "0aeeedb6d565271517f3a7ca3a2fb9bb3d92c42cbe35c1a47de2ea31ac5b75ab"),
-            ("deltas.csv", "51c75faba9625e68cbad1f81ba164c1a4bc83831e7825dcc25341622a118c4ec"),
+            ("summary.csv", "bc26c85f9261249854940e62860138e9bd32eaea940e6997ff6bc7b2cc9d069a"),
+            ("deltas.csv", "c928c5abf4d8eff4961405d327de0a0d4b5ee298c35270ba441119f00fafd76b"),
             ("outcomes.csv", "9cb76fa912edc87f7f09459802a5df7128e492d19b3f196b26584fdaae48aae3"),
-            ("annual.csv", "b46276ee631edcdc4c41f8cdc28f652d95b9f87271cd0aa0c664a555f55a7644"),
+            ("annual.csv", "b714ee15eb048a18f88c69155ec31c2e10fa4658897c43ff76224559d07cee75"),
             ("curves.csv", "876c71bbd40a8e97fe9509ab997df253e0b5b384dcbc03897e0f125330113ddb"),
             ("manifest.json", "d43d6e9f95b6d42ccbab9b91e0e49d07db2cc0fbb35703a28ae04c75633d59ca"),
             ("report.html", "8a4370fd4daedcd489e9a269f5f750e99ecc207bed53271f7fae955b9a8a5f1e"),
@@ -106,10 +106,10 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
     check(
         &dir.join("every"),
         &[
-            ("summary.csv", "21865a5595e533f978636fee222de8405a8cf7c0e248a096acde7897a87158db"),
-            ("deltas.csv", "b379a4482fdd8a4b9a343e791044d4f73ff431eba098fdd774e0502fdc86bb18"),
+            ("summary.csv", "b3592b2f1f74bb612438cbc1af1befb5a3a9ea57c82aae192cd5ab48f33b5f3a"),
+            ("deltas.csv", "e950e8099f4441f6469ddb1902b2b7bf820e353c88a11e36a1ea40047c51dabe"),
             ("outcomes.csv", "b9d5bea3c91f9e2a819eefb5f40926ae1f7336a6cc56cc2dc4952b28fafb7bff"),
-            ("annual.csv", "709d3c8add5536dd96a9ff33d2d3e267e36abef7f529458cd3b0ad8268ad0911"),
+            ("annual.csv", "0a2b7c04d62b68d7e4d7e5c71472522c135be56af31f7faf52557c82ab623ada"),
             ("curves.csv", "ac58b2594c7f2893f6649bb2faff4b5d9a82fd0c34885b9909027896d9e52e93"),
             ("manifest.json", "4e8bf36d68bd8c5274d76b6a484157907083118f4d4839b2f5ceb1f80cc1aa28"),
             ("report.html", "c40f71149eb9c35df618438f4b85952023655799e1bcf9c4dea3d159625450e1"),

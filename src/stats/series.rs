@@ -26,8 +26,22 @@ use super::{LEVELS, Summary, quantiles};
 pub enum Store {
     /// Every value: exact type-7 quantiles.
     Exact(Vec<f64>),
-    /// A sketch: quantiles within its relative bound.
-    Sketch(Sketch),
+    /// A sketch: quantiles within its relative bound. Values wait in `pending`
+    /// and go into the sketch [`PENDING`] at a time, so that its counts stay in the
+    /// cache while they are updated (the sketch does not depend on the order).
+    Sketch {
+        /// The counts.
+        sketch: Sketch,
+        /// Values not yet counted.
+        pending: Vec<f64>,
+    },
+}
+
+/// Values a sketched series collects before counting them.
+pub const PENDING: usize = 4096;
+
+fn sketched(sketch: Sketch) -> Store {
+    Store::Sketch { sketch, pending: Vec::new() }
 }
 
 /// The accumulated statistics of one series.
@@ -65,28 +79,60 @@ impl Series {
             sum_sq: ExactSum::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            store: if exact { Store::Exact(Vec::new()) } else { Store::Sketch(Sketch::new()) },
+            store: if exact { Store::Exact(Vec::new()) } else { sketched(Sketch::new()) },
         }
     }
 
     /// Adds the values of one block, in path order (NaN values are skipped).
     pub fn add_block(&mut self, values: &[f64]) {
-        let mut it = values.iter().copied().filter(|v| !v.is_nan());
-        let Some(c) = it.next() else { return };
-        let (mut count, mut a, mut b) = (1u64, 0.0, 0.0);
-        let (mut lo, mut hi) = (c, c);
-        for x in it {
+        if values.iter().any(|v| v.is_nan()) {
+            let kept: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            self.add_numbers(&kept);
+        } else {
+            self.add_numbers(values);
+        }
+    }
+
+    /// [`Series::add_block`] of values that are all numbers.
+    fn add_numbers(&mut self, values: &[f64]) {
+        let Some(&c) = values.first() else { return };
+        // Four lanes, combined in a fixed order: a function of the block alone.
+        const LANES: usize = 4;
+        let (mut a, mut b, mut lo, mut hi) = ([0.0; LANES], [0.0; LANES], [c; LANES], [c; LANES]);
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for j in 0..LANES {
+                let x = chunk[j];
+                let d = x - c;
+                a[j] += d;
+                b[j] += d * d;
+                lo[j] = if x < lo[j] { x } else { lo[j] };
+                hi[j] = if x > hi[j] { x } else { hi[j] };
+            }
+        }
+        for (j, x) in rest.iter().enumerate() {
             let d = x - c;
-            a += d;
-            b += d * d;
-            lo = lo.min(x);
-            hi = hi.max(x);
-            count += 1;
+            a[j] += d;
+            b[j] += d * d;
+            lo[j] = lo[j].min(*x);
+            hi[j] = hi[j].max(*x);
         }
+        let a = (a[0] + a[1]) + (a[2] + a[3]);
+        let b = (b[0] + b[1]) + (b[2] + b[3]);
+        let lo = lo.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         match &mut self.store {
-            Store::Exact(v) => v.extend(values.iter().copied().filter(|v| !v.is_nan())),
-            Store::Sketch(s) => values.iter().for_each(|v| s.add(*v)),
+            Store::Exact(v) => v.extend_from_slice(values),
+            Store::Sketch { sketch, pending } => {
+                pending.extend_from_slice(values);
+                if pending.len() >= PENDING {
+                    sketch.add_all(pending);
+                    pending.clear();
+                }
+            }
         }
+        let count = values.len() as u64;
         self.n += count;
         self.min = self.min.min(lo);
         self.max = self.max.max(hi);
@@ -114,16 +160,34 @@ impl Series {
         self.sum_sq.merge(&other.sum_sq);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
+        let mut other = other;
+        other.flush();
+        self.flush();
         match (&mut self.store, other.store) {
             (Store::Exact(a), Store::Exact(b)) => a.extend(b),
-            (Store::Sketch(a), Store::Sketch(b)) => a.merge(&b),
-            (Store::Sketch(a), Store::Exact(b)) => b.iter().for_each(|v| a.add(*v)),
-            (store @ Store::Exact(_), Store::Sketch(mut b)) => {
+            (Store::Sketch { sketch: a, .. }, Store::Sketch { sketch: b, .. }) => a.merge(&b),
+            (Store::Sketch { sketch: a, .. }, Store::Exact(b)) => b.iter().for_each(|v| a.add(*v)),
+            (store @ Store::Exact(_), Store::Sketch { sketch: mut b, .. }) => {
                 if let Store::Exact(a) = store {
                     a.iter().for_each(|v| b.add(*v));
                 }
-                *store = Store::Sketch(b);
+                *store = sketched(b);
             }
+        }
+    }
+
+    /// Counts the values waiting to go into the sketch.
+    pub fn flush(&mut self) {
+        if let Store::Sketch { sketch, pending } = &mut self.store {
+            sketch.add_all(pending);
+            pending.clear();
+        }
+    }
+
+    /// Reserves room for `values` more values when they are kept.
+    pub fn reserve(&mut self, values: usize) {
+        if let Store::Exact(v) = &mut self.store {
+            v.reserve(values);
         }
     }
 
@@ -132,8 +196,8 @@ impl Series {
     pub fn into_sketch(&mut self) {
         if let Store::Exact(values) = &self.store {
             let mut sketch = Sketch::new();
-            values.iter().for_each(|v| sketch.add(*v));
-            self.store = Store::Sketch(sketch);
+            sketch.add_all(values);
+            self.store = sketched(sketch);
         }
     }
 
@@ -148,10 +212,11 @@ impl Series {
     }
 
     /// The relative bound on the quantiles' order statistics: 0 when exact.
-    pub fn relative_error(&self) -> f64 {
+    pub fn relative_error(&mut self) -> f64 {
+        self.flush();
         match &self.store {
             Store::Exact(_) => 0.0,
-            Store::Sketch(s) => s.relative_error(),
+            Store::Sketch { sketch, .. } => sketch.relative_error(),
         }
     }
 
@@ -182,18 +247,20 @@ impl Series {
         if self.n == 0 {
             return None;
         }
+        self.flush();
         Some(match &mut self.store {
             Store::Exact(v) => quantiles(v, levels),
-            Store::Sketch(s) => s.quantiles(levels),
+            Store::Sketch { sketch, .. } => sketch.quantiles(levels),
         })
     }
 
     /// Fractions of the values in `bins` equal bins over `[lo, hi]` (values
     /// outside in the edge bins).
-    pub fn histogram(&self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+    pub fn histogram(&mut self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+        self.flush();
         match &self.store {
             Store::Exact(v) => super::histogram(v, lo, hi, bins),
-            Store::Sketch(s) => s.histogram(lo, hi, bins),
+            Store::Sketch { sketch, .. } => sketch.histogram(lo, hi, bins),
         }
     }
 

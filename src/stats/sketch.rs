@@ -35,7 +35,17 @@ struct Buckets {
 }
 
 impl Buckets {
+    #[inline]
     fn add(&mut self, index: u64, count: u64) {
+        // The common case: a bucket already in range.
+        if let Some(c) = self.counts.get_mut(index.wrapping_sub(self.first) as usize) {
+            *c += count;
+            return;
+        }
+        self.add_outside(index, count);
+    }
+
+    fn add_outside(&mut self, index: u64, count: u64) {
         if self.counts.is_empty() {
             self.first = index;
             self.counts.push(0);
@@ -139,6 +149,36 @@ impl Sketch {
                 self.negative.add(index, 1)
             }
             self.fit();
+        }
+    }
+
+    /// Adds every value of `values` (NaN values are ignored): the same sketch as
+    /// adding them one by one.
+    pub fn add_all(&mut self, values: &[f64]) {
+        let mut shift = self.shift();
+        for &x in values {
+            if x.is_nan() {
+                continue;
+            }
+            self.n += 1;
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+            if x == 0.0 {
+                self.zeros += 1;
+            } else if x.is_infinite() {
+                if x > 0.0 { self.pos_inf += 1 } else { self.neg_inf += 1 }
+            } else {
+                let index = x.abs().to_bits() >> shift;
+                if x > 0.0 {
+                    self.positive.add(index, 1)
+                } else {
+                    self.negative.add(index, 1)
+                }
+                if self.positive.span() > MAX_BUCKETS || self.negative.span() > MAX_BUCKETS {
+                    self.fit();
+                    shift = self.shift();
+                }
+            }
         }
     }
 
@@ -279,6 +319,9 @@ mod tests {
     fn sketch_of(values: &[f64]) -> Sketch {
         let mut s = Sketch::new();
         values.iter().for_each(|v| s.add(*v));
+        let mut batch = Sketch::new();
+        batch.add_all(values);
+        assert_eq!(batch, s, "adding all at once is adding one by one");
         s
     }
 
