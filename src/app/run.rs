@@ -95,8 +95,9 @@ fn simulate_and_write(
                 results.push(r);
             }
             (None, Some(target)) => {
-                let status = |w: &HalfWidth| {
-                    progress.set_status(format!("{}: widest ±{:.4} ({})", s.name(), w.half_width, w.name))
+                let status = |w: &HalfWidth, ratio: f64| {
+                    let (name, hw) = (s.name(), w.half_width);
+                    progress.set_status(format!("{name}: widest ±{hw:.4}, {ratio:.2}x the target ({})", w.name))
                 };
                 let (r, stopped) = session.results_to_precision(s, baseline, target, session.paths, &done, &status);
                 results.push(r);

@@ -227,7 +227,7 @@ impl Session {
     /// (identical to a run of that many paths) and how it stopped. Each round ends
     /// on a block boundary (or at `max_paths`), so the rounds fold exactly the
     /// blocks of a run made at once. `status` is told the widest half-width after
-    /// each round.
+    /// each round, with its ratio to what the target allows.
     pub fn results_to_precision(
         &self,
         scenario: &Scenario,
@@ -235,7 +235,7 @@ impl Session {
         target: PrecisionTarget,
         max_paths: usize,
         done: &(dyn Fn(u64) + Sync),
-        status: &(dyn Fn(&HalfWidth) + Sync),
+        status: &(dyn Fn(&HalfWidth, f64) + Sync),
     ) -> (ScenarioResults, Stopped) {
         let terms = &self.inputs.terms;
         let names: Vec<&str> = terms.iter().map(|t| t.name()).collect();
@@ -259,7 +259,7 @@ impl Session {
                 let widths = acc.half_widths(&names);
                 let (ratio, widest) = target.worst(&widths);
                 if let Some(w) = widest {
-                    status(w);
+                    status(w, ratio);
                 }
                 let paths = acc.paths() as usize;
                 if ratio <= 1.0 || paths >= max_paths {
