@@ -65,25 +65,42 @@ impl<'de> Deserialize<'de> for Num {
 
 /// A row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct SummaryRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// What is summarised.
     pub metric: String,
+    /// Paths (values) summarised.
     pub n: usize,
+    /// Mean.
     pub mean: Num,
+    /// Standard deviation (n − 1); empty for one value.
     pub sd: Num,
+    /// Standard error of the mean; empty for one value.
     pub se: Num,
+    /// Smallest value.
     pub min: Num,
+    /// 1% quantile.
     pub p01: Num,
+    /// 5% quantile.
     pub p05: Num,
+    /// 10% quantile.
     pub p10: Num,
+    /// 25% quantile.
     pub p25: Num,
+    /// Median.
     pub p50: Num,
+    /// 75% quantile.
     pub p75: Num,
+    /// 90% quantile.
     pub p90: Num,
+    /// 95% quantile.
     pub p95: Num,
+    /// 99% quantile.
     pub p99: Num,
+    /// Largest value.
     pub max: Num,
 }
 
@@ -115,92 +132,141 @@ impl SummaryRow {
 
 /// A row of `deltas.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct DeltaRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// The row the difference is taken against.
     pub baseline: String,
+    /// What is summarised.
     pub metric: String,
+    /// Paths (values) summarised.
     pub n: usize,
+    /// Mean.
     pub mean: Num,
+    /// Standard deviation (n − 1); empty for one value.
     pub sd: Num,
+    /// Standard error of the mean; empty for one value.
     pub se: Num,
+    /// 5% quantile.
     pub p05: Num,
+    /// Median.
     pub p50: Num,
+    /// 95% quantile.
     pub p95: Num,
+    /// Share of paths where the difference is above zero.
     pub prob_positive: Num,
 }
 
 /// A row of `outcomes.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct OutcomeRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// The outcome.
     pub outcome: String,
+    /// Share of paths with the outcome.
     pub probability: Num,
+    /// Standard error of the mean; empty for one value.
     pub se: Num,
 }
 
 /// A row of `annual.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct AnnualRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// Calendar year.
     pub year: i32,
+    /// What accrued in the year.
     pub quantity: String,
+    /// Mean.
     pub mean: Num,
+    /// 5% quantile.
     pub p05: Num,
+    /// 25% quantile.
     pub p25: Num,
+    /// Median.
     pub p50: Num,
+    /// 75% quantile.
     pub p75: Num,
+    /// 95% quantile.
     pub p95: Num,
 }
 
 /// A row of `curves.csv`: a point of a chart's curve, or a histogram bin `[x, x_end)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct CurveRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// Which curve.
     pub curve: String,
+    /// Abscissa, or the start of a histogram bin.
     pub x: Num,
+    /// End of a histogram bin; empty for a line.
     pub x_end: Num,
+    /// Ordinate: a probability or a share of paths.
     pub y: Num,
 }
 
 /// A row of `sensitivity.csv`: how one input relates to the explained metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct SensitivityRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// The row the difference is taken against.
     pub baseline: String,
+    /// What is summarised.
     pub metric: String,
+    /// Mean of the explained metric.
     pub metric_mean: Num,
+    /// The input ranked or conditioned on.
     pub input: String,
+    /// Paths (values) summarised.
     pub n: usize,
+    /// Spearman's rank correlation.
     pub rho: Num,
+    /// Lower end of its 95% interval.
     pub rho_lo: Num,
+    /// Upper end of its 95% interval.
     pub rho_hi: Num,
+    /// Mean metric over the paths in the input's lowest 10%.
     pub mean_low_decile: Num,
+    /// Mean metric over the paths in the input's highest 10%.
     pub mean_high_decile: Num,
+    /// First-order share of the metric's variance the input explains.
     pub variance_share: Num,
 }
 
 /// A row of `cap_conditions.csv`: an input when a cap binds and when it does not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct CapConditionRow {
+    /// The scenario row.
     pub scenario: String,
+    /// The terms row (`-` for a scenario-level row).
     pub terms: String,
+    /// The input ranked or conditioned on.
     pub input: String,
+    /// Paths where the cap bound.
     pub n_binds: usize,
+    /// Mean input where it bound.
     pub mean_binds: Num,
+    /// Median input where it bound.
     pub median_binds: Num,
+    /// Paths where it did not bind.
     pub n_not: usize,
+    /// Mean input where it did not.
     pub mean_not: Num,
+    /// Median input where it did not.
     pub median_not: Num,
 }
 

@@ -42,17 +42,24 @@ mod none_as_text {
 
 /// A terms row as parsed, each value as written in canonical form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub struct TermsInfo {
+    /// The row name.
     pub name: String,
+    /// `share` as parsed.
     pub share: String,
+    /// `end` as parsed; `None` (written `none`) for no end date.
     #[serde(with = "none_as_text")]
     pub end: Option<String>,
+    /// `trigger`.
     pub trigger: String,
+    /// `cap` as parsed; `None` (written `none`) for no cap.
     #[serde(with = "none_as_text")]
     pub cap: Option<String>,
+    /// `cap_counted` as parsed.
     pub cap_counted: String,
+    /// `reverse_share` as parsed.
     pub reverse_share: String,
+    /// `spread_years` as parsed.
     pub spread_years: String,
 }
 
