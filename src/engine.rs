@@ -2,13 +2,14 @@
 //!
 //! A [`Plan`] is built once per scenario: the stream keys of every purpose
 //! (see [`crate::streams`]), the calendar of the monthly grid, and each terms row's
-//! end date in years since start. [`simulate`] then splits the paths into
-//! fixed-size chunks of [`CHUNK_PATHS`] processed in parallel with rayon; each chunk
-//! allocates one [`Workspace`] and each path writes its results into its own
-//! slot of a [`PathTable`]. Because every random number is a function of (seed,
-//! scenario, path, purpose) and every path has a fixed slot, the table is
-//! identical for any number of threads and any chunk size, and statistics
-//! computed from it in path order are byte-identical too.
+//! end date in years since start. The paths are simulated in blocks of
+//! [`CHUNK_PATHS`] consecutive paths, in parallel with rayon, each worker reusing
+//! one [`Workspace`]. [`simulate_fold`] folds each block into an accumulator and
+//! keeps nothing else (a run's statistics); [`simulate`] keeps every path's record
+//! in a [`PathTable`] (for the commands that need every path). Because every random
+//! number is a function of (seed, scenario, path, purpose), a path's record is the
+//! same for any number of threads and any chunking, and a block's is a function of
+//! the block alone.
 
 use crate::choice::Choice;
 use crate::dist::Dist;
@@ -574,15 +575,26 @@ impl PathTable {
         self.months
     }
 
-    /// The table's chunks as blocks, in path order.
+    /// The table's paths as the blocks of [`CHUNK_PATHS`] paths a streamed run folds,
+    /// in path order, whatever the table's own chunking.
     pub fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
         let stride = self.layout.stride();
-        self.chunks.iter().enumerate().map(move |(c, data)| Block {
-            first: c * self.chunk,
-            paths: data.len() / stride.max(1),
-            stride,
-            data: data.clone(),
+        (0..self.paths.div_ceil(CHUNK_PATHS)).map(move |b| {
+            let first = b * CHUNK_PATHS;
+            let n = CHUNK_PATHS.min(self.paths - first);
+            let mut data = Vec::with_capacity(n * stride);
+            for j in 0..stride {
+                data.extend((first..first + n).map(|i| self.value(i, j)));
+            }
+            Block { first, paths: n, stride, data }
         })
+    }
+
+    /// Field `j` of path `i`.
+    fn value(&self, i: usize, j: usize) -> f64 {
+        let block = &self.chunks[i / self.chunk];
+        let n = block.len() / self.layout.stride();
+        block[j * n + i % self.chunk]
     }
 
     /// The record of path `i`.

@@ -2,7 +2,7 @@
 //! probabilities, annual fans and paired differences against the baseline.
 
 use crate::choice::Choice;
-use crate::engine::{Block, FLOWS, Flow, Layout, Metric, PathTable, Plan, TermsField};
+use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::stats::Z_95;
@@ -305,35 +305,37 @@ struct TermsAcc {
     deltas: Option<([Series; 2], [u64; 2])>,
 }
 
-/// Bytes of values the main series (metrics, cap years, paired differences) of a
-/// scenario may keep for exact quantiles; beyond, they use a [`Sketch`](crate::stats::sketch::Sketch).
-pub const EXACT_MAIN_BYTES: usize = 768 << 20;
-/// Bytes of values the annual series (revenue, flows and cumulative paid per
-/// calendar year) may keep for exact quantiles; beyond, they use a sketch.
-pub const EXACT_ANNUAL_BYTES: usize = 256 << 20;
+/// Paths up to which the main series (revenue, metrics, cap years, paired
+/// differences) keep every value for exact quantiles; beyond, they use a
+/// [`Sketch`](crate::stats::sketch::Sketch). 16 MB a series.
+pub const EXACT_MAIN_PATHS: usize = 2_000_000;
+/// Paths up to which the annual series (revenue, flows and cumulative paid per
+/// calendar year) keep every value; beyond, they use a sketch. 1.6 MB a series.
+pub const EXACT_ANNUAL_PATHS: usize = 200_000;
 
-/// The bytes the values of the main and of the annual series may take for exact
-/// quantiles; beyond, each group uses sketches.
+/// Up to how many paths the main and the annual series keep every value. The rule
+/// depends on the paths alone, never on the other rows, so adding a terms row
+/// cannot change another row's quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
-    /// For the metrics, cap years and paired differences.
+    /// For the revenue, metrics, cap years and paired differences.
     pub main: usize,
     /// For the annual revenue, flows and cumulative paid.
     pub annual: usize,
 }
 
 impl Budget {
-    /// [`EXACT_MAIN_BYTES`] and [`EXACT_ANNUAL_BYTES`].
-    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_BYTES, annual: EXACT_ANNUAL_BYTES };
+    /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`].
+    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual: EXACT_ANNUAL_PATHS };
 
     /// Whether the main and the annual series of `paths` paths keep every value.
-    fn exact_fits(self, l: Layout, years: usize, paths: usize) -> (bool, bool) {
-        let main_series = 1 + l.terms * (Metric::ALL.len() + 1) + 2 * l.terms.saturating_sub(1);
-        let annual_series = years * (1 + l.terms * (FLOWS + 1));
-        let fits = |series: usize, budget: usize| paths.saturating_mul(series * 8) <= budget;
-        (fits(main_series, self.main), fits(annual_series, self.annual))
+    fn exact_fits(self, paths: usize) -> (bool, bool) {
+        (paths <= self.main, paths <= self.annual)
     }
 }
+
+/// Values a kept series reserves room for at the start.
+const RESERVE: usize = 1 << 16;
 
 /// The 95% half-width of a reported mean, for a stopping rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -360,7 +362,7 @@ pub struct QuantileMethod {
 /// The statistics of one scenario, accumulated block by block (see
 /// [`crate::engine::simulate_fold`]); every merge is exact and order-free, so the
 /// results do not depend on the threads. Memory is bounded: exact quantiles keep
-/// values only within [`EXACT_MAIN_BYTES`] and [`EXACT_ANNUAL_BYTES`].
+/// values only up to [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`] paths.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     layout: Layout,
@@ -386,20 +388,26 @@ impl Accumulator {
     pub fn with_budget(plan: &Plan<'_>, baseline: usize, paths: usize, budget: Budget) -> Accumulator {
         let l = plan.layout();
         let years = plan.years().len();
-        let (main_exact, annual_exact) = budget.exact_fits(l, years, paths);
+        let (main_exact, annual_exact) = budget.exact_fits(paths);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
-        // Kept values get their room at once (address space only until written).
+        // Kept values get room for a start (address space only until written).
         let series = |exact: bool| {
             let mut s = Series::new(exact);
-            s.reserve(paths);
+            s.reserve(paths.min(RESERVE));
             s
         };
         let main = || series(main_exact);
+        // Calendar years are sketched as years since the start, so that the sketch's
+        // relative bound is a fraction of the time elapsed, not of 2030.
+        let years_series = || series(main_exact).with_origin(plan.start_year());
         let annual = || (0..years).map(|_| series(annual_exact)).collect::<Vec<_>>();
         let terms = (0..l.terms)
             .map(|t| TermsAcc {
-                metrics: Metric::ALL.iter().map(|_| main()).collect(),
-                cap_year: main(),
+                metrics: Metric::ALL
+                    .iter()
+                    .map(|m| if *m == Metric::EndYear { years_series() } else { main() })
+                    .collect(),
+                cap_year: years_series(),
                 causes: [0; 5],
                 cap_at: ByDate::new(&grid),
                 ended_at: EndCause::ALL.iter().map(|_| ByDate::new(&grid)).collect(),
@@ -431,7 +439,7 @@ impl Accumulator {
     /// accumulated into sketches: the state an accumulator made for that many
     /// paths from the start would have.
     pub fn limit_memory(&mut self) {
-        let (main_exact, annual_exact) = self.budget.exact_fits(self.layout, self.years.len(), self.paths as usize);
+        let (main_exact, annual_exact) = self.budget.exact_fits(self.paths as usize);
         if !main_exact {
             self.revenue.into_sketch();
             for t in &mut self.terms {

@@ -408,6 +408,10 @@ fn a_run_to_a_precision_target_equals_the_fixed_run_of_the_paths_it_stopped_at()
     revshare(&d, &["run", "s.csv", "--rel-precision", "0.1", "--per-path", "x.csv", "--out", "r"])
         .code(1)
         .stderr(predicates::str::contains("--per-path: writes every path of a fixed number of paths"));
+    // One path estimates no half-width: the target is not met, not met by default.
+    revshare(&d, &[&["run"][..], &common, &["--precision", "0.1", "--paths", "1", "--out", "one"]].concat())
+        .success()
+        .stdout(predicates::str::contains("1 paths, NOT met"));
     revshare(&d, &["run", "--precision", "0.1", "--rel-precision", "0.1"]).code(2);
     revshare(&d, &["run", "--precision", "-1"]).code(2);
 }

@@ -7,7 +7,7 @@ mod common;
 use common::{shipped, terms};
 use revshare::engine::{simulate_chunked, simulate_fold_from};
 use revshare::results::{Accumulator, Budget};
-use revshare::{Plan, ScenarioResults, simulate_scenario};
+use revshare::{Metric, Plan, ScenarioResults, simulate_scenario};
 
 #[test]
 fn the_path_table_is_identical_for_any_chunk_size_and_thread_count() {
@@ -91,7 +91,7 @@ fn streamed_statistics_are_the_same_for_any_threads_and_rounds_even_past_the_exa
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     // Exact quantiles up to 2,048 paths of the main series and 512 of the annual ones.
-    let budget = Budget { main: 2048 * 23 * 8, annual: 512 * 187 * 8 };
+    let budget = Budget { main: 2048, annual: 512 };
     let at_once = in_rounds(&plan, &[5000], &one, budget);
     assert!(!at_once.quantiles.main_exact && at_once.quantiles.sketch_error > 0.0);
     for rounds in [&[1024, 5000][..], &[256, 2048, 2304, 5000], &[4096, 5000]] {
@@ -106,4 +106,46 @@ fn streamed_statistics_are_the_same_for_any_threads_and_rounds_even_past_the_exa
         ScenarioResults::compute("base", &t, 0, &plan, &table),
         in_rounds(&plan, &[1500], &one, Budget::DEFAULT)
     );
+}
+
+/// `base` under `terms`, `paths` paths at once, with `budget`.
+fn streamed(terms: &[revshare::Terms], paths: usize, budget: Budget) -> ScenarioResults {
+    let (base, _) = shipped("base");
+    let plan = Plan::new(&base, terms, 42);
+    let acc = simulate_fold_from(
+        &plan,
+        0,
+        paths,
+        &|_| {},
+        || Accumulator::with_budget(&plan, 0, paths, budget),
+        |a, b| a.add_block(b),
+        Accumulator::merge,
+    );
+    acc.finish("base", terms)
+}
+
+#[test]
+fn past_the_exact_budget_a_rows_quantiles_do_not_depend_on_the_other_rows() {
+    let t = shipped("base").1;
+    let small = Budget { main: 1000, annual: 1000 };
+    let four = streamed(&t, 3000, small);
+    let three = streamed(&t[..3], 3000, small);
+    assert!(!four.quantiles.main_exact && !four.quantiles.annual_exact);
+    assert_eq!(three.terms[..], four.terms[..3]);
+    assert_eq!(three.deltas[..], four.deltas[..4]);
+}
+
+#[test]
+fn sketched_calendar_years_stay_within_days_of_the_exact_ones() {
+    let t = shipped("base").1;
+    let exact = streamed(&t, 3000, Budget::DEFAULT);
+    let sketched = streamed(&t, 3000, Budget { main: 0, annual: 0 });
+    for (e, s) in exact.terms.iter().zip(&sketched.terms) {
+        let (e, s) = (e.metric(Metric::EndYear), s.metric(Metric::EndYear));
+        assert_eq!(e.mean, s.mean, "means come from exact sums either way");
+        for (a, b) in e.quantiles.iter().zip(&s.quantiles) {
+            // 2^-11 of at most 10 years since the start: under two days.
+            assert!((a - b).abs() < 10.0 / 2048.0, "{a} vs {b}");
+        }
+    }
 }

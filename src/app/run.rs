@@ -57,10 +57,13 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
 /// `revshare run`: returns the text to print.
 pub fn command(opts: &RunOptions) -> Result<String, Error> {
     let out = run(opts)?;
+    let paths = match out.manifest.precision {
+        Some(_) => format!("up to {} paths per scenario (see above)", out.manifest.paths),
+        None => format!("{} paths per scenario", out.manifest.paths),
+    };
     Ok(format!(
-        "{}\n{} paths per scenario, seed {}, {} threads, {:.1} s; results in {}/\n",
+        "{}\n{paths}, seed {}, {} threads, {:.1} s; results in {}/\n",
         out.table,
-        out.manifest.paths,
         out.manifest.seed,
         out.manifest.threads,
         out.manifest.wall_seconds,

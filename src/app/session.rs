@@ -37,8 +37,15 @@ impl PrecisionTarget {
                 PrecisionTarget::Absolute(a) => a,
                 PrecisionTarget::Relative(r) => r * w.mean.abs(),
             };
-            // A mean known exactly meets any target, even a relative one of zero.
-            if w.half_width == 0.0 { 0.0 } else { w.half_width / allowed }
+            // A mean known exactly meets any target, even a relative one of zero; one
+            // whose spread is not a number meets none.
+            if w.half_width == 0.0 {
+                0.0
+            } else if w.half_width.is_nan() {
+                f64::INFINITY
+            } else {
+                w.half_width / allowed
+            }
         };
         widths
             .iter()
@@ -257,7 +264,8 @@ impl Session {
                 acc = acc.merge(round);
                 acc.limit_memory();
                 let widths = acc.half_widths(&names);
-                let (ratio, widest) = target.worst(&widths);
+                // With fewer than two paths no half-width can be estimated yet.
+                let (ratio, widest) = if widths.is_empty() { (f64::INFINITY, None) } else { target.worst(&widths) };
                 if let Some(w) = widest {
                     status(w, ratio);
                 }

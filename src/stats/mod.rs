@@ -3,11 +3,11 @@
 //! [`sum`] adds exactly (Shewchuk), [`sketch`] approximates quantiles within a
 //! relative bound; both merge without depending on the order of what they merge.
 //!
-//! Means are summed in path order around the first value (so a constant sample
-//! has exactly its value as mean and zero spread), standard deviations use `n - 1`,
-//! and quantiles interpolate linearly between order statistics: Hyndman and
-//! Fan's type 7, the default of numpy and R. Everything is computed from the
-//! per-path values in path order, so results never depend on threading.
+//! [`series`] accumulates one per-path quantity block by block from both. Standard
+//! deviations use `n - 1`, and quantiles interpolate linearly between order
+//! statistics: Hyndman and Fan's type 7, the default of numpy and R. [`Summary::of`]
+//! summarises a sample held whole (a mean summed in order around the first value,
+//! so a constant sample has exactly its value as mean and zero spread).
 
 pub mod series;
 pub mod sketch;

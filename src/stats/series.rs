@@ -47,6 +47,8 @@ fn sketched(sketch: Sketch) -> Store {
 /// The accumulated statistics of one series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// What a sketch subtracts before counting (and adds back to its quantiles).
+    origin: f64,
     n: u64,
     sum: ExactSum,
     sum_sq: ExactSum,
@@ -74,6 +76,7 @@ impl Series {
     /// An empty series that keeps its values (`exact`) or a sketch of them.
     pub fn new(exact: bool) -> Series {
         Series {
+            origin: 0.0,
             n: 0,
             sum: ExactSum::new(),
             sum_sq: ExactSum::new(),
@@ -81,6 +84,14 @@ impl Series {
             max: f64::NEG_INFINITY,
             store: if exact { Store::Exact(Vec::new()) } else { sketched(Sketch::new()) },
         }
+    }
+
+    /// The same series, sketching `x - origin` rather than `x` (for calendar years,
+    /// whose relative bound would otherwise be a fraction of 2030). Exact values and
+    /// the moments are unaffected.
+    pub fn with_origin(mut self, origin: f64) -> Series {
+        self.origin = origin;
+        self
     }
 
     /// Adds the values of one block, in path order (NaN values are skipped).
@@ -120,12 +131,13 @@ impl Series {
         }
         let a = (a[0] + a[1]) + (a[2] + a[3]);
         let b = (b[0] + b[1]) + (b[2] + b[3]);
-        let lo = lo.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        // `+ 0.0` makes -0 and 0 one value, so the order of a merge cannot pick either.
+        let lo = lo.iter().copied().fold(f64::INFINITY, f64::min) + 0.0;
+        let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 0.0;
         match &mut self.store {
             Store::Exact(v) => v.extend_from_slice(values),
             Store::Sketch { sketch, pending } => {
-                pending.extend_from_slice(values);
+                pending.extend(values.iter().map(|v| v - self.origin));
                 if pending.len() >= PENDING {
                     sketch.add_all(pending);
                     pending.clear();
@@ -166,10 +178,10 @@ impl Series {
         match (&mut self.store, other.store) {
             (Store::Exact(a), Store::Exact(b)) => a.extend(b),
             (Store::Sketch { sketch: a, .. }, Store::Sketch { sketch: b, .. }) => a.merge(&b),
-            (Store::Sketch { sketch: a, .. }, Store::Exact(b)) => b.iter().for_each(|v| a.add(*v)),
+            (Store::Sketch { sketch: a, .. }, Store::Exact(b)) => b.iter().for_each(|v| a.add(v - self.origin)),
             (store @ Store::Exact(_), Store::Sketch { sketch: mut b, .. }) => {
                 if let Store::Exact(a) = store {
-                    a.iter().for_each(|v| b.add(*v));
+                    a.iter().for_each(|v| b.add(v - self.origin));
                 }
                 *store = sketched(b);
             }
@@ -196,7 +208,8 @@ impl Series {
     pub fn into_sketch(&mut self) {
         if let Store::Exact(values) = &self.store {
             let mut sketch = Sketch::new();
-            sketch.add_all(values);
+            let shifted: Vec<f64> = values.iter().map(|v| v - self.origin).collect();
+            sketch.add_all(&shifted);
             self.store = sketched(sketch);
         }
     }
@@ -238,7 +251,9 @@ impl Series {
         let q_hi = sq / n;
         let q_lo = ((-q_hi).mul_add(n, sq) + sq_err) / n;
         let (s, e) = two_sum(h2, -q_hi);
-        let ss = (s + (e + l2 - q_lo)).max(0.0);
+        let ss = s + (e + l2 - q_lo);
+        // Rounding can leave a hair below zero; non-finite sums stay NaN or inf.
+        let ss = if ss < 0.0 { 0.0 } else { ss };
         Some((mean, (self.n > 1).then(|| (ss / (n - 1.0)).sqrt())))
     }
 
@@ -250,7 +265,7 @@ impl Series {
         self.flush();
         Some(match &mut self.store {
             Store::Exact(v) => quantiles(v, levels),
-            Store::Sketch { sketch, .. } => sketch.quantiles(levels),
+            Store::Sketch { sketch, .. } => sketch.quantiles(levels).into_iter().map(|q| q + self.origin).collect(),
         })
     }
 
@@ -260,7 +275,7 @@ impl Series {
         self.flush();
         match &self.store {
             Store::Exact(v) => super::histogram(v, lo, hi, bins),
-            Store::Sketch { sketch, .. } => sketch.histogram(lo, hi, bins),
+            Store::Sketch { sketch, .. } => sketch.histogram(lo - self.origin, hi - self.origin, bins),
         }
     }
 

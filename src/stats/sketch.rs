@@ -18,7 +18,8 @@
 //! **The bound.** Let `x_(r)` be the order statistic of rank `r` (0-based) of the
 //! values added. [`Sketch::order_statistic`] returns a value within
 //! `relative_error() * |x_(r)|` of it (exactly `x_(r)` at the minimum and the
-//! maximum); a type-7 quantile interpolating two order statistics is within
+//! maximum), or within `f64::MIN_POSITIVE` (2.2e-308) of it for a subnormal value,
+//! which is counted as zero; a type-7 quantile interpolating two order statistics is within
 //! `relative_error()` times the larger of their magnitudes of the exact one.
 
 /// Most buckets one sign may span before the resolution is halved.
@@ -133,9 +134,9 @@ impl Sketch {
             return;
         }
         self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
-        if x == 0.0 {
+        self.min = self.min.min(x) + 0.0;
+        self.max = self.max.max(x) + 0.0;
+        if x.abs() < f64::MIN_POSITIVE {
             self.zeros += 1;
         } else if x == f64::INFINITY {
             self.pos_inf += 1;
@@ -161,9 +162,9 @@ impl Sketch {
                 continue;
             }
             self.n += 1;
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
-            if x == 0.0 {
+            self.min = self.min.min(x) + 0.0;
+            self.max = self.max.max(x) + 0.0;
+            if x.abs() < f64::MIN_POSITIVE {
                 self.zeros += 1;
             } else if x.is_infinite() {
                 if x > 0.0 { self.pos_inf += 1 } else { self.neg_inf += 1 }

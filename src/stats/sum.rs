@@ -8,6 +8,14 @@
 //! partials whose exact sum is the exact sum of everything added; [`ExactSum::value`]
 //! rounds it correctly to the nearest `f64` (ties to even). Two sums merge exactly
 //! by adding one's partials into the other.
+//!
+//! Values are added scaled by 2^-64 (exact for every value above 2^-958) and the sum
+//! scaled back, so that no partial sum of up to 2^60 finite values can overflow: an
+//! overflow would make the result depend on the order of the values.
+
+/// The scale of the values summed, and its inverse.
+const DOWN: f64 = 1.0 / 18_446_744_073_709_551_616.0;
+const UP: f64 = 18_446_744_073_709_551_616.0;
 
 /// The exact sum of the values added so far.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,6 +38,11 @@ impl ExactSum {
             self.special += x;
             return;
         }
+        self.add_scaled(x * DOWN);
+    }
+
+    /// Adds a value already scaled by [`DOWN`].
+    fn add_scaled(&mut self, x: f64) {
         let mut x = x;
         let mut kept = 0;
         for j in 0..self.partials.len() {
@@ -46,27 +59,28 @@ impl ExactSum {
             x = hi;
         }
         self.partials.truncate(kept);
-        if x.is_finite() {
-            self.partials.push(x);
-        } else {
-            // The partial sum overflowed: it is infinite whatever follows.
-            self.special += x;
-        }
+        self.partials.push(x);
     }
 
     /// Adds everything `other` holds, exactly.
     pub fn merge(&mut self, other: &ExactSum) {
         for p in &other.partials {
-            self.add(*p);
+            self.add_scaled(*p);
         }
         self.special += other.special;
     }
 
-    /// The exact sum rounded to the nearest `f64`, ties to even.
+    /// The exact sum rounded to the nearest `f64`, ties to even (`inf` beyond the
+    /// largest `f64`).
     pub fn value(&self) -> f64 {
         if self.special != 0.0 || self.special.is_nan() {
-            return self.special + self.partials.iter().sum::<f64>();
+            return self.special;
         }
+        self.scaled_value() * UP
+    }
+
+    /// The exact sum of the scaled values, rounded.
+    fn scaled_value(&self) -> f64 {
         let p = &self.partials;
         let Some(mut n) = p.len().checked_sub(1) else { return 0.0 };
         let mut hi = p[n];
@@ -109,6 +123,10 @@ mod tests {
         assert_eq!(sum(&[1e16, 1.0, -1e16]), 1.0);
         assert_eq!(sum(&[0.1; 10]), 1.0);
         assert_eq!(sum(&[]), 0.0);
+        // No partial sum overflows, so the order cannot matter.
+        assert_eq!(sum(&[1e308, 1e308, -1e308]), 1e308);
+        assert_eq!(sum(&[1e308, -1e308, 1e308]), 1e308);
+        assert_eq!(sum(&[1e308, 1e308]), f64::INFINITY);
         // Python's math.fsum([1, 1e100, 1, -1e100] * 10000) == 20000.0
         let many: Vec<f64> = (0..10_000).flat_map(|_| [1.0, 1e100, 1.0, -1e100]).collect();
         assert_eq!(sum(&many), 20000.0);
