@@ -575,19 +575,22 @@ impl PathTable {
         self.months
     }
 
-    /// The table's paths as the blocks of [`CHUNK_PATHS`] paths a streamed run folds,
-    /// in path order, whatever the table's own chunking.
-    pub fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
+    /// The number of blocks of [`CHUNK_PATHS`] paths the table holds.
+    pub fn blocks(&self) -> usize {
+        self.paths.div_ceil(CHUNK_PATHS)
+    }
+
+    /// Block `b` of the [`CHUNK_PATHS`]-path blocks a streamed run folds, whatever
+    /// the table's own chunking.
+    pub fn block(&self, b: usize) -> Block {
         let stride = self.layout.stride();
-        (0..self.paths.div_ceil(CHUNK_PATHS)).map(move |b| {
-            let first = b * CHUNK_PATHS;
-            let n = CHUNK_PATHS.min(self.paths - first);
-            let mut data = Vec::with_capacity(n * stride);
-            for j in 0..stride {
-                data.extend((first..first + n).map(|i| self.value(i, j)));
-            }
-            Block { first, paths: n, stride, data }
-        })
+        let first = b * CHUNK_PATHS;
+        let n = CHUNK_PATHS.min(self.paths - first);
+        let mut data = Vec::with_capacity(n * stride);
+        for j in 0..stride {
+            data.extend((first..first + n).map(|i| self.value(i, j)));
+        }
+        Block { first, paths: n, stride, data }
     }
 
     /// Field `j` of path `i`.

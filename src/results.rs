@@ -666,7 +666,7 @@ fn summarize(mut series: Series) -> Summary {
 
 impl ScenarioResults {
     /// Computes the results of `table` (at least one path), as a run that streams
-    /// the same paths computes them.
+    /// the same paths computes them (in parallel on the current rayon pool).
     pub fn compute(
         scenario: &str,
         terms: &[Terms],
@@ -674,10 +674,15 @@ impl ScenarioResults {
         plan: &Plan<'_>,
         table: &PathTable,
     ) -> ScenarioResults {
-        let mut acc = Accumulator::new(plan, baseline, table.paths());
-        for block in table.blocks() {
-            acc.add_block(&block);
-        }
+        let init = || Accumulator::new(plan, baseline, table.paths());
+        let acc = (0..table.blocks())
+            .into_par_iter()
+            .fold(init, |mut acc, b| {
+                acc.add_block(&table.block(b));
+                acc
+            })
+            .reduce_with(Accumulator::merge)
+            .unwrap_or_else(init);
         acc.finish(scenario, terms)
     }
 
