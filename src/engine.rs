@@ -705,6 +705,34 @@ impl Block {
     pub fn column(&self, j: usize) -> &[f64] {
         &self.data[j * self.paths..(j + 1) * self.paths]
     }
+
+    /// The record of the block's `i`-th path (path `first + i`).
+    pub fn row(&self, i: usize) -> Vec<f64> {
+        (0..self.stride).map(|j| self.data[j * self.paths + i]).collect()
+    }
+}
+
+/// Simulates the blocks `blocks` of a run of `paths` paths in parallel and returns
+/// them in path order; `done(n)` after each block of `n` paths. For a consumer that
+/// needs every path in order (the `--per-path` file) without keeping them all.
+pub fn simulate_blocks(
+    plan: &Plan<'_>,
+    blocks: std::ops::Range<usize>,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+) -> Vec<Block> {
+    blocks
+        .into_par_iter()
+        .map_init(
+            || (plan.workspace(), Vec::new()),
+            |(ws, rows), b| {
+                let mut block = Block::default();
+                plan.simulate_block(b, CHUNK_PATHS, paths, ws, rows, &mut block);
+                done(block.paths as u64);
+                block
+            },
+        )
+        .collect()
 }
 
 impl Plan<'_> {

@@ -415,3 +415,29 @@ fn a_run_to_a_precision_target_equals_the_fixed_run_of_the_paths_it_stopped_at()
     revshare(&d, &["run", "--precision", "0.1", "--rel-precision", "0.1"]).code(2);
     revshare(&d, &["run", "--precision", "-1"]).code(2);
 }
+
+#[test]
+fn the_per_path_file_streams_in_path_order_and_changes_no_other_file() {
+    let d = Dir::new();
+    d.write("s.csv", SCENARIOS);
+    d.write("t.csv", TERMS);
+    let run = |extra: &[&str], out: &str| {
+        let args = [&["run", "s.csv", "--terms", "t.csv", "--paths", "700", "--no-report", "--out", out][..], extra];
+        revshare(&d, &args.concat()).success();
+    };
+    run(&["--per-path", "p1.csv", "--threads", "1"], "a");
+    run(&["--per-path", "p2.csv", "--threads", "2"], "b");
+    run(&[], "c");
+    assert_eq!(read(&d.path("p1.csv")), read(&d.path("p2.csv")));
+    for f in CSV_OUTPUTS.iter().chain(&["curves.csv"]) {
+        assert_eq!(read(&d.path("a").join(f)), read(&d.path("c").join(f)), "{f}");
+    }
+    let per_path = read(&d.path("p1.csv"));
+    let paths: Vec<usize> = per_path
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("s1,") && l.contains(",old,"))
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(paths, (0..700).collect::<Vec<_>>());
+}

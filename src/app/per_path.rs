@@ -1,7 +1,8 @@
-//! The `--per-path` file: streamed to a temporary file beside its target while the
-//! run goes on, and renamed into place only when the run succeeds.
+//! The `--per-path` file: streamed, block by block in path order, to a temporary
+//! file beside its target while the run goes on, and renamed into place only when
+//! the run succeeds.
 
-use revshare::engine::PathTable;
+use revshare::engine::{Block, Layout};
 use revshare::report::per_path;
 use revshare::{Error, Problem, Terms};
 use std::io::{BufWriter, Write};
@@ -37,17 +38,17 @@ impl PerPathWriter {
         |e| Error::io(&self.target, e.into())
     }
 
-    /// Appends every path of one scenario.
-    pub fn write(&mut self, scenario: &str, terms: &[Terms], table: &PathTable) -> Result<(), Error> {
+    /// Appends the paths of one block of a scenario (blocks come in path order).
+    pub fn write(&mut self, scenario: &str, terms: &[Terms], layout: Layout, block: &Block) -> Result<(), Error> {
         if self.csv.is_none() {
             let file = self.temp.reopen().map_err(|e| Error::io(&self.target, e))?;
             let mut w = csv::Writer::from_writer(BufWriter::new(file));
-            w.write_record(per_path::header(&table.layout())).map_err(self.io())?;
+            w.write_record(per_path::header(&layout)).map_err(self.io())?;
             self.csv = Some(w);
         }
         let target = self.target.clone();
         if let Some(w) = self.csv.as_mut() {
-            for rec in per_path::records(scenario, terms, table) {
+            for rec in per_path::records(scenario, terms, layout, block) {
                 w.write_record(&rec).map_err(|e| Error::io(&target, e.into()))?;
             }
         }

@@ -79,9 +79,6 @@ fn simulate_and_write(
     out: &OutputDir,
 ) -> Result<RunOutput, Error> {
     let inputs = &session.inputs;
-    if opts.per_path.is_some() {
-        session.check_memory("--per-path", &inputs.scenarios, |s| session.table_bytes(s))?;
-    }
     let mut per_path = opts.per_path.as_deref().map(PerPathWriter::create).transpose()?;
     let pool = &session.pool;
     let clock = Instant::now();
@@ -93,9 +90,8 @@ fn simulate_and_write(
         let done = |n| progress.inc(n);
         match (per_path.as_mut(), opts.precision) {
             (Some(w), _) => {
-                let (table, r) = session.table_and_results(s, baseline, &done);
-                w.write(s.name(), &inputs.terms, &table)?;
-                results.push(r);
+                let mut rows = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
+                results.push(session.results_with_rows(s, baseline, &done, &mut rows)?);
             }
             (None, Some(target)) => {
                 let status = |w: &HalfWidth, ratio: f64| {

@@ -2,7 +2,8 @@
 //! simulation, and a worker pool, opened once as a [`Session`] before anything is
 //! simulated.
 
-use revshare::engine::{self, CHUNK_PATHS, PathTable, Plan};
+use rayon::prelude::*;
+use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
 use revshare::results::{Accumulator, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
@@ -15,6 +16,9 @@ pub const DEFAULT_SEED: u64 = 42;
 /// Largest table of every path a command that needs one (`sensitivity`, `solve`,
 /// `--per-path`) may hold in memory for one scenario.
 pub const MAX_TABLE_BYTES: u128 = 12 << 30;
+
+/// Blocks a thread simulates ahead of the `--per-path` file.
+const ROWS_BATCH: usize = 32;
 
 /// The paths of the first round of a run with a precision target.
 pub const FIRST_ROUND: usize = 40 * CHUNK_PATHS;
@@ -281,20 +285,43 @@ impl Session {
         })
     }
 
-    /// Simulates one scenario into its path table and computes its results from it
-    /// (the same results as [`Session::results`]), for a command that needs every path.
-    pub fn table_and_results(
+    /// Simulates one scenario and computes its results as [`Session::results`]
+    /// does, handing every block of paths to `rows` in path order (for the
+    /// `--per-path` file); a batch of blocks at a time is kept, so memory does not
+    /// grow with the paths.
+    pub fn results_with_rows(
         &self,
         scenario: &Scenario,
         baseline: usize,
         done: &(dyn Fn(u64) + Sync),
-    ) -> (PathTable, ScenarioResults) {
-        let table = self.simulate(scenario, done);
+        rows: &mut (dyn FnMut(Layout, &Block) -> Result<(), Error> + Send),
+    ) -> Result<ScenarioResults, Error> {
         let terms = &self.inputs.terms;
-        let results = self.pool.install(|| {
+        self.pool.install(|| {
             let plan = Plan::new(scenario, terms, self.seed);
-            ScenarioResults::compute(scenario.name(), terms, baseline, &plan, &table)
-        });
-        (table, results)
+            let blocks = self.paths.div_ceil(CHUNK_PATHS);
+            let batch = ROWS_BATCH * self.pool.current_num_threads();
+            let mut acc = Accumulator::new(&plan, baseline, self.paths);
+            for start in (0..blocks).step_by(batch) {
+                let simulated = engine::simulate_blocks(&plan, start..(start + batch).min(blocks), self.paths, done);
+                for block in &simulated {
+                    rows(plan.layout(), block)?;
+                }
+                let part = simulated
+                    .par_iter()
+                    .fold(
+                        || Accumulator::new(&plan, baseline, self.paths),
+                        |mut a, block| {
+                            a.add_block(block);
+                            a
+                        },
+                    )
+                    .reduce_with(Accumulator::merge);
+                if let Some(part) = part {
+                    acc = acc.merge(part);
+                }
+            }
+            Ok(acc.finish(scenario.name(), terms))
+        })
     }
 }

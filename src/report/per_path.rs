@@ -4,7 +4,7 @@
 
 use crate::analysis::inputs::{InputColumn, all_inputs};
 use crate::choice::Choice;
-use crate::engine::{Layout, Metric, PathTable, TermsField};
+use crate::engine::{Block, Layout, Metric, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::report::csv::Num;
@@ -35,16 +35,18 @@ pub fn totals(layout: &Layout, row: &[f64], t: usize) -> Vec<(&'static str, Stri
     columns.iter().copied().zip(values).collect()
 }
 
-/// Every row of one scenario's paths, path by path and terms row by terms row.
+/// Every row of the paths of one block of a scenario, path by path and terms row by
+/// terms row.
 pub fn records<'a>(
     scenario: &'a str,
     terms: &'a [Terms],
-    table: &'a PathTable,
+    layout: Layout,
+    block: &'a Block,
 ) -> impl Iterator<Item = Vec<String>> + 'a {
-    let l = table.layout();
+    let l = layout;
     let inputs: Vec<Vec<InputColumn>> = (0..terms.len()).map(|t| all_inputs(&l, t)).collect();
-    (0..table.paths()).flat_map(move |i| {
-        let row = table.row(i);
+    (0..block.paths).flat_map(move |j| {
+        let (i, row) = (block.first + j, block.row(j));
         let inputs = &inputs;
         terms
             .iter()
