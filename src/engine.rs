@@ -325,6 +325,7 @@ impl<'a> Plan<'a> {
     pub fn workspace(&self) -> Workspace {
         let n = self.months();
         Workspace {
+            valuation: self.scenario.valuation_offset(),
             monthly: vec![0.0; n],
             decay: vec![0.0; n],
             decay_for: None,
@@ -487,6 +488,8 @@ impl Plan<'_> {
 pub struct Workspace {
     /// `M_k` of the last simulated path.
     pub monthly: Vec<f64>,
+    /// `u_V`, fixed for the plan.
+    valuation: f64,
     decay: Vec<f64>,
     decay_for: Option<u64>,
     drift: Vec<f64>,
@@ -512,7 +515,7 @@ impl Workspace {
             self.drift_for = Some(drift_key);
         }
         if self.df_for != Some(p.discount_rate.to_bits()) {
-            contract::discount_factors(p.discount_rate, &mut self.df_next);
+            contract::discount_factors(p.discount_rate, self.valuation, &mut self.df_next);
             self.df_for = Some(p.discount_rate.to_bits());
         }
     }

@@ -160,3 +160,26 @@ fn a_mid_year_start_splits_calendar_years_and_dates_by_the_decimal_convention() 
     assert_rel(paid[1], 5.0, 1e-12, "paid 2027");
     assert_eq!(paid[2], 0.0);
 }
+
+#[test]
+fn a_valuation_date_one_year_after_the_start_multiplies_every_present_value_by_one_plus_r() {
+    // MODEL.md §9: the PV at u_V = 1 is (1 + r) times the PV at the start, path by path.
+    let scenario = |valuation: &str| {
+        format!(
+            "name,revenue0,growth0,growth_inf,sigma,default_rate,discount_rate,valuation_date\n\
+             v,20,0.5,0.1,0.3,0.05,0.09,{valuation}\n"
+        )
+    };
+    let terms = "name,share,end,trigger,cap,spread_years\nold,0.2,,,,2\nnew,0.2,2031,,38,\n";
+    let at_start = simulate(&scenario(""), terms, 2000, 3);
+    let later = simulate(&scenario("2027-01"), terms, 2000, 3);
+    for (a, b) in at_start.terms.iter().zip(&later.terms) {
+        assert_rel(b.metric(Metric::Pv).mean, 1.09 * a.metric(Metric::Pv).mean, 1e-12, "pv");
+        assert_eq!(b.metric(Metric::Paid), a.metric(Metric::Paid), "nominal flows do not move");
+    }
+    let d = |r: &ScenarioResults| r.delta("new", Metric::Pv).unwrap().summary.mean;
+    assert_rel(d(&later), 1.09 * d(&at_start), 1e-12, "paired difference");
+    // A valuation date before the start discounts back past it.
+    let earlier = simulate(&scenario("2025-01"), terms, 2000, 3);
+    assert_rel(earlier.terms[0].metric(Metric::Pv).mean, at_start.terms[0].metric(Metric::Pv).mean / 1.09, 1e-12, "pv");
+}

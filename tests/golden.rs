@@ -72,8 +72,8 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "b714ee15eb048a18f88c69155ec31c2e10fa4658897c43ff76224559d07cee75"),
             ("curves.csv", "876c71bbd40a8e97fe9509ab997df253e0b5b384dcbc03897e0f125330113ddb"),
             ("manifest.json", "d43d6e9f95b6d42ccbab9b91e0e49d07db2cc0fbb35703a28ae04c75633d59ca"),
-            ("report.html", "8a4370fd4daedcd489e9a269f5f750e99ecc207bed53271f7fae955b9a8a5f1e"),
-            ("charts/", "08755e967b129058421e079573eaa490ad4130c4a724987d79b7dbb733b0e107"),
+            ("report.html", "41eb9276ffc38d4b4b8e0e1c2232dc99b35a55565fce1621ad5a408e9be1fe06"),
+            ("charts/", "49d2cd19500c3e501995661f328485e332a3b651fdd2e9a15087294aa786a4af"),
         ],
     );
 }
@@ -112,8 +112,8 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "0a2b7c04d62b68d7e4d7e5c71472522c135be56af31f7faf52557c82ab623ada"),
             ("curves.csv", "ac58b2594c7f2893f6649bb2faff4b5d9a82fd0c34885b9909027896d9e52e93"),
             ("manifest.json", "4e8bf36d68bd8c5274d76b6a484157907083118f4d4839b2f5ceb1f80cc1aa28"),
-            ("report.html", "c40f71149eb9c35df618438f4b85952023655799e1bcf9c4dea3d159625450e1"),
-            ("charts/", "519b8fee3b4d46e3ae8b429135a7af221362aa53cfe8c07c90549313716f71eb"),
+            ("report.html", "ba544611217db2a4b639b00282903e5bca069a76cc347b868e2afabd87f1e982"),
+            ("charts/", "7234ef6c5bb11c8f82fbb0e98822d5db9ac10d10893f90eb1069fee9217772d9"),
             ("per-path.csv", "2d416133005f1108f2b141301fde941f0cdf426a11e29d9a9fb0a81108302a64"),
         ],
     );

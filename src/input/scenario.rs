@@ -26,6 +26,16 @@ pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
         };
         let start = date("start", DEFAULT_START, problems);
         let horizon = date("horizon", DEFAULT_HORIZON, problems);
+        let valuation = match table.get(rec, "valuation_date") {
+            None => Some(None),
+            Some(text) => Date::parse(text)
+                .map(Some)
+                .map_err(|m| {
+                    let msg = format!("{m}; leave empty to take present values at the start");
+                    problems.push(Problem::cell(&table.file, rec.line, "valuation_date", text, msg))
+                })
+                .ok(),
+        };
         let mut dates_ok = false;
         if let (Some((s, _)), Some((h, _))) = (start, horizon) {
             match check_horizon(s, h) {
@@ -41,9 +51,9 @@ pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
                 Err(e) => problems.push(e),
             }
         }
-        let (name, start, horizon) = (name?, start?, horizon?);
+        let (name, start, horizon, valuation) = (name?, start?, horizon?, valuation?);
         let params: [Param; ScenarioParam::COUNT] = params.try_into().ok()?;
-        dates_ok.then(|| Scenario::checked(name, Some(rec.line), start, horizon, params))
+        dates_ok.then(|| Scenario::checked(name, Some(rec.line), start, horizon, valuation, params))
     })
 }
 
@@ -113,6 +123,11 @@ mod tests {
         assert!(e.contains("column `horizon`, value `2030-01`") && e.contains("after start"), "{e}");
         let e = read("name,revenue0,horizon\nb,20,20x6\n").unwrap_err().to_string();
         assert!(e.contains("not a date"), "{e}");
+        let e = read("name,revenue0,valuation_date\nb,20,2026-13\n").unwrap_err().to_string();
+        assert!(e.contains("column `valuation_date`, value `2026-13`: the month must be between 01 and 12"), "{e}");
+        let s = read("name,revenue0,valuation_date\nb,20,2026-04-27\nc,20,\n").unwrap();
+        assert!((s[0].valuation_offset() - (3.0 / 12.0 + 26.0 / 360.0)).abs() < 1e-12);
+        assert_eq!((s[1].valuation_date(), s[1].valuation_offset()), (None, 0.0));
     }
 
     #[test]

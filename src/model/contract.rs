@@ -67,7 +67,7 @@ pub struct Flows {
     pub received: f64,
     /// `paid - received`
     pub net: f64,
-    /// Present value at start of the net flows.
+    /// Present value of the net flows at the valuation date.
     pub pv: f64,
     /// `T_end` in years since start.
     pub end: f64,
@@ -90,11 +90,13 @@ pub struct Grid<'a> {
     pub years: usize,
 }
 
-/// Fills `df_next[k] = (1 + r)^(-(k+1)/12)`.
-pub fn discount_factors(r: f64, df_next: &mut [f64]) {
+/// Fills `df_next[k] = DF(u_{k+1}) = (1 + r)^(-(u_{k+1} - u_V))`, with `u_V` the
+/// valuation date in years since the start (MODEL.md §4; a flow before it is
+/// compounded forward).
+pub fn discount_factors(r: f64, valuation: f64, df_next: &mut [f64]) {
     let l = r.ln_1p();
     for (k, d) in df_next.iter_mut().enumerate() {
-        *d = (-(month_start(k + 1)) * l).exp();
+        *d = (-(month_start(k + 1) - valuation) * l).exp();
     }
 }
 
@@ -224,7 +226,7 @@ mod tests {
         /// Constant revenue `m` per month for `months` months, discount rate `r`.
         fn flat(m: f64, months: usize, r: f64) -> Path {
             let mut df = vec![0.0; months];
-            discount_factors(r, &mut df);
+            discount_factors(r, 0.0, &mut df);
             Path { monthly: vec![m; months], df, year: (0..months).map(|k| k / 12).collect() }
         }
         fn eval(&self, c: &ContractDraw, ev: &Events, ms_ratio: f64, r: f64) -> (Flows, Vec<f64>) {
@@ -372,6 +374,20 @@ mod tests {
         let (f, _) = Path::flat(1.0, 24, r).eval(&plain(1.0), &Events::NONE, 0.0, r);
         let expect: f64 = (1..=24).map(|k| 1.1f64.powf(-(k as f64) / 12.0)).sum();
         assert!(close(f.pv, expect), "{} vs {expect}", f.pv);
+    }
+
+    #[test]
+    fn a_valuation_date_a_year_after_the_start_multiplies_every_present_value_by_one_plus_r() {
+        let r = 0.09;
+        let path = Path::flat(1.0, 36, r);
+        let mut later = Path::flat(1.0, 36, r);
+        discount_factors(r, 1.0, &mut later.df);
+        for c in [plain(0.2), ContractDraw { spread_years: 2.0, cap: 3.0, ..plain(0.5) }] {
+            let (at_start, _) = path.eval(&c, &Events::NONE, 0.0, r);
+            let (at_one, _) = later.eval(&c, &Events::NONE, 0.0, r);
+            assert!((at_one.pv / at_start.pv - (1.0 + r)).abs() < 1e-14, "{} vs {}", at_one.pv, at_start.pv);
+            assert_eq!(at_one.paid, at_start.paid);
+        }
     }
 
     #[test]

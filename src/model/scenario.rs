@@ -57,10 +57,10 @@ pub const MAX_JUMP_RATE: f64 = 12_000.0;
 /// Longest horizon accepted, in months (keeps per-path memory bounded).
 pub const MAX_MONTHS: i64 = 12 * 100;
 
-/// Every column a scenario file may have: `name`, `start`, `horizon`, then the
-/// parameters in [`ScenarioParam::ALL`] order.
+/// Every column a scenario file may have: `name`, `start`, `horizon`,
+/// `valuation_date`, then the parameters in [`ScenarioParam::ALL`] order.
 pub fn columns() -> Vec<&'static str> {
-    let mut c = vec!["name", "start", "horizon"];
+    let mut c = vec!["name", "start", "horizon", "valuation_date"];
     c.extend(ScenarioParam::ALL.iter().map(|p| p.name()));
     c
 }
@@ -96,13 +96,20 @@ pub struct Scenario {
     line: Option<u64>,
     start: (Date, bool),
     horizon: (Date, bool),
+    valuation: Option<Date>,
     params: [Param; ScenarioParam::COUNT],
 }
 
 impl Scenario {
     /// Starts building a scenario named `name` in code; see [`ScenarioBuilder`].
     pub fn builder(name: impl Into<String>) -> ScenarioBuilder {
-        ScenarioBuilder { name: name.into(), start: None, horizon: None, params: std::array::from_fn(|_| None) }
+        ScenarioBuilder {
+            name: name.into(),
+            start: None,
+            horizon: None,
+            valuation: None,
+            params: std::array::from_fn(|_| None),
+        }
     }
 
     /// A scenario whose every part has been checked by its front end.
@@ -111,9 +118,10 @@ impl Scenario {
         line: Option<u64>,
         start: (Date, bool),
         horizon: (Date, bool),
+        valuation: Option<Date>,
         params: [Param; ScenarioParam::COUNT],
     ) -> Scenario {
-        Scenario { name, line, start, horizon, params }
+        Scenario { name, line, start, horizon, valuation, params }
     }
 
     /// Unique name; keys the scenario's random streams.
@@ -134,6 +142,17 @@ impl Scenario {
     /// End of the simulation (exclusive), a month start after `start`.
     pub fn horizon(&self) -> Date {
         self.horizon.0
+    }
+
+    /// The date present values are taken at (MODEL.md §4), when it is not `start`.
+    pub fn valuation_date(&self) -> Option<Date> {
+        self.valuation
+    }
+
+    /// `u_V`: the valuation date in years since `start` (0 by default; negative
+    /// before the start).
+    pub fn valuation_offset(&self) -> f64 {
+        self.valuation.map_or(0.0, |d| d.decimal_year() - self.start().decimal_year())
     }
 
     /// Whether start and horizon took their defaults.
@@ -171,6 +190,7 @@ pub struct ScenarioBuilder {
     name: String,
     start: Option<Date>,
     horizon: Option<Date>,
+    valuation: Option<Date>,
     params: [Option<Dist>; ScenarioParam::COUNT],
 }
 
@@ -184,6 +204,12 @@ impl ScenarioBuilder {
     /// The end of the simulation, exclusive (default 2036-01).
     pub fn horizon(mut self, date: Date) -> ScenarioBuilder {
         self.horizon = Some(date);
+        self
+    }
+
+    /// The date present values are taken at (default: the start).
+    pub fn valuation_date(mut self, date: Date) -> ScenarioBuilder {
+        self.valuation = Some(date);
         self
     }
 
@@ -214,7 +240,7 @@ impl ScenarioBuilder {
         match params.map(<[Param; ScenarioParam::COUNT]>::try_from) {
             Some(Ok(params)) if problems.list.is_empty() => {
                 let (start, horizon) = ((start, self.start.is_none()), (horizon, self.horizon.is_none()));
-                Ok(Scenario::checked(self.name, None, start, horizon, params))
+                Ok(Scenario::checked(self.name, None, start, horizon, self.valuation, params))
             }
             _ => Err(Error::Input(problems.list)),
         }

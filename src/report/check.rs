@@ -18,6 +18,10 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
         let (start_default, horizon_default) = sc.dates_defaulted();
         line(w, "start", &format!("{}{}", sc.start(), mark(start_default)));
         line(w, "horizon", &format!("{}{}", sc.horizon(), mark(horizon_default)));
+        match sc.valuation_date() {
+            Some(d) => line(w, "valuation_date", &d),
+            None => line(w, "valuation_date", &format!("{}  (default: the start)", sc.start())),
+        }
         for p in ScenarioParam::ALL {
             line(w, p.name(), sc.param(p));
         }

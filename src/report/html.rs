@@ -229,7 +229,7 @@ impl Page<'_> {
             })
             .collect();
         let t = title("CDF of PV to Microsoft (1%–99%)");
-        let frame = Frame { title: &t, x: "present value at start, $B", y: "P(PV <= x)", size: NARROW };
+        let frame = Frame { title: &t, x: "present value, $B", y: "P(PV <= x)", size: NARROW };
         let chart = charts::lines(&frame, &cdfs, &means, Some((0.0, 1.0)), false, LegendAt::LowerRight);
         self.figure(file("pv-cdf"), "pv-cdf", cdfs.len(), chart)?;
         let hists: Vec<Bars> = terms
@@ -242,7 +242,7 @@ impl Page<'_> {
             })
             .collect();
         let t = title("histogram of PV to Microsoft");
-        let frame = Frame { title: &t, x: "present value at start, $B", y: "share of paths", size: NARROW };
+        let frame = Frame { title: &t, x: "present value, $B", y: "share of paths", size: NARROW };
         self.figure(file("pv-histogram"), "pv-histogram", hists.len(), charts::histogram(&frame, &hists, &means))?;
 
         let _ = write!(
@@ -460,7 +460,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         .map(|(i, s)| format!("<a href=\"#scenario-{}\">{}</a>", i + 1, esc(s)))
         .collect();
     html.push_str(&links.join(", "));
-    html.push_str(". Money in $B; PV at the start at the scenario's discount rate. Every contract is evaluated on the same simulated paths.</p>\n");
+    html.push_str(". Money in $B; present values at each scenario's valuation date (its start unless set) and discount rate. Every contract is evaluated on the same simulated paths.</p>\n");
     html.push_str(&page.body);
     page.body.clear();
     page.tornado()?;
