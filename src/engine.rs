@@ -353,11 +353,11 @@ impl<'a> Plan<'a> {
     /// given) with its revenue; returns the parameters, the events and the
     /// realised revenue growth.
     pub fn revenue(&self, path: u64, ws: &mut Workspace, run_rate: Option<&mut [f64]>) -> (WorldParams, Events, f64) {
-        let (p, events) = self.world(path);
+        let (p, mut events) = self.world(path);
         ws.prepare(&p);
         let growth = world::monthly_revenue(
             &p,
-            &events,
+            &mut events,
             &ws.drift,
             &mut self.shocks.rng(path),
             &mut self.jumps.rng(path),

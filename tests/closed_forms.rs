@@ -183,3 +183,20 @@ fn a_valuation_date_one_year_after_the_start_multiplies_every_present_value_by_o
     let earlier = simulate(&scenario("2025-01"), terms, 2000, 3);
     assert_rel(earlier.terms[0].metric(Metric::Pv).mean, at_start.terms[0].metric(Metric::Pv).mean / 1.09, 1e-12, "pv");
 }
+
+#[test]
+fn a_revenue_floor_fails_the_company_at_the_first_month_below_it() {
+    // R_k = 12 * 0.5^(k/12) falls below 5.9 at k = 13: OpenAI fails at the start of
+    // February 2027, and the share is paid on months 0..12 only.
+    let r = simulate(
+        "name,revenue0,growth0,growth_inf,failure_below,horizon\nfall,12,-0.5,-0.5,5.9,2029\n",
+        "name,share\nall,0.2\n",
+        2,
+        1,
+    );
+    let paid: f64 = (0..13).map(|k| 0.2 * 12.0 * 0.5f64.powf(k as f64 / 12.0) / 12.0).sum();
+    let t = &r.terms[0];
+    assert_rel(t.metric(Metric::Paid).mean, paid, 1e-12, "paid");
+    assert_rel(t.metric(Metric::EndYear).mean, 2026.0 + 13.0 / 12.0, 1e-15, "end year");
+    assert_eq!(t.end_by[revshare::model::contract::EndCause::Failure as usize].p, 1.0);
+}

@@ -114,7 +114,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("manifest.json", "4e8bf36d68bd8c5274d76b6a484157907083118f4d4839b2f5ceb1f80cc1aa28"),
             ("report.html", "ba544611217db2a4b639b00282903e5bca069a76cc347b868e2afabd87f1e982"),
             ("charts/", "7234ef6c5bb11c8f82fbb0e98822d5db9ac10d10893f90eb1069fee9217772d9"),
-            ("per-path.csv", "2d416133005f1108f2b141301fde941f0cdf426a11e29d9a9fb0a81108302a64"),
+            ("per-path.csv", "cc8602891251ade2ac911ed3cc18a957a2c108cc92676e7fa6326c5d3d0177b6"),
         ],
     );
 }

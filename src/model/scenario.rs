@@ -42,6 +42,8 @@ params! {
     agi_multiplier / AgiMultiplier: Positive, IfEmpty::Value(1.0), inf: false;
     /// OpenAI's failure rate per year (exponential).
     default_rate / DefaultRate: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// OpenAI fails in the first month (after the first) whose run-rate is below this, $B a year; 0 = off.
+    failure_below / FailureBelow: NonNegative, IfEmpty::Value(0.0), inf: false;
     /// Microsoft's OpenAI-related revenue / OpenAI's revenue.
     ms_ratio / MsRatio: NonNegative, IfEmpty::Value(0.0), inf: false;
     /// Microsoft's discount rate, annual compounding.

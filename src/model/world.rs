@@ -69,7 +69,10 @@ pub fn drift(p: &WorldParams, decay: &[f64], out: &mut [f64]) {
 }
 
 /// Fills `monthly[k] = M_k`, the revenue earned in month `k` ($B), for one path,
-/// and `run_rate[k] = R_k` when asked; returns the realised revenue growth, the
+/// and brings `events.failure` forward to `T_B`, the start of the first month
+/// `k >= 1` whose run-rate (AGI multiplier included) is below `failure_below`, when
+/// that comes first (MODEL.md §3: `T_F = min(T_X, T_B)`), and fills
+/// `run_rate[k] = R_k` when asked; returns the realised revenue growth, the
 /// annualised growth of the run-rate from the first to the last month,
 /// `(R_{K-1} / R_0)^(12 / (K-1)) - 1` (NaN for a one-month grid). The run-rate
 /// process continues after a failure (what the business would have done) while
@@ -80,7 +83,7 @@ pub fn drift(p: &WorldParams, decay: &[f64], out: &mut [f64]) {
 /// `jump_rate > 0`): see [`Jumps`].
 pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     p: &WorldParams,
-    events: &Events,
+    events: &mut Events,
     drift: &[f64],
     shocks: &mut R,
     jumps: &mut J,
@@ -98,6 +101,10 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
             level = p.agi_multiplier;
         }
         let r = ln_r.exp() * level;
+        // T_B: the first month after the first whose run-rate is below the floor.
+        if k >= 1 && r < p.failure_below && month_start(k) < events.failure {
+            events.failure = month_start(k);
+        }
         monthly[k] = r / 12.0 * fraction_before(events.failure, k);
         if let Some(rr) = run_rate.as_deref_mut() {
             rr[k] = r;
@@ -199,6 +206,12 @@ mod tests {
     }
 
     fn run(p: &WorldParams, ev: &Events, months: usize) -> Vec<f64> {
+        run_with_events(p, ev, months).0
+    }
+
+    /// The months' revenue and the events after the revenue path (failure may move).
+    fn run_with_events(p: &WorldParams, ev: &Events, months: usize) -> (Vec<f64>, Events) {
+        let mut ev = *ev;
         let mut w = vec![0.0; months];
         decay(p.growth_halflife, &mut w);
         let mut d = vec![0.0; months];
@@ -210,11 +223,29 @@ mod tests {
         let mut out = vec![0.0; months];
         let mut rng = ChaCha8Rng::from_seed([1; 32]);
         let mut rng2 = ChaCha8Rng::from_seed([2; 32]);
-        let growth = monthly_revenue(p, ev, &d, &mut rng, &mut rng2, &mut out, None);
+        let growth = monthly_revenue(p, &mut ev, &d, &mut rng, &mut rng2, &mut out, None);
         if p.sigma == 0.0 && p.jump_rate == 0.0 && p.agi_multiplier == 1.0 && months > 1 {
             assert!((growth - p.growth0).abs() < 1e-12, "realised growth {growth} with constant growth {}", p.growth0);
         }
-        out
+        (out, ev)
+    }
+
+    #[test]
+    fn a_run_rate_below_the_floor_fails_the_company_at_that_months_start() {
+        // 12 $B a year falling 50% a year: R_k = 12 * 0.5^(k/12) is below 5.9 from
+        // k = 13 on (k / 12 > log2(12 / 5.9) = 1.024).
+        let p = WorldParams { failure_below: 5.9, ..params(12.0, -0.5) };
+        let (m, ev) = run_with_events(&p, &Events::NONE, 36);
+        assert_eq!(ev.failure, 13.0 / 12.0);
+        assert!(m[..13].iter().all(|x| *x > 0.0) && m[13..].iter().all(|x| *x == 0.0));
+        // An earlier exponential failure stays; a floor never crossed changes nothing;
+        // month 0 never fails however low.
+        let early = Events { failure: 0.5, ..Events::NONE };
+        assert_eq!(run_with_events(&p, &early, 36).1.failure, 0.5);
+        let never = WorldParams { failure_below: 1.0, ..p };
+        assert_eq!(run_with_events(&never, &Events::NONE, 36).1.failure, f64::INFINITY);
+        let low = WorldParams { failure_below: 100.0, ..p };
+        assert_eq!(run_with_events(&low, &Events::NONE, 36).1.failure, 1.0 / 12.0);
     }
 
     #[test]
