@@ -76,15 +76,19 @@ pub enum TermsField {
     Cause = 5,
     /// Calendar decimal year of the cap hit, NaN when the cap did not bind.
     CapYear = 6,
+    /// Lost at failure, not recovered.
+    Lost = 7,
 }
 
-const TERMS_SCALARS: usize = 7;
+const TERMS_SCALARS: usize = 8;
 
 /// A per-path result of a terms row that is summarised, explained or solved for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
-    /// Total paid to Microsoft, `sum p_k`.
+    /// Total Microsoft receives of what accrued, `sum cash_k`.
     Paid,
+    /// Total lost at failure and not recovered, `sum lost_k`.
+    Lost,
     /// Total paid back by Microsoft, `sum q_k`.
     Received,
     /// `paid - received`.
@@ -97,11 +101,13 @@ pub enum Metric {
 
 impl Choice for Metric {
     /// In the order of `summary.csv`.
-    const ALL: &'static [Metric] = &[Metric::Paid, Metric::Received, Metric::Net, Metric::Pv, Metric::EndYear];
+    const ALL: &'static [Metric] =
+        &[Metric::Paid, Metric::Lost, Metric::Received, Metric::Net, Metric::Pv, Metric::EndYear];
 
     fn name(self) -> &'static str {
         match self {
             Metric::Paid => "paid",
+            Metric::Lost => "lost",
             Metric::Received => "received",
             Metric::Net => "net",
             Metric::Pv => "pv",
@@ -115,6 +121,7 @@ impl Metric {
     pub fn field(self) -> TermsField {
         match self {
             Metric::Paid => TermsField::Paid,
+            Metric::Lost => TermsField::Lost,
             Metric::Received => TermsField::Received,
             Metric::Net => TermsField::Net,
             Metric::Pv => TermsField::Pv,
@@ -126,6 +133,7 @@ impl Metric {
     pub fn of(self, f: &Flows, start_year: f64) -> f64 {
         match self {
             Metric::Paid => f.paid,
+            Metric::Lost => f.lost,
             Metric::Received => f.received,
             Metric::Net => f.net,
             Metric::Pv => f.pv,
@@ -369,7 +377,13 @@ impl<'a> Plan<'a> {
 
     /// The contract's view of a path's months.
     pub fn grid<'g>(&'g self, monthly: &'g [f64], df_next: &'g [f64]) -> Grid<'g> {
-        Grid { monthly, df_next, year_of_month: &self.year_of_month, years: self.layout.years }
+        Grid {
+            monthly,
+            df_next,
+            year_of_month: &self.year_of_month,
+            years: self.layout.years,
+            valuation: self.scenario.valuation_offset(),
+        }
     }
 
     /// Calendar year of month `k`.
@@ -431,6 +445,7 @@ impl<'a> Plan<'a> {
             );
             let field = |f: TermsField| l.terms_field(t, f);
             out[field(TermsField::Paid)] = f.paid;
+            out[field(TermsField::Lost)] = f.lost;
             out[field(TermsField::Received)] = f.received;
             out[field(TermsField::Net)] = f.net;
             out[field(TermsField::Pv)] = f.pv;

@@ -468,7 +468,7 @@ impl Accumulator {
             }
         };
         push("revenue".to_string(), &self.revenue);
-        let money = [Metric::Paid, Metric::Received, Metric::Net, Metric::Pv];
+        let money = [Metric::Paid, Metric::Lost, Metric::Received, Metric::Net, Metric::Pv];
         for (acc, name) in self.terms.iter().zip(names) {
             for m in money {
                 push(format!("{name}.{}", m.name()), &acc.metrics[m as usize]);

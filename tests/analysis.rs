@@ -195,8 +195,8 @@ fn replay_prints_the_same_totals_as_the_per_path_file() {
     let per_path = fs::read_to_string(&file).unwrap();
     let header: Vec<&str> = per_path.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..10],
-        ["scenario", "path", "terms", "paid", "received", "net", "pv", "end_year", "end_cause", "cap_year"]
+        &header[..11],
+        ["scenario", "path", "terms", "paid", "lost", "received", "net", "pv", "end_year", "end_cause", "cap_year"]
     );
     assert_eq!(per_path.lines().count(), 1 + 6 * 300 * 4);
     for (scenario, path) in [("base", 7), ("bear", 123), ("early-agi", 299)] {
@@ -211,7 +211,7 @@ fn replay_prints_the_same_totals_as_the_per_path_file() {
         for row in per_path.lines().filter(|l| l.starts_with(&format!("{scenario},{path},"))) {
             let cells: Vec<&str> = row.split(',').collect();
             let expected: Vec<String> =
-                header[3..10].iter().zip(&cells[3..10]).map(|(k, v)| format!("{k}={v}")).collect();
+                header[3..11].iter().zip(&cells[3..11]).map(|(k, v)| format!("{k}={v}")).collect();
             let line = format!("totals {}: {}", cells[2], expected.join(" "));
             assert!(replay.contains(&line), "{line}\nnot in\n{replay}");
         }

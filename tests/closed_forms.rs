@@ -97,7 +97,10 @@ fn company_plan_reproduces_the_reported_figures() {
 
 #[test]
 fn exponential_failure_with_constant_revenue_has_a_closed_form_expected_payment() {
-    // M = 1 per month, share a, E = 5 years: E[paid] = a * 12 * (1 - e^{-lambda E}) / lambda.
+    // M = 1 per month, share a, E = 5 years: a * 12 * (1 - e^{-lambda E}) / lambda accrues
+    // in expectation. The accrual of the month of failure falls due at its end, after the
+    // failure, and is lost (MODEL.md §4): with h = 1/12 and g = (1 - e^{-lambda h} (1 +
+    // lambda h)) / lambda, E[lost] = 12 a g (1 - e^{-lambda E}) / (1 - e^{-lambda h}).
     let (lambda, a, e): (f64, f64, f64) = (0.2, 0.5, 5.0);
     let r = simulate(
         &format!("name,revenue0,default_rate\nf,12,{lambda}\n"),
@@ -106,9 +109,14 @@ fn exponential_failure_with_constant_revenue_has_a_closed_form_expected_payment(
         3,
     );
     let t = &r.terms[0];
+    let h = 1.0 / 12.0;
+    let g = (1.0 - (-lambda * h).exp() * (1.0 + lambda * h)) / lambda;
+    let lost_expect = 12.0 * a * g * (1.0 - (-lambda * e).exp()) / (1.0 - (-lambda * h).exp());
+    let accrued = a * 12.0 * (1.0 - (-lambda * e).exp()) / lambda;
+    let lost = t.metric(Metric::Lost);
+    assert_within_se(lost.mean, lost.se.unwrap(), lost_expect, 4.0, "E[lost]");
     let paid = t.metric(Metric::Paid);
-    let expect = a * 12.0 * (1.0 - (-lambda * e).exp()) / lambda;
-    assert_within_se(paid.mean, paid.se.unwrap(), expect, 4.0, "E[paid]");
+    assert_within_se(paid.mean, paid.se.unwrap(), accrued - lost_expect, 4.0, "E[paid]");
     let p_fail = 1.0 - (-lambda * e).exp();
     let got = t.end_by[3];
     assert_within_se(got.p, got.se, p_fail, 4.0, "P(end by failure)");

@@ -19,7 +19,7 @@ use std::fs;
 use std::path::Path;
 
 /// The SHA-256 of `revshare replay` of path 17 of the every-kind scenario.
-const REPLAY: &str = "8cb5aa9b9d20a9f4b962c9b3892a9597bfde4010ddf094ce7998ba9debcae59c";
+const REPLAY: &str = "39aaf0bbd65a1f5554ea78ea152561a70285a3c52a33d9e5dd0cdd64cd333621";
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -66,14 +66,14 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "bc26c85f9261249854940e62860138e9bd32eaea940e6997ff6bc7b2cc9d069a"),
-            ("deltas.csv", "c928c5abf4d8eff4961405d327de0a0d4b5ee298c35270ba441119f00fafd76b"),
+            ("summary.csv", "4db7d7fd8454b59ef73dc86430770e7eee3bedcbe6bd6175a8b4ee6a564a7ffa"),
+            ("deltas.csv", "f44174865a6befb2b395312d16e379cf354812c1f81cf61db9fced5a19cfb3bf"),
             ("outcomes.csv", "9cb76fa912edc87f7f09459802a5df7128e492d19b3f196b26584fdaae48aae3"),
-            ("annual.csv", "b714ee15eb048a18f88c69155ec31c2e10fa4658897c43ff76224559d07cee75"),
-            ("curves.csv", "876c71bbd40a8e97fe9509ab997df253e0b5b384dcbc03897e0f125330113ddb"),
-            ("manifest.json", "d43d6e9f95b6d42ccbab9b91e0e49d07db2cc0fbb35703a28ae04c75633d59ca"),
-            ("report.html", "41eb9276ffc38d4b4b8e0e1c2232dc99b35a55565fce1621ad5a408e9be1fe06"),
-            ("charts/", "49d2cd19500c3e501995661f328485e332a3b651fdd2e9a15087294aa786a4af"),
+            ("annual.csv", "ffbfad0683679d1ce29aa132706ee072d066657722aaeb54a9cd3659407c17df"),
+            ("curves.csv", "0424a05ca2c2037b9ebcd99a459c3a22a4656d94a2a6f0b65c82090eeaff0fbd"),
+            ("manifest.json", "2ac14fea4281c3fb326d27c0db256d5d50ce9953d70d68a2741ef43846ecc724"),
+            ("report.html", "ae6dd2d0d936f827f6f601a6e11881140438136b8d7b9bc901d7f1bc32a51821"),
+            ("charts/", "c83f556a321bfb1a78e2f9c7bc9ba6efd0ebadcce60f4c0108abd001b1bd73ef"),
         ],
     );
 }
@@ -106,15 +106,15 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
     check(
         &dir.join("every"),
         &[
-            ("summary.csv", "b3592b2f1f74bb612438cbc1af1befb5a3a9ea57c82aae192cd5ab48f33b5f3a"),
-            ("deltas.csv", "e950e8099f4441f6469ddb1902b2b7bf820e353c88a11e36a1ea40047c51dabe"),
+            ("summary.csv", "b9bbb7dfd709b898eac680dcdcdf2c97f09fc5935556a5e3a94ecb0ec76e1799"),
+            ("deltas.csv", "d8cf443e5118fe159afeb2183398454b211647c4be051c20a77ab20a63f2141c"),
             ("outcomes.csv", "b9d5bea3c91f9e2a819eefb5f40926ae1f7336a6cc56cc2dc4952b28fafb7bff"),
-            ("annual.csv", "0a2b7c04d62b68d7e4d7e5c71472522c135be56af31f7faf52557c82ab623ada"),
-            ("curves.csv", "ac58b2594c7f2893f6649bb2faff4b5d9a82fd0c34885b9909027896d9e52e93"),
-            ("manifest.json", "4e8bf36d68bd8c5274d76b6a484157907083118f4d4839b2f5ceb1f80cc1aa28"),
-            ("report.html", "ba544611217db2a4b639b00282903e5bca069a76cc347b868e2afabd87f1e982"),
-            ("charts/", "7234ef6c5bb11c8f82fbb0e98822d5db9ac10d10893f90eb1069fee9217772d9"),
-            ("per-path.csv", "cc8602891251ade2ac911ed3cc18a957a2c108cc92676e7fa6326c5d3d0177b6"),
+            ("annual.csv", "f0109bff3a1e70776b803725e5eb49ea3f34354cc4441a6804be63c624920dfb"),
+            ("curves.csv", "69fb7718438d5d574d8da371bb84d448a5f4c687d40c518eba4dcf9304b8a760"),
+            ("manifest.json", "c704917f527bb9a51b745ab7f64e3234de747b0a5d9b9949dc86af70343f3dc1"),
+            ("report.html", "2e48e844b4fa4f321f93795544ddc85ad08918a84466ac885c9c645d840214a0"),
+            ("charts/", "564941bdd8b3f5420baeabce3c6b8b7a7a49746108596d887445249c34c769c2"),
+            ("per-path.csv", "8be831f0a95d98cf4036e3eb3ba49288b88f4a216c03dc956317cb7835b3b9ff"),
         ],
     );
 }

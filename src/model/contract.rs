@@ -61,8 +61,10 @@ impl EndCause {
 /// A contract's totals on one path.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Flows {
-    /// `sum p_k`
+    /// `sum cash_k`: what Microsoft receives of the accruals `p_k`.
     pub paid: f64,
+    /// `sum lost_k`: what falls due after failure and is not recovered.
+    pub lost: f64,
     /// `sum q_k`
     pub received: f64,
     /// `paid - received`
@@ -88,6 +90,8 @@ pub struct Grid<'a> {
     pub year_of_month: &'a [usize],
     /// Number of calendar years touched by the grid.
     pub years: usize,
+    /// `u_V`, the valuation date in years since the start.
+    pub valuation: f64,
 }
 
 /// Fills `df_next[k] = DF(u_{k+1}) = (1 + r)^(-(u_{k+1} - u_V))`, with `u_V` the
@@ -117,11 +121,13 @@ pub struct MonthFlow {
     pub month: usize,
     /// `f_k`, the active fraction of the month.
     pub active: f64,
-    /// `p_k`, paid to Microsoft.
+    /// `cash_k`: what Microsoft receives of the month's accrual `p_k`.
     pub paid: f64,
+    /// `lost_k`: what of it falls due after failure and is not recovered.
+    pub lost: f64,
     /// `q_k`, paid back by Microsoft.
     pub received: f64,
-    /// Paid so far, `p_0 + ... + p_k`.
+    /// Received so far, `cash_0 + ... + cash_k`.
     pub cum_paid: f64,
     /// Room left under the cap after this month; `None` without a cap.
     pub room: Option<f64>,
@@ -160,10 +166,11 @@ pub fn evaluate_traced(
     let back = c.reverse_share * ms_ratio;
     let spread = spread_factor(c.spread_years, discount_rate);
     let years = grid.years;
-    let (mut paid, mut received, mut pv) = (0.0, 0.0, 0.0);
+    let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut cap_time = None;
     // Nothing flows from the first month starting at or after the stop or the failure.
     let limit = t_stop.min(events.failure);
+    let failure = Failure::new(events.failure, c, discount_rate, grid.valuation);
     // Each calendar year's paid, received and net, added up in registers and
     // written to `annual` when the year changes (the same sums, in the same order).
     let mut year = grid.year_of_month.first().copied().unwrap_or(0);
@@ -182,23 +189,44 @@ pub fn evaluate_traced(
         }
         let f = fraction_before(t_stop, k);
         let accrual = c.share * m * f;
-        let room = (room0 - paid).max(0.0);
+        let room = (room0 - owed).max(0.0);
         let p = accrual.min(room);
         if cap_time.is_none() && accrual > 0.0 && accrual >= room {
             cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
         }
         let q = back * m * f;
-        let n = p - q;
-        paid += p;
+        owed += p;
+        // The part of the month's payment due after failure is lost but for the
+        // recovered fraction, paid at failure; the reverse share is paid in full.
+        let (cash, lost_k, n) = match failure.schedule(month_start(k + 1)) {
+            None => {
+                pv += (p - q) * df * spread;
+                (p, 0.0, p - q)
+            }
+            Some((w, a)) => {
+                let cash = p * (w + c.recovery * (1.0 - w));
+                pv += p * a * df + p * c.recovery * (1.0 - w) * failure.df - q * df * spread;
+                (cash, p * (1.0 - c.recovery) * (1.0 - w), cash - q)
+            }
+        };
+        paid += cash;
+        lost += lost_k;
         received += q;
-        pv += n * df * spread;
-        let room_after = c.cap.is_finite().then(|| (room0 - paid).max(0.0));
-        month(MonthFlow { month: k, active: f, paid: p, received: q, cum_paid: paid, room: room_after });
+        let room_after = c.cap.is_finite().then(|| (room0 - owed).max(0.0));
+        month(MonthFlow {
+            month: k,
+            active: f,
+            paid: cash,
+            lost: lost_k,
+            received: q,
+            cum_paid: paid,
+            room: room_after,
+        });
         if y != year {
             flush(year, &mut in_year);
             year = y;
         }
-        in_year[0] += p;
+        in_year[0] += cash;
         in_year[1] += q;
         in_year[2] += n;
     }
@@ -207,7 +235,44 @@ pub fn evaluate_traced(
     let candidates = [cap_time.unwrap_or(f64::INFINITY), c.end, t_trig, events.failure, horizon];
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
     let cause = candidates.iter().position(|t| *t == end).map_or(EndCause::Horizon, |i| EndCause::ALL[i]);
-    Flows { paid, received, net: paid - received, pv, end, cause, cap_time }
+    Flows { paid, lost, received, net: paid - received, pv, end, cause, cap_time }
+}
+
+/// What failure does to the payments of a contract (MODEL.md §4, second edition).
+struct Failure {
+    /// `T_F`, in years since the start.
+    at: f64,
+    /// `S`.
+    spread_years: f64,
+    /// `ln(1 + r)`.
+    log_rate: f64,
+    /// `DF(T_F)`.
+    df: f64,
+}
+
+impl Failure {
+    fn new(at: f64, c: &ContractDraw, discount_rate: f64, valuation: f64) -> Failure {
+        let log_rate = discount_rate.ln_1p();
+        let df = if at.is_finite() { (-(at - valuation) * log_rate).exp() } else { 0.0 };
+        Failure { at, spread_years: c.spread_years, log_rate, df }
+    }
+
+    /// For a payment due from `e = u_{k+1}` (over `S` years): `None` when all of it
+    /// falls due before the failure, else `(w_k, A_k / DF(e))`, the part paid before
+    /// the failure and the present value of that part per unit, relative to `DF(e)`.
+    #[inline]
+    fn schedule(&self, e: f64) -> Option<(f64, f64)> {
+        let s = self.spread_years;
+        if e + s <= self.at {
+            return None;
+        }
+        if s == 0.0 {
+            return Some((0.0, 0.0));
+        }
+        let w = ((self.at - e) / s).clamp(0.0, 1.0);
+        let a = if self.log_rate == 0.0 { w } else { -(-w * s * self.log_rate).exp_m1() / (s * self.log_rate) };
+        Some((w, a))
+    }
 }
 
 #[cfg(test)]
@@ -232,7 +297,8 @@ mod tests {
         fn eval(&self, c: &ContractDraw, ev: &Events, ms_ratio: f64, r: f64) -> (Flows, Vec<f64>) {
             let years = self.year.last().map_or(0, |y| y + 1);
             let mut annual = vec![0.0; 3 * years];
-            let grid = Grid { monthly: &self.monthly, df_next: &self.df, year_of_month: &self.year, years };
+            let grid =
+                Grid { monthly: &self.monthly, df_next: &self.df, year_of_month: &self.year, years, valuation: 0.0 };
             (evaluate(c, ev, ms_ratio, r, grid, &mut annual), annual)
         }
     }
@@ -246,6 +312,7 @@ mod tests {
             cap_counted: 0.0,
             reverse_share: 0.0,
             spread_years: 0.0,
+            recovery: 0.0,
         }
     }
 
@@ -345,16 +412,55 @@ mod tests {
     }
 
     #[test]
-    fn failure_fractions_are_not_counted_twice() {
+    fn failure_fractions_are_not_counted_twice_and_the_failure_months_payment_is_lost() {
         // M_k already carries the failure fraction; the contract must not apply it again.
+        // The half month accrued before failure falls due at the month's end, after it:
+        // lost, but for the recovered fraction.
         let mut path = Path::flat(1.0, 12, 0.0);
         path.monthly[3] = 0.5;
         path.monthly[4..].fill(0.0);
         let ev = Events { failure: 3.5 / 12.0, ..Events::NONE };
-        let (f, _) = path.eval(&plain(1.0), &ev, 0.0, 0.0);
-        assert!(close(f.paid, 3.5));
+        let (f, annual) = path.eval(&plain(1.0), &ev, 0.0, 0.0);
+        assert!(close(f.paid, 3.0) && close(f.lost, 0.5) && close(annual[0], 3.0));
         assert_eq!(f.cause, EndCause::Failure);
         assert!(close(f.end, 3.5 / 12.0));
+        let (f, _) = path.eval(&ContractDraw { recovery: 0.4, ..plain(1.0) }, &ev, 0.0, 0.0);
+        assert!(close(f.paid, 3.2) && close(f.lost, 0.3) && close(f.pv, 3.2));
+    }
+
+    /// Share 1 of 1 a month for six months, each paid evenly over `S = 1` year,
+    /// OpenAI failing at exactly mid-year, at discount rate `r`.
+    fn spread_then_failure(recovery: f64, r: f64) -> Flows {
+        let mut path = Path::flat(1.0, 12, r);
+        path.monthly[6..].fill(0.0);
+        let ev = Events { failure: 0.5, ..Events::NONE };
+        path.eval(&ContractDraw { spread_years: 1.0, recovery, ..plain(1.0) }, &ev, 0.0, r).0
+    }
+
+    #[test]
+    fn payments_spread_past_failure_are_lost_but_for_the_recovery_by_hand() {
+        // Accrual k (k = 0..5) is paid over [(k+1)/12, (k+1)/12 + 1]; by T_F = 1/2 the
+        // fraction (5 - k)/12 of it has been paid: 15/12 in all of the 6 accrued, so
+        // 4.75 is still owed at failure.
+        let f = spread_then_failure(0.0, 0.0);
+        assert!(close(f.paid, 1.25) && close(f.lost, 4.75) && close(f.pv, 1.25), "{f:?}");
+        let f = spread_then_failure(0.4, 0.0);
+        assert!(close(f.paid, 1.25 + 0.4 * 4.75) && close(f.lost, 0.6 * 4.75) && close(f.pv, f.paid), "{f:?}");
+        // The present value, checked by integrating the payment schedule numerically:
+        // each accrual pays at rate 1/S over [e, min(e + S, T_F)], and 0.4 of the rest at T_F.
+        let r: f64 = 0.1;
+        let df = |u: f64| (1.0 + r).powf(-u);
+        let mut pv = 0.0;
+        for k in 0..6 {
+            let (e, end) = ((k + 1) as f64 / 12.0, 0.5f64);
+            let steps = 20_000;
+            let h = (end - e) / steps as f64;
+            let paid_pv: f64 = (0..steps).map(|i| df(e + (i as f64 + 0.5) * h) * h).sum();
+            let unpaid = 1.0 - (end - e);
+            pv += paid_pv + 0.4 * unpaid * df(0.5);
+        }
+        let f = spread_then_failure(0.4, r);
+        assert!((f.pv - pv).abs() < 1e-9, "{} vs {pv}", f.pv);
     }
 
     #[test]

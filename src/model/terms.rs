@@ -61,6 +61,8 @@ params! {
     reverse_share / ReverseShare: UnitInterval, IfEmpty::Value(0.0), inf: false;
     /// `S`: years over which each month's accrual is paid.
     spread_years / SpreadYears: NonNegative, IfEmpty::Value(0.0), inf: false;
+    /// `rho`: the fraction of a payment still owed at failure that Microsoft recovers.
+    recovery / Recovery: UnitInterval, IfEmpty::Value(0.0), inf: false;
 }
 
 /// Every column a terms file may have: `name`, `end`, `trigger`, then the

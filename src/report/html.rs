@@ -445,10 +445,11 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         );
     }
     let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
-    html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th></tr></thead><tbody>\n");
+    html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th></tr></thead><tbody>\n");
     for t in &m.terms {
         let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));
-        let cells = [&t.name, &t.share, end, &t.trigger, cap, &t.cap_counted, &t.reverse_share, &t.spread_years];
+        let cells =
+            [&t.name, &t.share, end, &t.trigger, cap, &t.cap_counted, &t.reverse_share, &t.spread_years, &t.recovery];
         let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
         let _ = writeln!(html, "<tr>{}</tr>", row.concat());
     }

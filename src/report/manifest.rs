@@ -61,6 +61,9 @@ pub struct TermsInfo {
     pub reverse_share: String,
     /// `spread_years` as parsed.
     pub spread_years: String,
+    /// `recovery` as parsed (absent from manifests written before the column existed).
+    #[serde(default)]
+    pub recovery: String,
 }
 
 impl TermsInfo {
@@ -77,6 +80,7 @@ impl TermsInfo {
             cap_counted: text(TermsParam::CapCounted),
             reverse_share: text(TermsParam::ReverseShare),
             spread_years: text(TermsParam::SpreadYears),
+            recovery: text(TermsParam::Recovery),
         }
     }
 
