@@ -85,6 +85,7 @@ fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
         quantiles: revshare::stats::QUANTILE_METHOD.to_string(),
         wall_seconds: 0.0,
         precision: None,
+        warnings: Vec::new(),
     };
     let files = [
         (OutputFile::Summary, csv::summary(all)),

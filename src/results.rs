@@ -94,6 +94,10 @@ pub struct ScenarioResults {
     pub quantiles: QuantileMethod,
 }
 
+/// The share of paths still paying at the horizon above which a run warns that a
+/// terms row's totals are cut off.
+pub const TRUNCATION_WARNING: f64 = 0.01;
+
 /// Bins of the PV and paired-difference histograms.
 pub const HISTOGRAM_BINS: usize = 40;
 
@@ -684,6 +688,17 @@ impl ScenarioResults {
             .reduce_with(Accumulator::merge)
             .unwrap_or_else(init);
         acc.finish(scenario, terms)
+    }
+
+    /// The terms rows still paying at the horizon on more than
+    /// [`TRUNCATION_WARNING`] of the paths: their totals are cut off there
+    /// (MODEL.md §5). Each is `(row, share of paths)`.
+    pub fn truncated(&self) -> Vec<(&str, f64)> {
+        self.terms
+            .iter()
+            .map(|t| (t.name.as_str(), t.end_by[EndCause::Horizon as usize].p))
+            .filter(|(_, p)| *p > TRUNCATION_WARNING)
+            .collect()
     }
 
     /// The paired difference of `metric` for terms row `name`, if it is not the baseline.

@@ -439,3 +439,18 @@ fn the_per_path_file_streams_in_path_order_and_changes_no_other_file() {
         .collect();
     assert_eq!(paths, (0..700).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_row_cut_off_at_the_horizon_is_warned_about_and_one_that_ends_before_is_not() {
+    let d = Dir::new();
+    d.write("s.csv", "name,revenue0,horizon\nflat,12,2031\n");
+    d.write("t.csv", "name,share,end\nopen,0.2,\nthrough-2030,0.2,2031\n");
+    let out = revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "10", "--out", "o"]).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let warning = "flat: open is still paying at the horizon on 100.0% of paths; its totals stop there";
+    assert!(text.contains(warning), "{text}");
+    assert!(!text.contains("through-2030 is still paying"), "{text}");
+    let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("o").join("manifest.json"))).unwrap();
+    assert_eq!(manifest["warnings"].as_array().unwrap().len(), 1);
+    assert!(read(&d.path("o").join("report.html")).contains(warning));
+}

@@ -138,6 +138,7 @@ fn simulate_and_write(
                 })
                 .collect(),
         }),
+        warnings: revshare::report::manifest::warnings(&results),
     };
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
@@ -156,6 +157,12 @@ fn simulate_and_write(
         w.finish()?;
     }
     let mut table = table::render(&results);
+    if !manifest.warnings.is_empty() {
+        table.push_str("\nwarning, totals cut off at the horizon:\n");
+        for w in &manifest.warnings {
+            table.push_str(&format!("  {w}\n"));
+        }
+    }
     if let Some(p) = &manifest.precision {
         table.push_str(&format!("\nprecision target: {}\n", p.target));
         for st in &p.scenarios {

@@ -413,6 +413,7 @@ figure{margin:.5em 0}figure svg{max-width:100%;height:auto;display:block}\
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1em}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
 td:first-child,th:first-child{text-align:left}table.meta td{text-align:left}.how{max-width:60em}\
+.warn{border-left:4px solid #d55e00;background:#fff4ec;padding:.4em 1em;margin:1em 0}\
 @media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
 
 /// Draws every chart and the page.
@@ -445,6 +446,13 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         );
     }
     let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
+    if !m.warnings.is_empty() {
+        html.push_str("<div class=\"warn\"><b>Warning: totals cut off at the horizon.</b><ul>\n");
+        for w in &m.warnings {
+            let _ = writeln!(html, "<li>{}</li>", esc(w));
+        }
+        html.push_str("</ul></div>\n");
+    }
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th></tr></thead><tbody>\n");
     for t in &m.terms {
         let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));

@@ -122,6 +122,26 @@ pub struct Manifest {
     /// The precision target of a run that stopped when precise enough.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
+    /// Warnings a reader of the results must see (a terms row cut off at the horizon).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The warnings of a run's results: every terms row whose totals the horizon cuts
+/// off on more than 1% of a scenario's paths.
+pub fn warnings(results: &[crate::results::ScenarioResults]) -> Vec<String> {
+    results
+        .iter()
+        .flat_map(|r| {
+            r.truncated().into_iter().map(move |(row, p)| {
+                format!(
+                    "{}: {row} is still paying at the horizon on {:.1}% of paths; its totals stop there (a later horizon would add to them)",
+                    r.scenario,
+                    100.0 * p
+                )
+            })
+        })
+        .collect()
 }
 
 /// How a run with a precision target stopped.
