@@ -15,7 +15,7 @@ use crate::choice::Choice;
 use crate::dist::Dist;
 use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
 use crate::model::world::{self, Events, WorldParams};
-use crate::model::{Param, Scenario, ScenarioParam, Terms, TermsParam};
+use crate::model::{EndTerm, Param, Scenario, ScenarioParam, Terms, TermsParam, Trigger, TriggerTerm};
 use crate::streams::{Purpose, StreamKey};
 use rayon::prelude::*;
 
@@ -228,8 +228,10 @@ impl Layout {
 }
 
 struct TermsPlan<'a> {
-    end: f64,
-    trigger: crate::model::Trigger,
+    /// The end's calendar decimal year (`inf`: none).
+    end: ValueSource<'a>,
+    /// The trigger's position in `Trigger::ALL`.
+    trigger: ValueSource<'a>,
     sources: [ValueSource<'a>; N_TERMS_PARAMS],
 }
 
@@ -265,6 +267,14 @@ fn value_source<'a>(param: Option<&'a Param>, seed: u64, scenario: &str, purpose
     }
 }
 
+/// Where a drawn end or trigger comes from: a constant costs no generator.
+fn drawn<'a>(dist: &'a Dist, seed: u64, scenario: &str, purpose: Purpose<'_>) -> ValueSource<'a> {
+    match dist.constant_value() {
+        Some(v) => ValueSource::Fixed(v),
+        None => ValueSource::Random(StreamKey::new(seed, scenario, purpose), dist),
+    }
+}
+
 impl ValueSource<'_> {
     /// The value on path `path`.
     fn draw(&self, path: u64) -> f64 {
@@ -290,8 +300,14 @@ impl<'a> Plan<'a> {
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
-                end: t.end().map_or(f64::INFINITY, |d| d.decimal_year() - start_year),
-                trigger: t.trigger(),
+                end: match t.end() {
+                    EndTerm::Date(d) => ValueSource::Fixed(d.map_or(f64::INFINITY, |d| d.decimal_year())),
+                    EndTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsEnd(t.name())),
+                },
+                trigger: match t.trigger() {
+                    TriggerTerm::Fixed(tr) => ValueSource::Fixed(tr.code()),
+                    TriggerTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsTrigger(t.name())),
+                },
                 sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.name(), p))),
             })
             .collect();
@@ -354,7 +370,9 @@ impl<'a> Plan<'a> {
     /// Draws terms row `t` for path `path`.
     pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
         let plan = &self.terms_plans[t];
-        ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), plan.end, plan.trigger)
+        let end = plan.end.draw(path) - self.start_year;
+        let trigger = Trigger::from_code(plan.trigger.draw(path));
+        ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), end, trigger)
     }
 
     /// Draws the world of path `path` and fills `ws.monthly` (and `run_rate`, when

@@ -96,7 +96,9 @@ pub use dist::Dist;
 pub use engine::{Metric, PathTable, Plan};
 pub use error::{Error, Invalid, Origin, Problem};
 pub use input::{Source, read_scenarios, read_terms};
-pub use model::{Scenario, ScenarioBuilder, ScenarioParam, Terms, TermsBuilder, TermsParam, Trigger};
+pub use model::{
+    EndTerm, Scenario, ScenarioBuilder, ScenarioParam, Terms, TermsBuilder, TermsParam, Trigger, TriggerTerm,
+};
 pub use results::ScenarioResults;
 
 /// Simulates `paths` paths of `scenario` under every row of `terms` on the current

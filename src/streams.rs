@@ -54,6 +54,10 @@ pub enum Purpose<'a> {
     Events,
     /// A terms row's parameter that is a distribution: `terms/<row>/<column>`.
     Terms(&'a str, TermsParam),
+    /// A terms row's drawn end date: `terms/<row>/end`.
+    TermsEnd(&'a str),
+    /// A terms row's drawn trigger: `terms/<row>/trigger`.
+    TermsTrigger(&'a str),
 }
 
 impl Purpose<'_> {
@@ -69,6 +73,8 @@ impl Purpose<'_> {
             Purpose::Jumps => vec!["jumps"],
             Purpose::Events => vec!["events"],
             Purpose::Terms(row, p) => vec!["terms", row, p.name()],
+            Purpose::TermsEnd(row) => vec!["terms", row, "end"],
+            Purpose::TermsTrigger(row) => vec!["terms", row, "trigger"],
         }
     }
 }

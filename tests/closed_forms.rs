@@ -208,3 +208,24 @@ fn a_revenue_floor_fails_the_company_at_the_first_month_below_it() {
     assert_rel(t.metric(Metric::EndYear).mean, 2026.0 + 13.0 / 12.0, 1e-15, "end year");
     assert_eq!(t.end_by[revshare::model::contract::EndCause::Failure as usize].p, 1.0);
 }
+
+#[test]
+fn a_drawn_end_gives_the_mixture_of_the_fixed_end_runs() {
+    // MODEL.md §9: end = discrete(2029: 0.5, 2031: 0.5) on deterministic revenue is the
+    // 50/50 mixture of the runs ending in 2029 and in 2031, up to the binomial error.
+    let scenario = "name,revenue0,growth0,growth_inf,agi_delay,horizon\nd,12,0.3,0.3,2,2033\n";
+    let paid = |terms: &str, paths: usize| simulate(scenario, terms, paths, 5).terms[0].metric(Metric::Paid).clone();
+    let p29 = paid("name,share,end\nt,0.2,2029\n", 2).mean;
+    let p31 = paid("name,share,end\nt,0.2,2031\n", 2).mean;
+    let mixed = paid("name,share,end\nt,0.2,\"discrete(2029: 0.5, 2031: 0.5)\"\n", 20_000);
+    let se = (p31 - p29) * 0.5 / (20_000f64).sqrt();
+    assert_within_se(mixed.mean, se, 0.5 * (p29 + p31), 4.0, "mean paid");
+    assert_rel(mixed.quantile(0.05), p29, 1e-12, "5% quantile");
+    assert_rel(mixed.quantile(0.95), p31, 1e-12, "95% quantile");
+    // The same with a drawn trigger: AGI is declared after two years.
+    let p_decl = paid("name,share,trigger\nt,0.2,declared\n", 2).mean;
+    let p_none = paid("name,share,trigger\nt,0.2,none\n", 2).mean;
+    let mixed = paid("name,share,trigger\nt,0.2,\"discrete(declared: 0.25, none: 0.75)\"\n", 20_000);
+    let se = (p_none - p_decl) * (0.25f64 * 0.75).sqrt() / (20_000f64).sqrt();
+    assert_within_se(mixed.mean, se, 0.25 * p_decl + 0.75 * p_none, 4.0, "mean paid, drawn trigger");
+}

@@ -18,7 +18,7 @@ pub mod world;
 pub use params::{NONE, Param};
 
 pub use scenario::{Scenario, ScenarioBuilder, ScenarioParam, WorldParams};
-pub use terms::{ContractDraw, Terms, TermsBuilder, TermsParam, Trigger};
+pub use terms::{ContractDraw, EndTerm, Terms, TermsBuilder, TermsParam, Trigger, TriggerTerm};
 
 /// Months per year: the grid is monthly.
 pub const MONTHS_PER_YEAR: f64 = 12.0;

@@ -41,6 +41,66 @@ impl std::fmt::Display for Trigger {
     }
 }
 
+/// When a contract's share ends (MODEL.md §4): a date, no end, or drawn per path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndTerm {
+    /// A fixed date; `None` means no end date.
+    Date(Option<Date>),
+    /// A distribution of calendar decimal years (`inf`: no end), with its text as
+    /// written (dates and `none` kept as the user wrote them).
+    Drawn {
+        /// The distribution of calendar decimal years.
+        dist: Dist,
+        /// The cell as written, for listings and the manifest.
+        text: String,
+    },
+}
+
+impl std::fmt::Display for EndTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EndTerm::Date(Some(d)) => write!(f, "{d}"),
+            EndTerm::Date(None) => f.write_str(super::params::NONE),
+            EndTerm::Drawn { text, .. } => f.write_str(text),
+        }
+    }
+}
+
+/// Which event ends a contract's share: fixed, or drawn per path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TriggerTerm {
+    /// The same trigger on every path.
+    Fixed(Trigger),
+    /// A distribution over the triggers' positions in [`Trigger::ALL`], with its text.
+    Drawn {
+        /// The distribution of positions.
+        dist: Dist,
+        /// The cell as written.
+        text: String,
+    },
+}
+
+impl std::fmt::Display for TriggerTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TriggerTerm::Fixed(t) => write!(f, "{t}"),
+            TriggerTerm::Drawn { text, .. } => f.write_str(text),
+        }
+    }
+}
+
+impl Trigger {
+    /// The trigger's position in [`Trigger::ALL`], as a drawn trigger's value.
+    pub fn code(self) -> f64 {
+        Trigger::ALL.iter().position(|t| *t == self).unwrap_or(0) as f64
+    }
+
+    /// The trigger at position `code` of [`Trigger::ALL`] (a drawn trigger's value).
+    pub fn from_code(code: f64) -> Trigger {
+        Trigger::ALL[(code.max(0.0) as usize).min(Trigger::ALL.len() - 1)]
+    }
+}
+
 params! {
     /// The numeric parameters of a terms row, in column order.
     enum TermsParam;
@@ -78,15 +138,20 @@ pub fn columns() -> Vec<&'static str> {
 pub struct Terms {
     name: String,
     line: Option<u64>,
-    end: Option<Date>,
-    trigger: Trigger,
+    end: EndTerm,
+    trigger: TriggerTerm,
     params: [Option<Param>; TermsParam::COUNT],
 }
 
 impl Terms {
     /// Starts building a terms row named `name` in code; see [`TermsBuilder`].
     pub fn builder(name: impl Into<String>) -> TermsBuilder {
-        TermsBuilder { name: name.into(), end: None, trigger: Trigger::None, params: std::array::from_fn(|_| None) }
+        TermsBuilder {
+            name: name.into(),
+            end: EndTerm::Date(None),
+            trigger: TriggerTerm::Fixed(Trigger::None),
+            params: std::array::from_fn(|_| None),
+        }
     }
 
     /// A row whose every part has been checked by its front end; only a parameter
@@ -94,8 +159,8 @@ impl Terms {
     pub(crate) fn checked(
         name: String,
         line: Option<u64>,
-        end: Option<Date>,
-        trigger: Trigger,
+        end: EndTerm,
+        trigger: TriggerTerm,
         params: [Option<Param>; TermsParam::COUNT],
     ) -> Terms {
         Terms { name, line, end, trigger, params }
@@ -111,14 +176,14 @@ impl Terms {
         self.line
     }
 
-    /// Calendar end of the share (`E`); `None` means no end date.
-    pub fn end(&self) -> Option<Date> {
-        self.end
+    /// Calendar end of the share (`E`): a date, none, or drawn per path.
+    pub fn end(&self) -> &EndTerm {
+        &self.end
     }
 
-    /// Event that stops the share.
-    pub fn trigger(&self) -> Trigger {
-        self.trigger
+    /// Event that stops the share: fixed or drawn per path.
+    pub fn trigger(&self) -> &TriggerTerm {
+        &self.trigger
     }
 
     /// The parameter `p`; `None` only for a term the contract does not have (no cap).
@@ -137,21 +202,21 @@ impl Terms {
 /// no [`TermsBuilder::cap`] has no cap.
 ///
 /// ```
-/// use revshare::{Date, Dist, Terms, Trigger};
+/// use revshare::{Date, Dist, Terms, Trigger, TriggerTerm};
 /// let t = Terms::builder("capped")
 ///     .share(Dist::constant(0.2)?)
 ///     .end(Date::month_start(2031, 1)?)
 ///     .cap(Dist::triangular(30.0, 38.0, 45.0)?)
 ///     .build()?;
-/// assert_eq!(t.trigger(), Trigger::None);
+/// assert_eq!(t.trigger(), &TriggerTerm::Fixed(Trigger::None));
 /// assert!(t.cap().is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct TermsBuilder {
     name: String,
-    end: Option<Date>,
-    trigger: Trigger,
+    end: EndTerm,
+    trigger: TriggerTerm,
     params: [Option<Dist>; TermsParam::COUNT],
 }
 
@@ -168,13 +233,20 @@ impl TermsBuilder {
 
     /// The calendar end of the share (default: none).
     pub fn end(mut self, date: Date) -> TermsBuilder {
-        self.end = Some(date);
+        self.end = EndTerm::Date(Some(date));
+        self
+    }
+
+    /// A calendar end drawn per path: a distribution of calendar decimal years
+    /// (`inf` in a `discrete` means no end).
+    pub fn end_drawn(mut self, dist: Dist) -> TermsBuilder {
+        self.end = EndTerm::Drawn { text: dist.to_string(), dist };
         self
     }
 
     /// The event that also ends the share (default: none).
     pub fn trigger(mut self, trigger: Trigger) -> TermsBuilder {
-        self.trigger = trigger;
+        self.trigger = TriggerTerm::Fixed(trigger);
         self
     }
 
@@ -207,7 +279,7 @@ mod tests {
     #[test]
     fn a_built_row_has_the_file_defaults_and_no_cap_unless_given() {
         let t = Terms::builder("flat").share(Dist::constant(0.2).unwrap()).build().unwrap();
-        assert_eq!((t.end(), t.trigger()), (None, Trigger::None));
+        assert_eq!((t.end(), t.trigger()), (&EndTerm::Date(None), &TriggerTerm::Fixed(Trigger::None)));
         assert!(t.cap().is_none());
         assert_eq!(t.param(TermsParam::CapCounted).unwrap().dist(), &Dist::constant(0.0).unwrap());
         let e = Terms::builder("bad")

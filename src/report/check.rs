@@ -34,8 +34,8 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
     );
     for t in terms {
         let _ = writeln!(w, "  {}{}", t.name(), t.line().map_or(String::new(), |l| format!(" (line {l})")));
-        line(w, "end", &t.end().map_or(NONE.to_string(), |d| d.to_string()));
-        line(w, "trigger", &t.trigger());
+        line(w, "end", t.end());
+        line(w, "trigger", t.trigger());
         for p in TermsParam::ALL {
             match t.param(p) {
                 Some(param) => line(w, p.name(), param),

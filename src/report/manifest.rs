@@ -1,6 +1,5 @@
 //! `manifest.json`: what produced a result folder, so it can be traced and re-run.
 
-use crate::choice::Choice;
 use crate::model::{Terms, TermsParam};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -74,8 +73,11 @@ impl TermsInfo {
         TermsInfo {
             name: t.name().to_string(),
             share: text(TermsParam::Share),
-            end: t.end().map(|d| d.to_string()),
-            trigger: t.trigger().name().to_string(),
+            end: match t.end() {
+                crate::model::EndTerm::Date(None) => None,
+                end => Some(end.to_string()),
+            },
+            trigger: t.trigger().to_string(),
             cap: v(TermsParam::Cap),
             cap_counted: text(TermsParam::CapCounted),
             reverse_share: text(TermsParam::ReverseShare),
