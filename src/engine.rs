@@ -701,18 +701,7 @@ pub fn simulate_chunked(plan: &Plan<'_>, paths: usize, chunk: usize) -> PathTabl
 /// progress bar; called from the worker threads, once per chunk, not per path).
 pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dyn Fn(u64) + Sync)) -> PathTable {
     let chunk = chunk.max(1);
-    let chunks = (0..paths.div_ceil(chunk))
-        .into_par_iter()
-        .map_init(
-            || (plan.workspace(), Vec::new()),
-            |(ws, rows), c| {
-                let mut block = Block::default();
-                plan.simulate_block(c, chunk, paths, ws, rows, &mut block);
-                done(block.paths as u64);
-                block.data
-            },
-        )
-        .collect();
+    let chunks = sized_blocks(plan, 0..paths.div_ceil(chunk), chunk, paths, done).into_iter().map(|b| b.data).collect();
     PathTable {
         layout: plan.layout(),
         years: plan.years().to_vec(),
@@ -757,13 +746,25 @@ pub fn simulate_blocks(
     paths: usize,
     done: &(dyn Fn(u64) + Sync),
 ) -> Vec<Block> {
+    sized_blocks(plan, blocks, CHUNK_PATHS, paths, done)
+}
+
+/// The blocks `blocks` of `size` paths of a run of `paths` paths, simulated in
+/// parallel and returned in path order.
+fn sized_blocks(
+    plan: &Plan<'_>,
+    blocks: std::ops::Range<usize>,
+    size: usize,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+) -> Vec<Block> {
     blocks
         .into_par_iter()
         .map_init(
             || (plan.workspace(), Vec::new()),
             |(ws, rows), b| {
                 let mut block = Block::default();
-                plan.simulate_block(b, CHUNK_PATHS, paths, ws, rows, &mut block);
+                plan.simulate_block(b, size, paths, ws, rows, &mut block);
                 done(block.paths as u64);
                 block
             },
