@@ -82,6 +82,10 @@ pub enum TermsField {
 
 const TERMS_SCALARS: usize = 8;
 
+/// The drawn values of a terms row recorded per path: its parameters, its end and
+/// its trigger.
+const TERMS_DRAWN: usize = N_TERMS_PARAMS + 2;
+
 /// A per-path result of a terms row that is summarised, explained or solved for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
@@ -199,7 +203,7 @@ impl Layout {
     }
 
     fn terms_stride(&self) -> usize {
-        TERMS_SCALARS + N_TERMS_PARAMS + FLOWS * self.years
+        TERMS_SCALARS + TERMS_DRAWN + FLOWS * self.years
     }
 
     fn terms_base(&self, t: usize) -> usize {
@@ -218,7 +222,17 @@ impl Layout {
 
     /// The annual flow `q` of terms row `t` in year index `y`.
     pub fn terms_annual(&self, t: usize, q: Flow, y: usize) -> usize {
-        self.terms_base(t) + TERMS_SCALARS + N_TERMS_PARAMS + q as usize * self.years + y
+        self.terms_base(t) + TERMS_SCALARS + TERMS_DRAWN + q as usize * self.years + y
+    }
+
+    /// The drawn end of terms row `t`, as a calendar decimal year (`inf`: none).
+    pub fn terms_end(&self, t: usize) -> usize {
+        self.terms_base(t) + TERMS_SCALARS + N_TERMS_PARAMS
+    }
+
+    /// The drawn trigger of terms row `t`, as its position in `Trigger::ALL`.
+    pub fn terms_trigger(&self, t: usize) -> usize {
+        self.terms_base(t) + TERMS_SCALARS + N_TERMS_PARAMS + 1
     }
 
     /// Numbers per path.
@@ -473,6 +487,8 @@ impl<'a> Plan<'a> {
             for (p, v) in TermsParam::ALL.iter().zip(c.values()) {
                 out[l.terms_param(t, *p)] = v;
             }
+            out[l.terms_end(t)] = self.start_year + c.end;
+            out[l.terms_trigger(t)] = c.trigger.code();
         }
         (p, events, growth)
     }

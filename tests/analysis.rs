@@ -254,3 +254,16 @@ fn unknown_names_in_analysis_options_are_refused_with_the_choices() {
         .code(1)
         .stderr(predicates::str::contains("other than the baseline"));
 }
+
+#[test]
+fn a_drawn_end_is_ranked_as_an_input_and_written_per_path() {
+    let out = explain_files(
+        "name,revenue0,horizon\nflat,12,2036\n",
+        "name,share,end\nopen,0.2,\nnew,0.2,\"uniform(2028, 2034)\"\n",
+        Explained::DeltaNet,
+        3000,
+    );
+    let end = out.ranked.iter().find(|s| s.input == "new.end").unwrap();
+    assert!(end.rho > 0.999, "a later end pays more, path by path: {end:?}");
+    assert_eq!(out.ranked[0].input, "new.end");
+}

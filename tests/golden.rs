@@ -114,7 +114,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("manifest.json", "6ac145c1cca4643c0e13a88bfce751c18153fc065e9c4fd98e0d4887a718039b"),
             ("report.html", "20fc3222edb121ae77d109a9405bb22ac187ca2b07866e361b3ba134dcf9ae0f"),
             ("charts/", "564941bdd8b3f5420baeabce3c6b8b7a7a49746108596d887445249c34c769c2"),
-            ("per-path.csv", "8be831f0a95d98cf4036e3eb3ba49288b88f4a216c03dc956317cb7835b3b9ff"),
+            ("per-path.csv", "9c84eb7712ca0ccc506f97814b198a131f9c25dab06e20a9ed65c41268c9b0d7"),
         ],
     );
 }

@@ -2,7 +2,7 @@
 
 use crate::choice::Choice;
 use crate::engine::{Layout, Metric, N_WORLD_INPUTS, PathInput, PathTable};
-use crate::model::{Scenario, ScenarioParam, Terms, TermsParam};
+use crate::model::{EndTerm, Scenario, ScenarioParam, Terms, TermsParam, TriggerTerm};
 
 const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
 
@@ -34,14 +34,20 @@ pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &
 
 /// The parameters of terms row `t` that are distributions, named `<row>.<column>`.
 pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
-    TermsParam::ALL
+    let l = table.layout();
+    let row = &terms[t];
+    let mut out: Vec<InputColumn> = TermsParam::ALL
         .iter()
-        .filter(|p| terms[t].param(**p).is_some_and(|x| !x.dist().is_constant()))
-        .map(|p| InputColumn {
-            name: format!("{}.{}", terms[t].name(), p.name()),
-            column: table.layout().terms_param(t, *p),
-        })
-        .collect()
+        .filter(|p| row.param(**p).is_some_and(|x| !x.dist().is_constant()))
+        .map(|p| InputColumn { name: format!("{}.{}", row.name(), p.name()), column: l.terms_param(t, *p) })
+        .collect();
+    if matches!(row.end(), EndTerm::Drawn { dist, .. } if !dist.is_constant()) {
+        out.push(InputColumn { name: format!("{}.end", row.name()), column: l.terms_end(t) });
+    }
+    if matches!(row.trigger(), TriggerTerm::Drawn { dist, .. } if !dist.is_constant()) {
+        out.push(InputColumn { name: format!("{}.trigger", row.name()), column: l.terms_trigger(t) });
+    }
+    out
 }
 
 /// The drawn path quantities: event years, revenue per calendar year, realised growth.
@@ -61,7 +67,9 @@ fn path_inputs(table: &PathTable) -> Vec<InputColumn> {
 }
 
 /// Every recorded input of a path for terms row `t`, in the order of the
-/// `--per-path` file: scenario parameters, path inputs, then the row's parameters.
+/// `--per-path` file: scenario parameters, path inputs, then the row's parameters,
+/// its drawn end (`end_drawn`, a calendar decimal year) and its drawn trigger
+/// (`trigger_drawn`: 0 none, 1 declared, 2 verified).
 pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
     let world = ScenarioParam::ALL.iter().map(|p| p.name()).chain(PathInput::ALL.iter().map(|i| i.name()));
     let mut out: Vec<InputColumn> =
@@ -70,6 +78,8 @@ pub fn all_inputs(layout: &Layout, t: usize) -> Vec<InputColumn> {
     out.extend(
         TermsParam::ALL.iter().map(|p| InputColumn { name: p.name().to_string(), column: layout.terms_param(t, *p) }),
     );
+    out.push(InputColumn { name: "end_drawn".to_string(), column: layout.terms_end(t) });
+    out.push(InputColumn { name: "trigger_drawn".to_string(), column: layout.terms_trigger(t) });
     out
 }
 
