@@ -165,7 +165,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub per_path: Option<PathBuf>,
     /// Run each scenario in rounds until the 95% confidence half-width of every
-    /// reported money mean (revenue; paid, received, net and PV of every row; the
+    /// reported money mean (revenue; paid, lost, received, net and PV of every row; the
     /// paired differences) is at most this many $B; --paths is then the most paths
     #[arg(long, value_name = "ABS", value_parser = positive, conflicts_with = "rel_precision")]
     pub precision: Option<f64>,

@@ -462,7 +462,7 @@ impl Accumulator {
     }
 
     /// The 95% half-widths of the money means a run reports: total revenue, each
-    /// terms row's paid, received, net and PV, and each paired difference of net and
+    /// terms row's paid, lost, received, net and PV, and each paired difference of net and
     /// PV. `names` are the terms rows' names.
     pub fn half_widths(&self, names: &[&str]) -> Vec<HalfWidth> {
         let mut out = Vec::new();
