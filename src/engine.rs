@@ -384,7 +384,7 @@ impl<'a> Plan<'a> {
     /// Draws terms row `t` for path `path`.
     pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
         let plan = &self.terms_plans[t];
-        let end = plan.end.draw(path) - self.start_year;
+        let end = crate::model::snap_to_month(plan.end.draw(path) - self.start_year);
         let trigger = Trigger::from_code(plan.trigger.draw(path));
         ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), end, trigger)
     }

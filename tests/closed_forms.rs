@@ -229,3 +229,20 @@ fn a_drawn_end_gives_the_mixture_of_the_fixed_end_runs() {
     let se = (p_none - p_decl) * (0.25f64 * 0.75).sqrt() / (20_000f64).sqrt();
     assert_within_se(mixed.mean, se, 0.25 * p_decl + 0.75 * p_none, 4.0, "mean paid, drawn trigger");
 }
+
+#[test]
+fn an_end_on_the_horizon_ends_by_cutoff_whatever_the_start_month() {
+    // A date converted to years since a February start misses the month grid by a
+    // rounding error; the tie with the horizon still goes to the cutoff (MODEL.md §4).
+    for start in ["2026-01", "2026-02", "2026-05", "2026-11"] {
+        let r = simulate(
+            &format!("name,revenue0,start,horizon\ns,12,{start},2031-01\n"),
+            "name,share,end\nt,0.2,2031\n",
+            2,
+            1,
+        );
+        let t = &r.terms[0];
+        assert_eq!(t.end_by[revshare::model::contract::EndCause::Cutoff as usize].p, 1.0, "start {start}");
+        assert_eq!(t.metric(Metric::EndYear).mean, 2031.0, "start {start}");
+    }
+}

@@ -46,7 +46,9 @@ fn end_year(text: &str) -> Result<f64, String> {
     }
     match Date::parse(text) {
         Ok(d) => Ok(d.decimal_year()),
-        Err(e) => text.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or(e.0),
+        Err(e) => {
+            text.parse::<f64>().ok().filter(|v| (f64::from(MIN_YEAR)..=f64::from(MAX_YEAR + 1)).contains(v)).ok_or(e.0)
+        }
     }
 }
 
@@ -168,6 +170,7 @@ mod tests {
             ("\"discrete(2031: 0.5, someday: 0.5)\"", "not a date"),
             ("\"normal(2031, 1)\"", "calendar decimal year from 1900"),
             ("\"discrete(2031: 0.5, 2033: 0.4)\"", "sum to 1"),
+            ("\"discrete(5: 0.5, 2030: 0.5)\"", "not a date"),
         ] {
             let e = read(&format!("name,share,end\np,0.2,{cell}\n")).unwrap_err().to_string();
             assert!(e.contains("column `end`") && e.contains(expect), "{cell}: {e}");

@@ -44,6 +44,16 @@ pub fn month_start(k: usize) -> f64 {
     }
 }
 
+/// `t` (years since the start) moved onto the monthly grid when it is within a
+/// billionth of a month of a month start: a date converted to years since the start
+/// can miss `k / 12` by a rounding error, which would make an end on the horizon lose
+/// its tie to the horizon or accrue a sliver of the next month.
+pub fn snap_to_month(t: f64) -> f64 {
+    let months = t * MONTHS_PER_YEAR;
+    let k = months.round();
+    if t.is_finite() && (months - k).abs() < 1e-9 { k / MONTHS_PER_YEAR } else { t }
+}
+
 /// Fraction of month `k` before time `t`: `clamp(12 (t - u_k), 0, 1)`.
 #[inline]
 pub fn fraction_before(t: f64, k: usize) -> f64 {
@@ -52,6 +62,18 @@ pub fn fraction_before(t: f64, k: usize) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_a_rounding_error_off_a_month_start_snap_to_it() {
+        use super::{month_start, snap_to_month};
+        let feb = 2026.0 + 1.0 / 12.0;
+        let end = 2031.0 - feb;
+        assert_ne!(end * 12.0, 59.0, "the conversion misses the grid");
+        assert_eq!(snap_to_month(end), month_start(59));
+        assert_eq!(snap_to_month(0.5 + 1.0 / 360.0), 0.5 + 1.0 / 360.0, "a date inside a month stays");
+        assert_eq!(snap_to_month(f64::INFINITY), f64::INFINITY);
+        assert_eq!(snap_to_month(-1.0), -1.0);
+    }
+
     #[test]
     fn the_month_table_is_the_division() {
         for k in [0, 1, 5, 11, 12, 13, 119, 1200, 1201, 1202, 5000] {
