@@ -170,7 +170,7 @@ pub fn evaluate_traced(
     let mut cap_time = None;
     // Nothing flows from the first month starting at or after the stop or the failure.
     let limit = t_stop.min(events.failure);
-    let failure = Failure::new(events.failure, c, discount_rate, grid.valuation);
+    let failure = Failure::new(events.failure, c, discount_rate, grid.valuation, grid.monthly.len());
     // Each calendar year's paid, received and net, added up in registers and
     // written to `annual` when the year changes (the same sums, in the same order).
     let mut year = grid.year_of_month.first().copied().unwrap_or(0);
@@ -251,9 +251,13 @@ struct Failure {
 }
 
 impl Failure {
-    fn new(at: f64, c: &ContractDraw, discount_rate: f64, valuation: f64) -> Failure {
+    fn new(at: f64, c: &ContractDraw, discount_rate: f64, valuation: f64, months: usize) -> Failure {
+        // A failure after the last payment of the last month changes nothing.
+        if at >= month_start(months) + c.spread_years {
+            return Failure { at: f64::INFINITY, spread_years: c.spread_years, log_rate: 0.0, df: 0.0 };
+        }
         let log_rate = discount_rate.ln_1p();
-        let df = if at.is_finite() { (-(at - valuation) * log_rate).exp() } else { 0.0 };
+        let df = (-(at - valuation) * log_rate).exp();
         Failure { at, spread_years: c.spread_years, log_rate, df }
     }
 

@@ -36,14 +36,16 @@ struct Buckets {
 }
 
 impl Buckets {
+    /// Adds `count` to bucket `index`; true when the range had to grow.
     #[inline]
-    fn add(&mut self, index: u64, count: u64) {
+    fn add(&mut self, index: u64, count: u64) -> bool {
         // The common case: a bucket already in range.
         if let Some(c) = self.counts.get_mut(index.wrapping_sub(self.first) as usize) {
             *c += count;
-            return;
+            return false;
         }
         self.add_outside(index, count);
+        true
     }
 
     fn add_outside(&mut self, index: u64, count: u64) {
@@ -150,12 +152,9 @@ impl Sketch {
                 if x > 0.0 { self.pos_inf += 1 } else { self.neg_inf += 1 }
             } else {
                 let index = x.abs().to_bits() >> shift;
-                if x > 0.0 {
-                    self.positive.add(index, 1)
-                } else {
-                    self.negative.add(index, 1)
-                }
-                if self.positive.span() > MAX_BUCKETS || self.negative.span() > MAX_BUCKETS {
+                let grew = if x > 0.0 { self.positive.add(index, 1) } else { self.negative.add(index, 1) };
+                // Only a range that grew can need a coarser resolution.
+                if grew && (self.positive.span() > MAX_BUCKETS || self.negative.span() > MAX_BUCKETS) {
                     self.fit();
                     shift = self.shift();
                 }
@@ -186,10 +185,10 @@ impl Sketch {
             self.coarsen();
         }
         for (i, c) in other.positive.iter() {
-            self.positive.add(i, c);
+            let _ = self.positive.add(i, c);
         }
         for (i, c) in other.negative.iter() {
-            self.negative.add(i, c);
+            let _ = self.negative.add(i, c);
         }
         self.zeros += other.zeros;
         self.neg_inf += other.neg_inf;
