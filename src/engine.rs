@@ -255,6 +255,8 @@ pub struct Plan<'a> {
     layout: Layout,
     years: Vec<i32>,
     start_year: f64,
+    /// `u_V`, the valuation date in years since the start.
+    valuation: f64,
     year_of_month: Vec<usize>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
@@ -330,6 +332,7 @@ impl<'a> Plan<'a> {
             layout: Layout { years: n_years, terms: terms.len() },
             years,
             start_year,
+            valuation: scenario.valuation_offset(),
             year_of_month,
             param_sources,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
@@ -363,7 +366,7 @@ impl<'a> Plan<'a> {
     pub fn workspace(&self) -> Workspace {
         let n = self.months();
         Workspace {
-            valuation: self.scenario.valuation_offset(),
+            valuation: self.valuation,
             monthly: vec![0.0; n],
             decay: vec![0.0; n],
             decay_for: None,
@@ -414,7 +417,7 @@ impl<'a> Plan<'a> {
             df_next,
             year_of_month: &self.year_of_month,
             years: self.layout.years,
-            valuation: self.scenario.valuation_offset(),
+            valuation: self.valuation,
         }
     }
 
@@ -816,8 +819,9 @@ impl Plan<'_> {
     }
 }
 
-/// Simulates `paths` paths of `plan` in blocks of [`CHUNK_PATHS`] on the current
-/// rayon pool and folds every block into an accumulator: `fold` adds a block to one
+/// Simulates the paths of `plan` from `from` (a multiple of [`CHUNK_PATHS`]) up to
+/// `paths` in blocks of [`CHUNK_PATHS`] on the current rayon pool and folds every
+/// block into an accumulator: `fold` adds a block to one
 /// accumulator (each worker thread starts its own with `init`), `merge` joins two.
 /// Nothing of a block outlives its fold, so memory does not grow with the paths.
 /// Which blocks a thread folds, and in what order accumulators merge, depends on
@@ -825,24 +829,13 @@ impl Plan<'_> {
 /// alone and `merge` is exact and order-free (counts, exact sums, sketches), as
 /// the accumulators of [`crate::results`] are. `done(n)` is called after each
 /// block of `n` paths.
-pub fn simulate_fold<A: Send>(
-    plan: &Plan<'_>,
-    paths: usize,
-    done: &(dyn Fn(u64) + Sync),
-    init: impl Fn() -> A + Sync + Send,
-    fold: impl Fn(&mut A, &Block) + Sync + Send,
-    merge: impl Fn(A, A) -> A + Sync + Send,
-) -> A {
-    simulate_fold_from(plan, 0, paths, done, init, fold, merge)
-}
-
-/// [`simulate_fold`] of the paths from `from` (a multiple of [`CHUNK_PATHS`]) up to
-/// `paths`: the blocks are the ones a run of `paths` paths has, so a run that
-/// continues in rounds folds exactly the blocks of a run made at once.
+///
+/// The blocks are the ones a run of `paths` paths has, so a run that continues in
+/// rounds folds exactly the blocks of a run made at once.
 ///
 /// # Panics
 /// If `from` is not a multiple of [`CHUNK_PATHS`]: a programming error.
-pub fn simulate_fold_from<A: Send>(
+pub fn simulate_fold<A: Send>(
     plan: &Plan<'_>,
     from: usize,
     paths: usize,

@@ -121,13 +121,6 @@ pub fn simulate_scenario(
         return Err(Problem::value_of("baseline", msg).with_value(baseline.to_string()).into());
     }
     let plan = Plan::new(scenario, terms, seed);
-    let acc = engine::simulate_fold(
-        &plan,
-        paths,
-        &|_| {},
-        || results::Accumulator::new(&plan, baseline, paths),
-        |acc, block| acc.add_block(block),
-        results::Accumulator::merge,
-    );
+    let acc = results::Accumulator::simulate(&plan, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
     Ok(acc.finish(scenario.name(), terms))
 }

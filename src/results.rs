@@ -434,6 +434,46 @@ impl Accumulator {
         }
     }
 
+    /// Simulates the paths of `plan` from `from` (a multiple of
+    /// [`crate::engine::CHUNK_PATHS`]) up to `paths` and accumulates them: the blocks
+    /// of a run of `paths` paths, folded in parallel (see
+    /// [`crate::engine::simulate_fold`]); `done(n)` after each block.
+    pub fn simulate(
+        plan: &Plan<'_>,
+        baseline: usize,
+        from: usize,
+        paths: usize,
+        budget: Budget,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> Accumulator {
+        crate::engine::simulate_fold(
+            plan,
+            from,
+            paths,
+            done,
+            || Accumulator::with_budget(plan, baseline, paths, budget),
+            |acc, block| acc.add_block(block),
+            Accumulator::merge,
+        )
+    }
+
+    /// Accumulates blocks already simulated (of a run of `paths` paths), in parallel.
+    pub fn of_blocks<B: std::borrow::Borrow<Block>>(
+        plan: &Plan<'_>,
+        baseline: usize,
+        paths: usize,
+        blocks: impl ParallelIterator<Item = B>,
+    ) -> Accumulator {
+        let init = || Accumulator::new(plan, baseline, paths);
+        blocks
+            .fold(init, |mut acc, block| {
+                acc.add_block(block.borrow());
+                acc
+            })
+            .reduce_with(Accumulator::merge)
+            .unwrap_or_else(init)
+    }
+
     /// The paths accumulated.
     pub fn paths(&self) -> u64 {
         self.paths
@@ -500,9 +540,11 @@ impl Accumulator {
             for (m, s) in Metric::ALL.iter().zip(&mut acc.metrics) {
                 s.add_block(b.column(l.terms_field(t, m.field())));
             }
-            let cap_years = b.column(l.terms_field(t, TermsField::CapYear));
-            acc.cap_year.add_block(cap_years);
-            cap_years.iter().filter(|v| !v.is_nan()).for_each(|v| acc.cap_at.add(grid, *v));
+            // The paths where the cap bound (NaN elsewhere), gathered without allocating.
+            scratch.clear();
+            scratch.extend(b.column(l.terms_field(t, TermsField::CapYear)).iter().filter(|v| !v.is_nan()));
+            acc.cap_year.add_block(scratch);
+            scratch.iter().for_each(|v| acc.cap_at.add(grid, *v));
             let ends = b.column(l.terms_field(t, TermsField::EndYear));
             for (code, end) in b.column(l.terms_field(t, TermsField::Cause)).iter().zip(ends) {
                 let cause = EndCause::from_code(*code) as usize;
@@ -678,16 +720,8 @@ impl ScenarioResults {
         plan: &Plan<'_>,
         table: &PathTable,
     ) -> ScenarioResults {
-        let init = || Accumulator::new(plan, baseline, table.paths());
-        let acc = (0..table.blocks())
-            .into_par_iter()
-            .fold(init, |mut acc, b| {
-                acc.add_block(&table.block(b));
-                acc
-            })
-            .reduce_with(Accumulator::merge)
-            .unwrap_or_else(init);
-        acc.finish(scenario, terms)
+        let blocks = (0..table.blocks()).into_par_iter().map(|b| table.block(b));
+        Accumulator::of_blocks(plan, baseline, table.paths(), blocks).finish(scenario, terms)
     }
 
     /// The terms rows still paying at the horizon on more than

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{shipped, terms};
-use revshare::engine::{simulate_chunked, simulate_fold_from};
+use revshare::engine::simulate_chunked;
 use revshare::results::{Accumulator, Budget};
 use revshare::{Metric, Plan, ScenarioResults, simulate_scenario};
 
@@ -67,16 +67,7 @@ fn in_rounds(plan: &Plan<'_>, rounds: &[usize], pool: &rayon::ThreadPool, budget
         let mut acc = Accumulator::with_budget(plan, 0, 0, budget);
         for &next in rounds {
             let from = acc.paths() as usize;
-            let round = simulate_fold_from(
-                plan,
-                from,
-                next,
-                &|_| {},
-                || Accumulator::with_budget(plan, 0, next, budget),
-                |a, b| a.add_block(b),
-                Accumulator::merge,
-            );
-            acc = acc.merge(round);
+            acc = acc.merge(Accumulator::simulate(plan, 0, from, next, budget, &|_| {}));
             acc.limit_memory();
         }
         assert_eq!(acc.paths() as usize, paths);
@@ -112,16 +103,7 @@ fn streamed_statistics_are_the_same_for_any_threads_and_rounds_even_past_the_exa
 fn streamed(terms: &[revshare::Terms], paths: usize, budget: Budget) -> ScenarioResults {
     let (base, _) = shipped("base");
     let plan = Plan::new(&base, terms, 42);
-    let acc = simulate_fold_from(
-        &plan,
-        0,
-        paths,
-        &|_| {},
-        || Accumulator::with_budget(&plan, 0, paths, budget),
-        |a, b| a.add_block(b),
-        Accumulator::merge,
-    );
-    acc.finish("base", terms)
+    Accumulator::simulate(&plan, 0, 0, paths, budget, &|_| {}).finish("base", terms)
 }
 
 #[test]

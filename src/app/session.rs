@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
-use revshare::results::{Accumulator, HalfWidth};
+use revshare::results::{Accumulator, Budget, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
 use std::path::PathBuf;
 
@@ -221,15 +221,7 @@ impl Session {
         let terms = &self.inputs.terms;
         self.pool.install(|| {
             let plan = Plan::new(scenario, terms, self.seed);
-            let acc = engine::simulate_fold(
-                &plan,
-                self.paths,
-                done,
-                || Accumulator::new(&plan, baseline, self.paths),
-                |acc, block| acc.add_block(block),
-                Accumulator::merge,
-            );
-            acc.finish(scenario.name(), terms)
+            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::DEFAULT, done).finish(scenario.name(), terms)
         })
     }
 
@@ -256,16 +248,7 @@ impl Session {
             let mut next = FIRST_ROUND.min(max_paths);
             loop {
                 let from = acc.paths() as usize;
-                let round = engine::simulate_fold_from(
-                    &plan,
-                    from,
-                    next,
-                    done,
-                    || Accumulator::new(&plan, baseline, next),
-                    |acc, block| acc.add_block(block),
-                    Accumulator::merge,
-                );
-                acc = acc.merge(round);
+                acc = acc.merge(Accumulator::simulate(&plan, baseline, from, next, Budget::DEFAULT, done));
                 acc.limit_memory();
                 let widths = acc.half_widths(&names);
                 // With fewer than two paths no half-width can be estimated yet.
@@ -307,19 +290,7 @@ impl Session {
                 for block in &simulated {
                     rows(plan.layout(), block)?;
                 }
-                let part = simulated
-                    .par_iter()
-                    .fold(
-                        || Accumulator::new(&plan, baseline, self.paths),
-                        |mut a, block| {
-                            a.add_block(block);
-                            a
-                        },
-                    )
-                    .reduce_with(Accumulator::merge);
-                if let Some(part) = part {
-                    acc = acc.merge(part);
-                }
+                acc = acc.merge(Accumulator::of_blocks(&plan, baseline, self.paths, simulated.par_iter()));
             }
             Ok(acc.finish(scenario.name(), terms))
         })

@@ -1,6 +1,7 @@
 //! `revshare solve`: the contract term at which two deals are worth the same.
 
 use super::session::{Session, SimOptions};
+use revshare::analysis::solve::SolveError;
 use revshare::report::solution::Question;
 use revshare::{Error, Metric, Plan, Problem, Solution, SolveParam, Target, Worlds, solve};
 
@@ -32,6 +33,15 @@ pub struct SolveOptions {
     pub metric: Metric,
 }
 
+/// A refusal of [`solve`], named by the option it concerns.
+fn problem(e: SolveError) -> Problem {
+    let flag = match e {
+        SolveError::SameRow => "--against",
+        SolveError::NoCap => "--param",
+    };
+    Problem::option(flag, e.to_string())
+}
+
 /// Runs `revshare solve`; returns the solution and the text to print.
 pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
     let session = Session::open(&o.sim)?;
@@ -44,7 +54,8 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
         SolveTarget::Value(v) => (Target::Value(v), o.metric),
     };
     if target == Target::Row(t) {
-        return Err(Problem::option("--against", "the row cannot be matched against itself; name another row").into());
+        // Refused before the worlds are simulated; the library would refuse it after.
+        return Err(problem(SolveError::SameRow).into());
     }
     // The worlds keep each path's monthly revenue and discount factors.
     session.check_memory("solve", [scenario], |s| (s.months() as u128 * 2 + 8) * 8)?;
@@ -54,7 +65,7 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
         let worlds = Worlds::simulate(&plan, session.paths);
         solve(&worlds, t, target, o.param, metric)
     });
-    let solution = solution.map_err(|e| Problem::option("--param", e.to_string()))?;
+    let solution = solution.map_err(problem)?;
     let question = Question {
         scenario: scenario.name(),
         paths: session.paths,

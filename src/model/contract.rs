@@ -107,11 +107,21 @@ pub fn discount_factors(r: f64, valuation: f64, df_next: &mut [f64]) {
 /// `(DF(u) - DF(u + S)) / (S ln(1+r)) / DF(u)`: the factor that spreads a payment
 /// evenly over `S` years, relative to paying it at once (1 when `S = 0` or `r = 0`).
 pub fn spread_factor(spread_years: f64, r: f64) -> f64 {
-    if spread_years == 0.0 || r == 0.0 {
+    spread_share(1.0, spread_years, r.ln_1p())
+}
+
+/// The present value, relative to paying everything at once at `e`, of the part
+/// `w` of a payment spread evenly over `[e, e + S]` that is paid over
+/// `[e, e + w S]`: `(DF(e) - DF(e + w S)) / (S ln(1+r)) / DF(e)`, `w` when `r = 0`,
+/// 1 when `S = 0`. `log_rate` is `ln(1 + r)`.
+fn spread_share(w: f64, spread_years: f64, log_rate: f64) -> f64 {
+    if spread_years == 0.0 {
         return 1.0;
     }
-    let l = r.ln_1p();
-    -(-spread_years * l).exp_m1() / (spread_years * l)
+    if log_rate == 0.0 {
+        return w;
+    }
+    -(-w * spread_years * log_rate).exp_m1() / (spread_years * log_rate)
 }
 
 /// One month of a contract, as [`evaluate_traced`] reports it.
@@ -164,13 +174,14 @@ pub fn evaluate_traced(
     let t_stop = c.end.min(t_trig);
     let room0 = c.cap - c.cap_counted;
     let back = c.reverse_share * ms_ratio;
-    let spread = spread_factor(c.spread_years, discount_rate);
+    let log_rate = discount_rate.ln_1p();
+    let spread = spread_share(1.0, c.spread_years, log_rate);
     let years = grid.years;
     let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut cap_time = None;
     // Nothing flows from the first month starting at or after the stop or the failure.
     let limit = t_stop.min(events.failure);
-    let failure = Failure::new(events.failure, c, discount_rate, grid.valuation, grid.monthly.len());
+    let failure = Failure::new(events.failure, c, log_rate, grid.valuation, grid.monthly.len());
     // Each calendar year's paid, received and net, added up in registers and
     // written to `annual` when the year changes (the same sums, in the same order).
     let mut year = grid.year_of_month.first().copied().unwrap_or(0);
@@ -251,12 +262,11 @@ struct Failure {
 }
 
 impl Failure {
-    fn new(at: f64, c: &ContractDraw, discount_rate: f64, valuation: f64, months: usize) -> Failure {
+    fn new(at: f64, c: &ContractDraw, log_rate: f64, valuation: f64, months: usize) -> Failure {
         // A failure after the last payment of the last month changes nothing.
         if at >= month_start(months) + c.spread_years {
             return Failure { at: f64::INFINITY, spread_years: c.spread_years, log_rate: 0.0, df: 0.0 };
         }
-        let log_rate = discount_rate.ln_1p();
         let df = (-(at - valuation) * log_rate).exp();
         Failure { at, spread_years: c.spread_years, log_rate, df }
     }
@@ -274,8 +284,7 @@ impl Failure {
             return Some((0.0, 0.0));
         }
         let w = ((self.at - e) / s).clamp(0.0, 1.0);
-        let a = if self.log_rate == 0.0 { w } else { -(-w * s * self.log_rate).exp_m1() / (s * self.log_rate) };
-        Some((w, a))
+        Some((w, spread_share(w, s, self.log_rate)))
     }
 }
 
