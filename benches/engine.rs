@@ -81,6 +81,7 @@ fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
         inputs: Vec::new(),
         scenarios: vec![results.scenario.clone()],
         terms: terms.iter().map(TermsInfo::new).collect(),
+        periods: Default::default(),
         rng: revshare::streams::scheme(),
         quantiles: revshare::stats::QUANTILE_METHOD.to_string(),
         wall_seconds: 0.0,

@@ -11,6 +11,7 @@ use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, PrecisionTarget, SimOptio
 use crate::app::solve::{SolveOptions, SolveTarget};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use revshare::periods::{PeriodLength, Periods};
 use revshare::{Choice, Explained, Metric, SolveParam};
 use std::path::PathBuf;
 
@@ -126,6 +127,13 @@ pub struct SimArgs {
     /// Worker threads; results do not depend on it [default: all cores]
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
+    #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
+    pub period: PeriodLength,
+    /// The month (1-12) a year starts in; other than 1 gives fiscal years named after
+    /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
+    #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub year_start: u32,
 }
 
 impl SimArgs {
@@ -137,6 +145,8 @@ impl SimArgs {
             paths: self.paths as usize,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
+            // clap has already limited --year-start to 1..=12.
+            periods: Periods::new(self.period, self.year_start).unwrap_or_default(),
         }
     }
 }

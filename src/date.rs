@@ -130,6 +130,21 @@ impl fmt::Display for Date {
     }
 }
 
+/// Written as text (`2026-07`), as in the input files.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Read from its text form; refused with [`Date::parse`]'s message.
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse(&text).map_err(|e| serde::de::Error::custom(format!("`{text}`: {}", e.0)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ use crate::dist::Dist;
 use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
 use crate::model::world::{self, Events, WorldParams};
 use crate::model::{EndTerm, Param, Scenario, ScenarioParam, Terms, TermsParam, Trigger, TriggerTerm};
+use crate::periods::{Period, Periods};
 use crate::streams::{Purpose, StreamKey};
 use rayon::prelude::*;
 
@@ -181,8 +182,8 @@ impl Choice for Flow {
 /// Where each number of a path's record lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
-    /// Calendar years touched by the grid.
-    pub years: usize,
+    /// Reporting periods touched by the grid.
+    pub periods: usize,
     /// Terms rows.
     pub terms: usize,
 }
@@ -191,23 +192,23 @@ impl Layout {
     /// Total revenue over the horizon.
     pub const REVENUE_TOTAL: usize = 0;
 
-    /// Revenue earned in year index `y`.
-    pub fn revenue_year(&self, y: usize) -> usize {
+    /// Revenue earned in period index `y`.
+    pub fn revenue_period(&self, y: usize) -> usize {
         1 + y
     }
 
     /// World input `i`: a scenario parameter in [`ScenarioParam::ALL`] order, then
     /// the [`PathInput`]s.
     pub fn world_input(&self, i: usize) -> usize {
-        1 + self.years + i
+        1 + self.periods + i
     }
 
     fn terms_stride(&self) -> usize {
-        TERMS_SCALARS + TERMS_DRAWN + FLOWS * self.years
+        TERMS_SCALARS + TERMS_DRAWN + FLOWS * self.periods
     }
 
     fn terms_base(&self, t: usize) -> usize {
-        1 + self.years + N_WORLD_INPUTS + t * self.terms_stride()
+        1 + self.periods + N_WORLD_INPUTS + t * self.terms_stride()
     }
 
     /// A scalar result of terms row `t`.
@@ -220,9 +221,9 @@ impl Layout {
         self.terms_base(t) + TERMS_SCALARS + p as usize
     }
 
-    /// The annual flow `q` of terms row `t` in year index `y`.
-    pub fn terms_annual(&self, t: usize, q: Flow, y: usize) -> usize {
-        self.terms_base(t) + TERMS_SCALARS + TERMS_DRAWN + q as usize * self.years + y
+    /// The flow `q` of terms row `t` accrued in period index `y`.
+    pub fn terms_period(&self, t: usize, q: Flow, y: usize) -> usize {
+        self.terms_base(t) + TERMS_SCALARS + TERMS_DRAWN + q as usize * self.periods + y
     }
 
     /// The drawn end of terms row `t`, as a calendar decimal year (`inf`: none).
@@ -253,11 +254,12 @@ struct TermsPlan<'a> {
 pub struct Plan<'a> {
     scenario: &'a Scenario,
     layout: Layout,
-    years: Vec<i32>,
+    periods: Vec<Period>,
     start_year: f64,
     /// `u_V`, the valuation date in years since the start.
     valuation: f64,
-    year_of_month: Vec<usize>,
+    reporting: Periods,
+    period_of_month: Vec<usize>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
     jumps: StreamKey,
@@ -306,10 +308,7 @@ impl<'a> Plan<'a> {
     pub fn new(scenario: &'a Scenario, terms: &'a [Terms], seed: u64) -> Plan<'a> {
         let name = scenario.name();
         let months = scenario.months();
-        let first_month0 = scenario.start().month() as usize - 1;
-        let year_of_month: Vec<usize> = (0..months).map(|k| (first_month0 + k) / 12).collect();
-        let n_years = year_of_month.last().map_or(0, |y| y + 1);
-        let years = (0..n_years).map(|y| scenario.start().year() + y as i32).collect();
+        let (periods, period_of_month) = Periods::default().of_grid(scenario.start(), months);
         let start_year = scenario.start().decimal_year();
         let param_sources =
             ScenarioParam::ALL.map(|p| value_source(Some(scenario.param(p)), seed, name, Purpose::Param(p)));
@@ -329,11 +328,12 @@ impl<'a> Plan<'a> {
             .collect();
         Plan {
             scenario,
-            layout: Layout { years: n_years, terms: terms.len() },
-            years,
+            layout: Layout { periods: periods.len(), terms: terms.len() },
+            periods,
             start_year,
             valuation: scenario.valuation_offset(),
-            year_of_month,
+            reporting: Periods::default(),
+            period_of_month,
             param_sources,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
             jumps: StreamKey::new(seed, name, Purpose::Jumps),
@@ -344,7 +344,7 @@ impl<'a> Plan<'a> {
 
     /// Number of months on the grid.
     pub fn months(&self) -> usize {
-        self.year_of_month.len()
+        self.period_of_month.len()
     }
 
     /// Where each number of a path's record lives.
@@ -352,9 +352,22 @@ impl<'a> Plan<'a> {
         self.layout
     }
 
-    /// The calendar years the grid touches, in order.
-    pub fn years(&self) -> &[i32] {
-        &self.years
+    /// The reporting periods the grid touches, in order.
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
+    }
+
+    /// How the plan's periods are set.
+    pub fn reporting(&self) -> Periods {
+        self.reporting
+    }
+
+    /// The same plan reporting in `periods` (calendar years by default).
+    pub fn with_periods(mut self, periods: Periods) -> Self {
+        self.reporting = periods;
+        (self.periods, self.period_of_month) = periods.of_grid(self.scenario.start(), self.months());
+        self.layout.periods = self.periods.len();
+        self
     }
 
     /// The decimal year of the start.
@@ -415,21 +428,16 @@ impl<'a> Plan<'a> {
         Grid {
             monthly,
             df_next,
-            year_of_month: &self.year_of_month,
-            years: self.layout.years,
+            year_of_month: &self.period_of_month,
+            years: self.layout.periods,
             valuation: self.valuation,
         }
     }
 
-    /// Calendar year of month `k`.
-    pub fn year_of(&self, k: usize) -> i32 {
-        self.years[self.year_of_month[k]]
-    }
-
     /// The month of month `k` as `YYYY-MM`.
     pub fn month_label(&self, k: usize) -> String {
-        let month = (self.scenario.start().month() as usize - 1 + k) % 12 + 1;
-        format!("{}-{month:02}", self.year_of(k))
+        let m0 = self.scenario.start().month() as usize - 1 + k;
+        format!("{}-{:02}", self.scenario.start().year() + (m0 / 12) as i32, m0 % 12 + 1)
     }
 
     /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
@@ -457,7 +465,7 @@ impl<'a> Plan<'a> {
         let mut total = 0.0;
         for (k, m) in ws.monthly.iter().enumerate() {
             total += m;
-            out[l.revenue_year(self.year_of_month[k])] += m;
+            out[l.revenue_period(self.period_of_month[k])] += m;
         }
         out[Layout::REVENUE_TOTAL] = total;
         let events_years = [events.declared, events.verified, events.failure].map(|t| self.start_year + t);
@@ -468,14 +476,14 @@ impl<'a> Plan<'a> {
         let grid = self.grid(&ws.monthly, &ws.df_next);
         for t in 0..l.terms {
             let c = self.contract(t, path);
-            let annual_at = l.terms_annual(t, Flow::Paid, 0);
+            let annual_at = l.terms_period(t, Flow::Paid, 0);
             let f = contract::evaluate_traced(
                 &c,
                 &events,
                 p.ms_ratio,
                 p.discount_rate,
                 grid,
-                &mut out[annual_at..annual_at + FLOWS * l.years],
+                &mut out[annual_at..annual_at + FLOWS * l.periods],
                 |m| month(t, m),
             );
             let field = |f: TermsField| l.terms_field(t, f);
@@ -577,7 +585,7 @@ impl Workspace {
 /// column by column, so that a field of every path is a few contiguous runs.
 pub struct PathTable {
     layout: Layout,
-    years: Vec<i32>,
+    periods: Vec<Period>,
     paths: usize,
     start_year: f64,
     months: usize,
@@ -592,7 +600,7 @@ impl PartialEq for PathTable {
     fn eq(&self, other: &PathTable) -> bool {
         let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
         self.layout == other.layout
-            && self.years == other.years
+            && self.periods == other.periods
             && self.paths == other.paths
             && (0..self.layout.stride()).all(|j| same(&self.column(j), &other.column(j)))
     }
@@ -610,9 +618,9 @@ impl PathTable {
         self.layout
     }
 
-    /// The calendar years of the grid, in order.
-    pub fn years(&self) -> &[i32] {
-        &self.years
+    /// The reporting periods of the grid, in order.
+    pub fn periods(&self) -> &[Period] {
+        &self.periods
     }
 
     /// The number of paths.
@@ -698,10 +706,9 @@ fn transpose_into(data: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
     }
 }
 
-/// Bytes of memory a run of `paths` paths needs for its path table.
-pub fn table_bytes(scenario: &Scenario, n_terms: usize, paths: usize) -> u128 {
-    let years = scenario.months().div_ceil(12) + 1;
-    let layout = Layout { years, terms: n_terms };
+/// Bytes of memory a run of `paths` paths reporting in `periods` needs for its path table.
+pub fn table_bytes(scenario: &Scenario, n_terms: usize, periods: Periods, paths: usize) -> u128 {
+    let layout = Layout { periods: periods.of_grid(scenario.start(), scenario.months()).0.len(), terms: n_terms };
     layout.stride() as u128 * paths as u128 * 8
 }
 
@@ -723,7 +730,7 @@ pub fn simulate_observed(plan: &Plan<'_>, paths: usize, chunk: usize, done: &(dy
     let chunks = sized_blocks(plan, 0..paths.div_ceil(chunk), chunk, paths, done).into_iter().map(|b| b.data).collect();
     PathTable {
         layout: plan.layout(),
-        years: plan.years().to_vec(),
+        periods: plan.periods().to_vec(),
         paths,
         start_year: plan.start_year(),
         months: plan.months(),

@@ -82,6 +82,7 @@ pub mod engine;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod periods;
 pub mod report;
 pub mod results;
 pub mod stats;

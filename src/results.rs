@@ -5,17 +5,18 @@ use crate::choice::Choice;
 use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
+use crate::periods::{Period, PeriodLength, Periods};
 use crate::stats::Z_95;
 use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
 use rayon::prelude::*;
 
-/// One calendar year of an annual quantity.
+/// One reporting period of a per-period quantity (`annual.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annual {
-    /// Calendar year.
-    pub year: i32,
-    /// Distribution of the quantity in that year.
+    /// The period.
+    pub period: Period,
+    /// Distribution of the quantity in that period.
     pub summary: Summary,
 }
 
@@ -32,9 +33,9 @@ pub struct TermsResults {
     pub cap_hit: Option<Proportion>,
     /// P(the flows end by each cause), in [`EndCause::ALL`] order.
     pub end_by: Vec<Proportion>,
-    /// Annual paid, received and net (in [`Flow::ALL`] order).
+    /// Paid, received and net per period (in [`Flow::ALL`] order).
     pub annual: Vec<Vec<Annual>>,
-    /// Cumulative paid to Microsoft by the end of each calendar year.
+    /// Cumulative paid to Microsoft by the end of each period.
     pub cum_paid: Vec<Annual>,
 }
 
@@ -313,8 +314,9 @@ struct TermsAcc {
 /// differences) keep every value for exact quantiles; beyond, they use a
 /// [`Sketch`](crate::stats::sketch::Sketch). 16 MB a series.
 pub const EXACT_MAIN_PATHS: usize = 2_000_000;
-/// Paths up to which the annual series (revenue, flows and cumulative paid per
-/// calendar year) keep every value; beyond, they use a sketch. 1.6 MB a series.
+/// Paths up to which the series per year (revenue, flows and cumulative paid per
+/// year) keep every value; beyond, they use a sketch. 1.6 MB a series. Quarterly
+/// series, four times as many, keep every value up to a quarter of this.
 pub const EXACT_ANNUAL_PATHS: usize = 200_000;
 
 /// Up to how many paths the main and the annual series keep every value. The rule
@@ -331,6 +333,15 @@ pub struct Budget {
 impl Budget {
     /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`].
     pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual: EXACT_ANNUAL_PATHS };
+
+    /// The default budget for a run reporting in `periods`: the per-period series
+    /// take about the same memory whatever the period's length.
+    pub fn for_periods(periods: Periods) -> Budget {
+        match periods.length() {
+            PeriodLength::Year => Budget::DEFAULT,
+            PeriodLength::Quarter => Budget { annual: EXACT_ANNUAL_PATHS / 4, ..Budget::DEFAULT },
+        }
+    }
 
     /// Whether the main and the annual series of `paths` paths keep every value.
     fn exact_fits(self, paths: usize) -> (bool, bool) {
@@ -371,7 +382,7 @@ pub struct QuantileMethod {
 pub struct Accumulator {
     layout: Layout,
     budget: Budget,
-    years: Vec<i32>,
+    periods: Vec<Period>,
     grid: Vec<f64>,
     baseline: usize,
     paths: u64,
@@ -385,13 +396,13 @@ impl Accumulator {
     /// An empty accumulator for `paths` paths of `plan`, with `baseline` the row the
     /// others are compared with.
     pub fn new(plan: &Plan<'_>, baseline: usize, paths: usize) -> Accumulator {
-        Accumulator::with_budget(plan, baseline, paths, Budget::DEFAULT)
+        Accumulator::with_budget(plan, baseline, paths, Budget::for_periods(plan.reporting()))
     }
 
     /// [`Accumulator::new`] with another memory budget for exact quantiles.
     pub fn with_budget(plan: &Plan<'_>, baseline: usize, paths: usize, budget: Budget) -> Accumulator {
         let l = plan.layout();
-        let years = plan.years().len();
+        let n_periods = plan.periods().len();
         let (main_exact, annual_exact) = budget.exact_fits(paths);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
         // Kept values get room for a start (address space only until written).
@@ -404,7 +415,7 @@ impl Accumulator {
         // Calendar years are sketched as years since the start, so that the sketch's
         // relative bound is a fraction of the time elapsed, not of 2030.
         let years_series = || series(main_exact).with_origin(plan.start_year());
-        let annual = || (0..years).map(|_| series(annual_exact)).collect::<Vec<_>>();
+        let annual = || (0..n_periods).map(|_| series(annual_exact)).collect::<Vec<_>>();
         let terms = (0..l.terms)
             .map(|t| TermsAcc {
                 metrics: Metric::ALL
@@ -423,7 +434,7 @@ impl Accumulator {
         Accumulator {
             layout: l,
             budget,
-            years: plan.years().to_vec(),
+            periods: plan.periods().to_vec(),
             grid,
             baseline,
             paths: 0,
@@ -532,7 +543,7 @@ impl Accumulator {
         self.paths += b.paths as u64;
         self.revenue.add_block(b.column(Layout::REVENUE_TOTAL));
         for (y, s) in self.annual_revenue.iter_mut().enumerate() {
-            s.add_block(b.column(l.revenue_year(y)));
+            s.add_block(b.column(l.revenue_period(y)));
         }
         let grid = &self.grid;
         let scratch = &mut self.scratch;
@@ -553,13 +564,13 @@ impl Accumulator {
             }
             for (q, series) in Flow::ALL.iter().zip(&mut acc.annual) {
                 for (y, s) in series.iter_mut().enumerate() {
-                    s.add_block(b.column(l.terms_annual(t, *q, y)));
+                    s.add_block(b.column(l.terms_period(t, *q, y)));
                 }
             }
             scratch.clear();
             scratch.resize(b.paths, 0.0);
             for (y, s) in acc.cum_paid.iter_mut().enumerate() {
-                scratch.iter_mut().zip(b.column(l.terms_annual(t, Flow::Paid, y))).for_each(|(c, p)| *c += p);
+                scratch.iter_mut().zip(b.column(l.terms_period(t, Flow::Paid, y))).for_each(|(c, p)| *c += p);
                 s.add_block(scratch);
             }
             if let Some((series, positive)) = &mut acc.deltas {
@@ -623,10 +634,10 @@ impl Accumulator {
     pub fn finish(mut self, scenario: &str, terms: &[Terms]) -> ScenarioResults {
         let n = self.paths;
         let method = self.quantile_method();
-        let (years, grid, baseline) = (self.years, self.grid, self.baseline);
+        let (periods, grid, baseline) = (self.periods, self.grid, self.baseline);
         let annual_of = |series: Vec<Series>| -> Vec<Annual> {
             let summaries: Vec<Summary> = series.into_par_iter().map(summarize).collect();
-            years.iter().zip(summaries).map(|(year, summary)| Annual { year: *year, summary }).collect()
+            periods.iter().zip(summaries).map(|(period, summary)| Annual { period: period.clone(), summary }).collect()
         };
         let mut accs = self.terms;
         let pv_range = tail_range(accs.iter_mut().map(|a| &mut a.metrics[Metric::Pv as usize]));

@@ -63,7 +63,7 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
     assert_eq!(header("summary.csv"), "scenario,terms,metric,n,mean,sd,se,min,p01,p05,p10,p25,p50,p75,p90,p95,p99,max");
     assert_eq!(header("deltas.csv"), "scenario,terms,baseline,metric,n,mean,sd,se,p05,p50,p95,prob_positive");
     assert_eq!(header("outcomes.csv"), "scenario,terms,outcome,probability,se");
-    assert_eq!(header("annual.csv"), "scenario,terms,year,quantity,mean,p05,p25,p50,p75,p95");
+    assert_eq!(header("annual.csv"), "scenario,terms,period,start,quantity,mean,p05,p25,p50,p75,p95");
     let summary = read(&out.join("summary.csv"));
     assert!(summary.contains("\ns1,-,revenue,500,"));
     assert!(summary.contains("\ns1,new,cap_year,"));
@@ -84,8 +84,8 @@ fn a_run_writes_the_five_files_with_the_documented_columns() {
         ["cap_hit", "end_by_cap", "end_by_cutoff", "end_by_trigger", "end_by_failure", "end_by_horizon"]
     );
     let annual = read(&out.join("annual.csv"));
-    assert!(annual.contains("\ns1,-,2035,revenue,"));
-    assert!(annual.contains("\ns2,new,2030,net,"));
+    assert!(annual.contains("\ns1,-,2035,2035-01,revenue,"));
+    assert!(annual.contains("\ns2,new,2030,2030-01,net,"));
     let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["seed"], 42);
     assert_eq!(manifest["paths"], 500);
@@ -453,4 +453,41 @@ fn a_row_cut_off_at_the_horizon_is_warned_about_and_one_that_ends_before_is_not(
     let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("o").join("manifest.json"))).unwrap();
     assert_eq!(manifest["warnings"].as_array().unwrap().len(), 1);
     assert!(read(&d.path("o").join("report.html")).contains(warning));
+}
+
+#[test]
+fn fiscal_quarters_are_named_after_the_year_they_end_in_and_add_up_to_the_years() {
+    let d = Dir::new();
+    d.write("s.csv", SCENARIOS);
+    d.write("t.csv", TERMS);
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["run", "s.csv", "--terms", "t.csv", "--paths", "300", "--out", out, "--no-report"];
+        args.extend(extra);
+        revshare(&d, &args).success();
+        read(&d.path(out).join("annual.csv"))
+    };
+    let quarters = run("q", &["--period", "quarter", "--year-start", "7"]);
+    let years = run("y", &["--year-start", "7"]);
+    assert!(quarters.contains("\ns1,-,FY2026Q3,2026-01,revenue,"), "{quarters}");
+    assert!(quarters.contains("\ns1,old,FY2027Q1,2026-07,paid,"), "{quarters}");
+    assert!(years.contains("\ns1,-,FY2027,2026-07,revenue,"), "{years}");
+    // The mean of a fiscal year's revenue is the sum of its quarters' means.
+    let mean = |text: &str, period: &str| -> f64 {
+        let prefix = format!("s1,-,{period},");
+        let line = text.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        line.split(',').nth(5).unwrap().parse().unwrap()
+    };
+    let sum: f64 = (1..=4).map(|q| mean(&quarters, &format!("FY2028Q{q}"))).sum();
+    assert!((sum - mean(&years, "FY2028")).abs() < 1e-9 * sum, "{sum}");
+    let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("q").join("manifest.json"))).unwrap();
+    assert_eq!(manifest["periods"]["description"], "quarters of fiscal years starting in July");
+    // Every other file is the same whatever the periods.
+    for f in ["summary.csv", "deltas.csv", "outcomes.csv"] {
+        assert_eq!(read(&d.path("q").join(f)), read(&d.path("y").join(f)), "{f}");
+    }
+    revshare(&d, &["run", "s.csv", "--year-start", "13", "--out", "z"])
+        .code(2)
+        .stderr(predicates::str::contains("--year-start"))
+        .stderr(predicates::str::contains("1..=12"));
+    assert!(!d.path("z").exists());
 }

@@ -6,7 +6,7 @@ use common::{assert_rel, assert_within_se, simulate};
 use revshare::{Metric, ScenarioResults};
 
 fn annual_revenue(r: &ScenarioResults, year: i32) -> &revshare::stats::Summary {
-    &r.annual_revenue.iter().find(|a| a.year == year).unwrap().summary
+    &r.annual_revenue.iter().find(|a| a.period.label == year.to_string()).unwrap().summary
 }
 
 #[test]
@@ -152,9 +152,9 @@ fn a_mid_year_start_splits_calendar_years_and_dates_by_the_decimal_convention() 
         2,
         1,
     );
-    let years: Vec<(i32, f64)> = r.annual_revenue.iter().map(|a| (a.year, a.summary.mean)).collect();
+    let years: Vec<(&str, f64)> = r.annual_revenue.iter().map(|a| (a.period.label.as_str(), a.summary.mean)).collect();
     assert_eq!(years.len(), 3);
-    for ((year, got), (y, want)) in years.iter().zip([(2026, 6.0), (2027, 12.0), (2028, 6.0)]) {
+    for ((year, got), (y, want)) in years.iter().zip([("2026", 6.0), ("2027", 12.0), ("2028", 6.0)]) {
         assert_eq!(*year, y);
         assert_rel(*got, want, 1e-12, &format!("revenue {y}"));
     }
@@ -245,4 +245,35 @@ fn an_end_on_the_horizon_ends_by_cutoff_whatever_the_start_month() {
         assert_eq!(t.end_by[revshare::model::contract::EndCause::Cutoff as usize].p, 1.0, "start {start}");
         assert_eq!(t.metric(Metric::EndYear).mean, 2031.0, "start {start}");
     }
+}
+
+#[test]
+fn fiscal_quarters_add_the_months_they_contain() {
+    use revshare::periods::{PeriodLength, Periods};
+    use revshare::results::{Accumulator, Budget};
+    // Constant revenue 12 a year, M_k = 1; share 0.5 until 2027-05 (April 2027 is
+    // the last month paid). Quarters of fiscal years starting in July.
+    let s = common::scenarios("name,revenue0,start,horizon\nflat,12,2026-01,2028-01\n");
+    let t = common::terms("name,share,end\nt,0.5,2027-05\n");
+    let periods = Periods::new(PeriodLength::Quarter, 7).unwrap();
+    let plan = revshare::Plan::new(&s[0], &t, 1).with_periods(periods);
+    let r = Accumulator::simulate(&plan, 0, 0, 2, Budget::for_periods(periods), &|_| {}).finish("flat", &t);
+    let labels: Vec<&str> = r.annual_revenue.iter().map(|a| a.period.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["FY2026Q3", "FY2026Q4", "FY2027Q1", "FY2027Q2", "FY2027Q3", "FY2027Q4", "FY2028Q1", "FY2028Q2"]
+    );
+    let starts: Vec<String> = r.annual_revenue.iter().map(|a| a.period.start.to_string()).collect();
+    assert_eq!(starts[..3], ["2026-01", "2026-04", "2026-07"]);
+    for a in &r.annual_revenue {
+        assert_rel(a.summary.mean, 3.0, 1e-12, &a.period.label);
+    }
+    let paid: Vec<f64> = r.terms[0].annual[0].iter().map(|a| a.summary.mean).collect();
+    let want = [1.5, 1.5, 1.5, 1.5, 1.5, 0.5, 0.0, 0.0];
+    for (got, want) in paid.iter().zip(want) {
+        assert!((got - want).abs() < 1e-12, "{paid:?}");
+    }
+    let cum: Vec<f64> = r.terms[0].cum_paid.iter().map(|a| a.summary.mean).collect();
+    assert_rel(cum[5], 8.0, 1e-12, "cumulative paid by FY2027Q4");
+    assert_rel(r.terms[0].metric(Metric::Paid).mean, 8.0, 1e-12, "total paid");
 }

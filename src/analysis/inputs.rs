@@ -50,7 +50,7 @@ pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputCo
     out
 }
 
-/// The drawn path quantities: event years, revenue per calendar year, realised growth.
+/// The drawn path quantities: event years, revenue per period, realised growth.
 fn path_inputs(table: &PathTable) -> Vec<InputColumn> {
     let l = table.layout();
     let column = |input: PathInput| InputColumn {
@@ -59,8 +59,8 @@ fn path_inputs(table: &PathTable) -> Vec<InputColumn> {
     };
     let events = [PathInput::AgiDeclaredYear, PathInput::AgiVerifiedYear, PathInput::FailureYear];
     let mut out: Vec<InputColumn> = events.into_iter().map(column).collect();
-    for (y, year) in table.years().iter().enumerate() {
-        out.push(InputColumn { name: format!("revenue_{year}"), column: l.revenue_year(y) });
+    for (y, period) in table.periods().iter().enumerate() {
+        out.push(InputColumn { name: format!("revenue_{}", period.label), column: l.revenue_period(y) });
     }
     out.push(column(PathInput::RevenueGrowth));
     out

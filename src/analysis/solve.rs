@@ -130,7 +130,7 @@ impl<'a> Worlds<'a> {
         (0..self.paths)
             .into_par_iter()
             .map_init(
-                || vec![0.0; crate::engine::FLOWS * self.plan.layout().years],
+                || vec![0.0; crate::engine::FLOWS * self.plan.layout().periods],
                 |annual, i| {
                     let grid = self.plan.grid(&self.monthly[i * k..(i + 1) * k], &self.df_next[i * k..(i + 1) * k]);
                     contract::evaluate(&contract(i), &self.events[i], self.ms_ratio[i], self.discount[i], grid, annual)

@@ -6,7 +6,7 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
-use revshare::report::manifest::{InputFile, Manifest, Precision, PrecisionStop, TermsInfo};
+use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, TermsInfo};
 use revshare::report::{OutputFile, csv, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, ScenarioResults};
@@ -120,6 +120,7 @@ fn simulate_and_write(
             InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes),
             InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
         ],
+        periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
         quantiles: quantile_note(&results),
         wall_seconds: clock.elapsed().as_secs_f64(),

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
+use revshare::periods::Periods;
 use revshare::results::{Accumulator, Budget, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
 use std::path::PathBuf;
@@ -147,6 +148,8 @@ pub struct SimOptions {
     pub seed: u64,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
+    /// The reporting periods.
+    pub periods: Periods,
 }
 
 /// Validated inputs and a worker pool, ready to simulate: everything that can be
@@ -160,6 +163,8 @@ pub struct Session {
     pub paths: usize,
     /// Seed.
     pub seed: u64,
+    /// The reporting periods.
+    pub periods: Periods,
 }
 
 impl Session {
@@ -173,7 +178,7 @@ impl Session {
             .num_threads(o.threads.unwrap_or(0))
             .build()
             .map_err(|e| Problem::option("--threads", format!("cannot start the worker threads: {e}")))?;
-        Ok(Session { inputs, pool, paths: o.paths, seed: o.seed })
+        Ok(Session { inputs, pool, paths: o.paths, seed: o.seed, periods: o.periods })
     }
 
     /// Refuses a command that keeps `bytes_per_path` bytes of every path of a
@@ -203,14 +208,19 @@ impl Session {
 
     /// The bytes a path table of one path of `s` takes.
     pub fn table_bytes(&self, s: &Scenario) -> u128 {
-        engine::table_bytes(s, self.inputs.terms.len(), 1)
+        engine::table_bytes(s, self.inputs.terms.len(), self.periods, 1)
+    }
+
+    /// The plan of `scenario` under `terms` with the session's seed and periods.
+    pub fn plan<'a>(&self, scenario: &'a Scenario, terms: &'a [Terms]) -> Plan<'a> {
+        Plan::new(scenario, terms, self.seed).with_periods(self.periods)
     }
 
     /// Simulates one scenario into its path table, calling `done(n)` after each
     /// chunk of `n` paths.
     pub fn simulate(&self, scenario: &Scenario, done: &(dyn Fn(u64) + Sync)) -> PathTable {
         self.pool.install(|| {
-            let plan = Plan::new(scenario, &self.inputs.terms, self.seed);
+            let plan = self.plan(scenario, &self.inputs.terms);
             engine::simulate_observed(&plan, self.paths, CHUNK_PATHS, done)
         })
     }
@@ -220,8 +230,9 @@ impl Session {
     pub fn results(&self, scenario: &Scenario, baseline: usize, done: &(dyn Fn(u64) + Sync)) -> ScenarioResults {
         let terms = &self.inputs.terms;
         self.pool.install(|| {
-            let plan = Plan::new(scenario, terms, self.seed);
-            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::DEFAULT, done).finish(scenario.name(), terms)
+            let plan = self.plan(scenario, terms);
+            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::for_periods(self.periods), done)
+                .finish(scenario.name(), terms)
         })
     }
 
@@ -243,12 +254,19 @@ impl Session {
         let terms = &self.inputs.terms;
         let names: Vec<&str> = terms.iter().map(|t| t.name()).collect();
         self.pool.install(|| {
-            let plan = Plan::new(scenario, terms, self.seed);
+            let plan = self.plan(scenario, terms);
             let mut acc = Accumulator::new(&plan, baseline, 0);
             let mut next = FIRST_ROUND.min(max_paths);
             loop {
                 let from = acc.paths() as usize;
-                acc = acc.merge(Accumulator::simulate(&plan, baseline, from, next, Budget::DEFAULT, done));
+                acc = acc.merge(Accumulator::simulate(
+                    &plan,
+                    baseline,
+                    from,
+                    next,
+                    Budget::for_periods(self.periods),
+                    done,
+                ));
                 acc.limit_memory();
                 let widths = acc.half_widths(&names);
                 // With fewer than two paths no half-width can be estimated yet.
@@ -281,7 +299,7 @@ impl Session {
     ) -> Result<ScenarioResults, Error> {
         let terms = &self.inputs.terms;
         self.pool.install(|| {
-            let plan = Plan::new(scenario, terms, self.seed);
+            let plan = self.plan(scenario, terms);
             let blocks = self.paths.div_ceil(CHUNK_PATHS);
             let batch = ROWS_BATCH * self.pool.current_num_threads();
             let mut acc = Accumulator::new(&plan, baseline, self.paths);

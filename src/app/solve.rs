@@ -3,7 +3,7 @@
 use super::session::{Session, SimOptions};
 use revshare::analysis::solve::SolveError;
 use revshare::report::solution::Question;
-use revshare::{Error, Metric, Plan, Problem, Solution, SolveParam, Target, Worlds, solve};
+use revshare::{Error, Metric, Problem, Solution, SolveParam, Target, Worlds, solve};
 
 /// What the row's mean must equal, as the command line says it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,7 +60,7 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
     // The worlds keep each path's monthly revenue and discount factors.
     session.check_memory("solve", [scenario], |s| (s.months() as u128 * 2 + 8) * 8)?;
     let terms = &inputs.terms;
-    let plan = Plan::new(scenario, terms, session.seed);
+    let plan = session.plan(scenario, terms);
     let solution = session.pool.install(|| {
         let worlds = Worlds::simulate(&plan, session.paths);
         solve(&worlds, t, target, o.param, metric)

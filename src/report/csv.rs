@@ -9,6 +9,7 @@
 
 use crate::analysis::sensitivity::Explanation;
 use crate::choice::Choice;
+use crate::date::Date;
 use crate::engine::{Flow, Metric};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
@@ -181,9 +182,12 @@ pub struct AnnualRow {
     pub scenario: String,
     /// The terms row (`-` for a scenario-level row).
     pub terms: String,
-    /// Calendar year.
-    pub year: i32,
-    /// What accrued in the year.
+    /// The reporting period: `2026`, `2026Q3`, `FY2027` or `FY2027Q1` (see
+    /// [`crate::periods`]).
+    pub period: String,
+    /// The period's first month, `YYYY-MM`.
+    pub start: Date,
+    /// What accrued in the period.
     pub quantity: String,
     /// Mean.
     pub mean: Num,
@@ -364,7 +368,8 @@ fn annual_rows<'a>(
     years.iter().map(move |a| AnnualRow {
         scenario: scenario.to_string(),
         terms: terms.to_string(),
-        year: a.year,
+        period: a.period.label.clone(),
+        start: a.period.start,
         quantity: quantity.name().to_string(),
         mean: a.summary.mean.into(),
         p05: a.summary.quantile(0.05).into(),
@@ -375,9 +380,9 @@ fn annual_rows<'a>(
     })
 }
 
-/// `annual.csv`: per calendar year, revenue (terms `-`) and each terms row's paid,
-/// received and net as accrued in that year, and `cum_paid`, the total paid by the
-/// end of the year.
+/// `annual.csv`: per reporting period, revenue (terms `-`) and each terms row's paid,
+/// received and net as accrued in that period, and `cum_paid`, the total paid by
+/// the end of the period.
 pub fn annual(results: &[ScenarioResults]) -> Vec<u8> {
     let mut rows = Vec::new();
     for r in results {

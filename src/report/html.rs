@@ -61,7 +61,7 @@ impl ReportData {
         self.annual
             .iter()
             .filter(|r| r.scenario == scenario && r.terms == terms && r.quantity == quantity.name())
-            .map(|r| [f64::from(r.year), r.p05.get(), r.p25.get(), r.p50.get(), r.p75.get(), r.p95.get()])
+            .map(|r| [r.start.decimal_year(), r.p05.get(), r.p25.get(), r.p50.get(), r.p75.get(), r.p95.get()])
             .collect()
     }
 
@@ -151,6 +151,10 @@ impl Page<'_> {
         let file = |kind: &str| format!("{CHARTS_DIR}/{:02}-{}-{kind}.svg", index + 1, slug(scenario));
         let title = |what: &str| format!("{scenario}: {what}");
         let fan_title = |what: &str| format!("{scenario}: {what} (median, 25–75%, 5–95%)");
+        let period = d.manifest.periods.periods().noun();
+        let per_period = format!("per {period}");
+        let in_period = |what: &str| format!("{what} in the {period}, $B");
+        let axis = format!("start of the {period}");
         let _ = write!(self.body, "<section id=\"scenario-{}\">\n<h2>{}</h2>\n", index + 1, esc(scenario));
 
         self.body.push_str("<h3>OpenAI's revenue</h3>\n<div class=\"pair\">\n");
@@ -159,14 +163,13 @@ impl Page<'_> {
             color: charts::color(0),
             points: d.annual(scenario, NO_TERMS, Quantity::Revenue),
         }];
-        for (log, kind, what) in
-            [(false, "revenue", "annual revenue"), (true, "revenue-log", "annual revenue (log scale)")]
-        {
-            let t = fan_title(what);
-            let frame = Frame { title: &t, x: "calendar year", y: "revenue in the year, $B", size: NARROW };
+        for (log, kind, what) in [(false, "revenue", "revenue"), (true, "revenue-log", "revenue (log scale)")] {
+            let t = fan_title(&format!("{what} {per_period}"));
+            let y = in_period("revenue");
+            let frame = Frame { title: &t, x: &axis, y: &y, size: NARROW };
             self.figure(file(kind), kind, 1, charts::fan(&frame, &fan, &[], log))?;
         }
-        self.body.push_str("</div>\n<h3>Payments per year</h3>\n<div class=\"pair\">\n");
+        let _ = write!(self.body, "</div>\n<h3>Payments {per_period}</h3>\n<div class=\"pair\">\n");
         let fans_of = |quantity: Quantity| -> Vec<Fan> {
             terms
                 .iter()
@@ -179,8 +182,9 @@ impl Page<'_> {
                 .collect()
         };
         let fans = fans_of(Quantity::Flow(Flow::Net));
-        let t = fan_title("net to Microsoft per year");
-        let frame = Frame { title: &t, x: "calendar year", y: "net to Microsoft in the year, $B", size: NARROW };
+        let t = fan_title(&format!("net to Microsoft {per_period}"));
+        let y = in_period("net to Microsoft");
+        let frame = Frame { title: &t, x: &axis, y: &y, size: NARROW };
         self.figure(file("net-per-year"), "net-per-year", fans.len(), charts::fan(&frame, &fans, &[], false))?;
         let cum = fans_of(Quantity::CumPaid);
         let caps: Vec<Marker> = d
@@ -198,7 +202,8 @@ impl Page<'_> {
             })
             .collect();
         let t = fan_title("paid to Microsoft so far");
-        let frame = Frame { title: &t, x: "calendar year (end of)", y: "paid so far, $B", size: NARROW };
+        let y = format!("paid by the {period}'s end, $B");
+        let frame = Frame { title: &t, x: &axis, y: &y, size: NARROW };
         self.figure(file("cumulative-paid"), "cumulative-paid", cum.len(), charts::fan(&frame, &cum, &caps, false))?;
 
         self.body.push_str("</div>\n<h3>Distribution of the present value</h3>\n<div class=\"pair\">\n");

@@ -1,6 +1,8 @@
 //! `manifest.json`: what produced a result folder, so it can be traced and re-run.
 
+use crate::choice::Choice;
 use crate::model::{Terms, TermsParam};
+use crate::periods::{PeriodLength, Periods};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -115,6 +117,9 @@ pub struct Manifest {
     pub scenarios: Vec<String>,
     /// The terms rows as parsed, in order.
     pub terms: Vec<TermsInfo>,
+    /// The reporting periods of `annual.csv`.
+    #[serde(default)]
+    pub periods: PeriodsInfo,
     /// The random-number scheme.
     pub rng: String,
     /// Quantile definition.
@@ -172,6 +177,40 @@ pub struct PrecisionStop {
     pub half_width: f64,
     /// Its value.
     pub mean: f64,
+}
+
+/// The reporting periods as the manifest records them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodsInfo {
+    /// `year` or `quarter`.
+    pub length: String,
+    /// The month (1 to 12) the year starts in.
+    pub year_start: u32,
+    /// In words: `calendar years`, `quarters of fiscal years starting in July`.
+    pub description: String,
+}
+
+impl PeriodsInfo {
+    /// The record of `periods`.
+    pub fn new(periods: Periods) -> PeriodsInfo {
+        PeriodsInfo {
+            length: periods.length().name().to_string(),
+            year_start: periods.year_start(),
+            description: periods.describe(),
+        }
+    }
+
+    /// The periods recorded (calendar years if the record is not one of ours).
+    pub fn periods(&self) -> Periods {
+        PeriodLength::parse(&self.length).and_then(|l| Periods::new(l, self.year_start)).unwrap_or_default()
+    }
+}
+
+impl Default for PeriodsInfo {
+    /// Calendar years, for a manifest written before periods could be chosen.
+    fn default() -> PeriodsInfo {
+        PeriodsInfo::new(Periods::default())
+    }
 }
 
 impl Manifest {
