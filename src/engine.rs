@@ -260,6 +260,7 @@ pub struct Plan<'a> {
     valuation: f64,
     reporting: Periods,
     period_of_month: Vec<usize>,
+    readings: Vec<usize>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
     jumps: StreamKey,
@@ -334,6 +335,7 @@ impl<'a> Plan<'a> {
             valuation: scenario.valuation_offset(),
             reporting: Periods::default(),
             period_of_month,
+            readings: terms.iter().enumerate().filter(|(_, t)| t.reading().is_some()).map(|(i, _)| i).collect(),
             param_sources,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
             jumps: StreamKey::new(seed, name, Purpose::Jumps),
@@ -355,6 +357,11 @@ impl<'a> Plan<'a> {
     /// The reporting periods the grid touches, in order.
     pub fn periods(&self) -> &[Period] {
         &self.periods
+    }
+
+    /// The terms rows that are readings of a contract (the `reading` column), in order.
+    pub fn readings(&self) -> &[usize] {
+        &self.readings
     }
 
     /// How the plan's periods are set.

@@ -308,6 +308,9 @@ struct TermsAcc {
     cum_paid: Vec<Series>,
     /// Net and PV minus the baseline's, and how often each is positive.
     deltas: Option<([Series; 2], [u64; 2])>,
+    /// PV minus each reading's (rows that are readings of a contract; not this row,
+    /// nor the baseline, which `deltas` covers), sketched, and how often positive.
+    vs_readings: Vec<(usize, Series, u64)>,
 }
 
 /// Paths up to which the main series (revenue, metrics, cap years, paired
@@ -370,7 +373,11 @@ pub struct QuantileMethod {
     pub main_exact: bool,
     /// Whether the annual series kept every value.
     pub annual_exact: bool,
-    /// The largest relative error bound of any sketched series (0 when all exact).
+    /// The relative error bound of the quantiles of the differences against the
+    /// readings, which are always sketched (0 when there are none).
+    pub readings_error: f64,
+    /// The largest relative error bound of any sketched main or annual series (0
+    /// when all exact).
     pub sketch_error: f64,
 }
 
@@ -429,6 +436,12 @@ impl Accumulator {
                 annual: Flow::ALL.iter().map(|_| annual()).collect(),
                 cum_paid: annual(),
                 deltas: (t != baseline).then(|| ([main(), main()], [0, 0])),
+                vs_readings: plan
+                    .readings()
+                    .iter()
+                    .filter(|r| **r != t && **r != baseline)
+                    .map(|r| (*r, Series::new(false), 0))
+                    .collect(),
             })
             .collect();
         Accumulator {
@@ -533,6 +546,9 @@ impl Accumulator {
                     push(format!("{name}-{}.{}", names[self.baseline], m.name()), s);
                 }
             }
+            for (r, s, _) in &acc.vs_readings {
+                push(format!("{name}-{}.{}", names[*r], Metric::Pv.name()), s);
+            }
         }
         out
     }
@@ -583,6 +599,14 @@ impl Accumulator {
                     series[k].add_block(scratch);
                 }
             }
+            let own = b.column(l.terms_field(t, TermsField::Pv));
+            for (r, series, positive) in &mut acc.vs_readings {
+                let reading = b.column(l.terms_field(*r, TermsField::Pv));
+                scratch.clear();
+                scratch.extend(own.iter().zip(reading).map(|(a, b)| a - b));
+                *positive += scratch.iter().filter(|d| **d > 0.0).count() as u64;
+                series.add_block(scratch);
+            }
         }
     }
 
@@ -605,6 +629,10 @@ impl Accumulator {
                 xs.iter_mut().zip(ys).for_each(|(x, y)| x.merge(y));
                 xp.iter_mut().zip(yp).for_each(|(x, y)| *x += y);
             }
+            for (x, y) in a.vs_readings.iter_mut().zip(b.vs_readings) {
+                x.1.merge(y.1);
+                x.2 += y.2;
+            }
         }
         self
     }
@@ -622,9 +650,12 @@ impl Accumulator {
             .chain(self.terms.iter_mut().flat_map(|t| t.annual.iter_mut().flatten().chain(t.cum_paid.iter_mut())))
             .map(Series::relative_error)
             .collect();
+        let readings: Vec<f64> =
+            self.terms.iter_mut().flat_map(|t| t.vs_readings.iter_mut().map(|r| r.1.relative_error())).collect();
         QuantileMethod {
             main_exact: main.iter().all(|e| *e == 0.0),
             annual_exact: annual.iter().all(|e| *e == 0.0),
+            readings_error: readings.iter().copied().fold(0.0, f64::max),
             sketch_error: main.iter().chain(&annual).copied().fold(0.0, f64::max),
         }
     }
@@ -667,6 +698,15 @@ impl Accumulator {
                             prob_positive: Proportion::of(count as usize, n as usize),
                         });
                     }
+                }
+                for (r, series, count) in acc.vs_readings.drain(..) {
+                    deltas.push(Delta {
+                        terms: name.to_string(),
+                        baseline: terms[r].name().to_string(),
+                        metric: Metric::Pv,
+                        summary: summarize(series),
+                        prob_positive: Proportion::of(count as usize, n as usize),
+                    });
                 }
                 if row.cap().is_some() {
                     let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
@@ -746,8 +786,14 @@ impl ScenarioResults {
             .collect()
     }
 
-    /// The paired difference of `metric` for terms row `name`, if it is not the baseline.
+    /// The paired difference of `metric` for terms row `name` against the
+    /// baseline, if it is not the baseline.
     pub fn delta(&self, name: &str, metric: Metric) -> Option<&Delta> {
-        self.deltas.iter().find(|d| d.terms == name && d.metric == metric)
+        self.delta_against(name, &self.terms[self.baseline].name, metric)
+    }
+
+    /// The paired difference of `metric` for terms row `name` against row `against`.
+    pub fn delta_against(&self, name: &str, against: &str, metric: Metric) -> Option<&Delta> {
+        self.deltas.iter().find(|d| d.terms == name && d.baseline == against && d.metric == metric)
     }
 }

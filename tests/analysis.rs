@@ -198,7 +198,7 @@ fn replay_prints_the_same_totals_as_the_per_path_file() {
         &header[..11],
         ["scenario", "path", "terms", "paid", "lost", "received", "net", "pv", "end_year", "end_cause", "cap_year"]
     );
-    assert_eq!(per_path.lines().count(), 1 + 6 * 300 * 4);
+    assert_eq!(per_path.lines().count(), 1 + 6 * 300 * 7);
     for (scenario, path) in [("base", 7), ("bear", 123), ("early-agi", 299)] {
         let out = cargo_bin_cmd!("revshare")
             .args(["replay", "--scenario", scenario, "--path", &path.to_string()])

@@ -74,7 +74,9 @@ fn the_report_renders_in_chromium_with_every_chart_drawn_and_no_error() {
     assert!(page_errors(&log).is_empty(), "the page logged: {:?}", page_errors(&log));
     assert!(!dom.contains(" src="), "the page loads nothing");
     let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
-    assert_eq!(figures.len(), 6 * 14, "every chart of the 6 shipped scenarios is in the page");
+    // Per scenario: seven charts, an end-cause chart for each of the 7 terms rows,
+    // and a paired-difference chart for each row but the baseline.
+    assert_eq!(figures.len(), 6 * (7 + 7 + 6), "every chart of the 6 shipped scenarios is in the page");
     for (i, f) in figures.iter().enumerate() {
         let body = &f[..f.find("</figure>").expect("figure closes")];
         assert!(body.contains("<svg"), "figure {i} has no chart");

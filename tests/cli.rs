@@ -367,18 +367,19 @@ fn extreme_but_valid_inputs_run_without_panicking() {
 #[test]
 fn a_run_to_a_precision_target_equals_the_fixed_run_of_the_paths_it_stopped_at() {
     let d = Dir::new();
-    let base: String = revshare::input::SHIPPED_SCENARIOS
-        .lines()
-        .filter(|l| l.starts_with("name,") || l.starts_with("base,"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    d.write("s.csv", &base);
-    let three: String = revshare::input::SHIPPED_TERMS
-        .lines()
-        .filter(|l| !l.starts_with("uncapped"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    d.write("t.csv", &three);
+    // The first edition's `base` over ten years, and three rows of terms.
+    d.write(
+        "s.csv",
+        "name,revenue0,growth0,growth_inf,growth_halflife,sigma,jump_rate,jump_mean,jump_sd,agi_delay,agi_never,\
+         panel_lag,default_rate,ms_ratio,discount_rate\n\
+         base,20,\"pert(0.7, 1.1, 1.5)\",\"pert(0.03, 0.1, 0.2)\",2.278,0.25,0.15,-0.35,0.2,\"lognormal(7, 0.8)\",0.1,\
+         \"gamma(2, 0.5)\",0.03,\"uniform(0.3, 0.5)\",0.09\n",
+    );
+    d.write(
+        "t.csv",
+        "name,share,end,trigger,cap,reverse_share,spread_years\n\
+         panel-2025,0.2,,verified,,0.2,2\nboard-2019,0.2,2031,declared,,0.2,0\nfixed-2026,0.2,2031,none,38,0,0\n",
+    );
     let common = ["s.csv", "--terms", "t.csv", "--no-report", "--quiet"];
     let out =
         revshare(&d, &[&["run"][..], &common, &["--precision", "20", "--paths", "100000", "--out", "p"]].concat())

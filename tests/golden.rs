@@ -66,14 +66,14 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "4db7d7fd8454b59ef73dc86430770e7eee3bedcbe6bd6175a8b4ee6a564a7ffa"),
-            ("deltas.csv", "f44174865a6befb2b395312d16e379cf354812c1f81cf61db9fced5a19cfb3bf"),
-            ("outcomes.csv", "9cb76fa912edc87f7f09459802a5df7128e492d19b3f196b26584fdaae48aae3"),
-            ("annual.csv", "9b4f2275d0b4ddb189232825e6cedd9193469f6b8f468f139c2ade7fff559cab"),
-            ("curves.csv", "0424a05ca2c2037b9ebcd99a459c3a22a4656d94a2a6f0b65c82090eeaff0fbd"),
-            ("manifest.json", "1cd17ae92eac971b877778242f927dee854c2b1c40e3a5ed227c1fbfaad8d6fc"),
-            ("report.html", "0fbd39d86ee3ee22b42cc0a40405afbac92835463c85fcbb81a0037f6a5e9a72"),
-            ("charts/", "2d5f1e2af306df74c4fa951606c6383f1ad9b2cadf551000789463b138826fd2"),
+            ("summary.csv", "d847b820feb1e24129f744351a1d0419882559285f1843c38d2eb3867e0d997d"),
+            ("deltas.csv", "980f5d45e4b54139f2a39057da1883838ea4221a259698fda0175875f0d5a954"),
+            ("outcomes.csv", "ef53ad4f14992fcd8c401b222e66d9c10b5e3800b86113c41a363c10d7bcd576"),
+            ("annual.csv", "2c82959bb7651aa19e8cc8c2089003aeca57a980c2e9beaaa458b5941f3a063d"),
+            ("curves.csv", "ad5af03c564422a080484b17435321163bf5b7f1b1e721d72c0a9e655d719f2e"),
+            ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
+            ("report.html", "147e2389f04913c37ddaba19f9885dca2aae399669334fb86e365677d4f1f219"),
+            ("charts/", "dc9a399a82e54ad6f0f8bbfcb06d3b650521f8ee76ff57ae74c1c71eb20a1c01"),
         ],
     );
 }
@@ -112,7 +112,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "2d9b364718d1e81f129395270bef059bad88a5f1bc8c4b020e27db44a6d42beb"),
             ("curves.csv", "69fb7718438d5d574d8da371bb84d448a5f4c687d40c518eba4dcf9304b8a760"),
             ("manifest.json", "09bb16696c0887e35599fc952635ccd4f4049fb7bb3a6f93c1a250b51916deb2"),
-            ("report.html", "4709cc32de67a1ad130afc74b077c8bf2c02bc82bea033c5af3ccf0633cc6c20"),
+            ("report.html", "d06f9adb78966fa0f3194f32231e00c141829bacb31fd4a387cd6fc4b8e60a8b"),
             ("charts/", "7034eb0de7f2a8f7b60c77dec6c453d637b988cc0453f727e9ce510762ed4cee"),
             ("per-path.csv", "9c84eb7712ca0ccc506f97814b198a131f9c25dab06e20a9ed65c41268c9b0d7"),
         ],

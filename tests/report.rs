@@ -82,8 +82,18 @@ fn y_ticks(svg: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
-const TERMS: [&str; 4] = ["panel-2025", "board-2019", "fixed-2026", "uncapped-2026"];
-const OKABE_ITO: [&str; 4] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
+const TERMS: [&str; 7] = [
+    "panel-2025",
+    "panel-2025-open",
+    "panel-2025-to-2030",
+    "panel-2025-to-2032",
+    "board-2019",
+    "fixed-2026",
+    "uncapped-2026",
+];
+const OKABE_ITO: [&str; 7] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#787878"];
+/// The colour of `fixed-2026`, the row with a cap.
+const CAPPED: &str = "#56B4E9";
 
 #[test]
 fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
@@ -97,7 +107,7 @@ fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
     let fan = svg(out, "02-base-net-per-year.svg");
     assert_eq!(series(&fan), OKABE_ITO, "one median line per terms row");
     assert_eq!(series(&svg(out, "02-base-revenue.svg")).len(), 1);
-    assert_eq!(series(&svg(out, "02-base-cap-survival.svg")), ["#009E73"], "only fixed-2026 has a cap");
+    assert_eq!(series(&svg(out, "02-base-cap-survival.svg")), [CAPPED], "only fixed-2026 has a cap");
     for t in TERMS {
         assert_eq!(series(&svg(out, &format!("02-base-end-causes-{t}.svg"))).len(), 5, "five end causes");
     }
@@ -116,7 +126,7 @@ fn the_cap_line_is_drawn_at_the_caps_value() {
     let dashes: Vec<f64> = polylines(&chart)
         .into_iter()
         // Dash segments are 8 px long; the legend's sample is 20 px.
-        .filter(|(c, w, p)| c == "#009E73" && w == "2" && p.len() == 2 && p[0].1 == p[1].1 && p[1].0 - p[0].0 <= 10.0)
+        .filter(|(c, w, p)| c == CAPPED && w == "2" && p.len() == 2 && p[0].1 == p[1].1 && p[1].0 - p[0].0 <= 10.0)
         .map(|(_, _, p)| p[0].1)
         .collect();
     assert!(dashes.len() > 10, "a dashed line is many segments: {dashes:?}");
@@ -158,7 +168,9 @@ fn the_report_embeds_every_chart_and_the_inputs() {
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     let charts = fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(html.matches("<figure").count(), charts);
-    assert_eq!(charts, 6 * 14, "14 charts for each of the 6 shipped scenarios");
+    // Per scenario: seven charts, an end-cause chart per terms row, and a
+    // paired-difference chart per row but the baseline.
+    assert_eq!(charts, 6 * (7 + TERMS.len() + TERMS.len() - 1), "every chart of the 6 shipped scenarios");
     assert!(!html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no address to fetch from");
     assert!(!html.contains("<script"), "no script");
     assert!(!html.contains("src=\""), "nothing loaded");

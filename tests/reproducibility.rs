@@ -54,8 +54,8 @@ fn a_different_seed_gives_different_draws() {
     let a = simulate_scenario(&base, &t, 0, 1, 500).unwrap();
     let b = simulate_scenario(&base, &t, 0, 2, 500).unwrap();
     assert_ne!(a.revenue.mean, b.revenue.mean);
-    let e = simulate_scenario(&base, &t, 4, 1, 500).unwrap_err().to_string();
-    assert_eq!(e, "baseline, value `4`: the baseline must be one of the 4 terms rows (0 to 3)");
+    let e = simulate_scenario(&base, &t, 7, 1, 500).unwrap_err().to_string();
+    assert_eq!(e, "baseline, value `7`: the baseline must be one of the 7 terms rows (0 to 6)");
     assert!(simulate_scenario(&base, &t, 0, 1, 0).is_err());
 }
 
@@ -110,11 +110,16 @@ fn streamed(terms: &[revshare::Terms], paths: usize, budget: Budget) -> Scenario
 fn past_the_exact_budget_a_rows_quantiles_do_not_depend_on_the_other_rows() {
     let t = shipped("base").1;
     let small = Budget { main: 1000, annual: 1000 };
-    let four = streamed(&t, 3000, small);
+    let all = streamed(&t, 3000, small);
     let three = streamed(&t[..3], 3000, small);
-    assert!(!four.quantiles.main_exact && !four.quantiles.annual_exact);
-    assert_eq!(three.terms[..], four.terms[..3]);
-    assert_eq!(three.deltas[..], four.deltas[..4]);
+    assert!(!all.quantiles.main_exact && !all.quantiles.annual_exact);
+    assert_eq!(three.terms[..], all.terms[..3]);
+    // Every paired difference of the three rows (against the baseline and against
+    // the readings among them) is the same with the other rows present.
+    assert!(three.deltas.len() >= 4);
+    for d in &three.deltas {
+        assert_eq!(Some(d), all.delta_against(&d.terms, &d.baseline, d.metric), "{} - {}", d.terms, d.baseline);
+    }
 }
 
 #[test]

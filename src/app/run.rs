@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
 use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, TermsInfo};
-use revshare::report::{OutputFile, csv, table};
+use revshare::report::{OutputFile, csv, readings, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, ScenarioResults};
 use std::path::PathBuf;
@@ -158,6 +158,15 @@ fn simulate_and_write(
         w.finish()?;
     }
     let mut table = table::render(&results);
+    let terms: Vec<(String, Option<String>)> =
+        manifest.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
+    let deltas: Vec<csv::DeltaRow> = csv::delta_rows(&results).collect();
+    let readings = readings::render(&readings::compare(&deltas, &terms, &manifest.baseline));
+    if !readings.is_empty() {
+        table.push('\n');
+        table.push_str(readings.trim_end());
+        table.push('\n');
+    }
     if !manifest.warnings.is_empty() {
         table.push_str("\nwarning, totals cut off at the horizon:\n");
         for w in &manifest.warnings {
@@ -194,13 +203,22 @@ fn quantile_note(results: &[ScenarioResults]) -> String {
             Some(format!("{}: {which}", r.scenario))
         })
         .collect();
+    let readings = results.iter().map(|r| r.quantiles.readings_error).fold(0.0, f64::max);
+    let readings = if readings > 0.0 {
+        format!(
+            "; the differences against the readings of a contract (deltas.csv rows whose baseline is a reading) \
+             always from a mergeable sketch within a relative {readings:e}"
+        )
+    } else {
+        String::new()
+    };
     if sketched.is_empty() {
-        return format!("{method}, on every value");
+        return format!("{method}, on every value{readings}");
     }
     let bound = results.iter().map(|r| r.quantiles.sketch_error).fold(0.0, f64::max);
     format!(
         "{method}, on every value, except where the values would not fit in memory: a mergeable sketch whose order \
-         statistics are within a relative {bound:e} of the exact ones, for {}",
+         statistics are within a relative {bound:e} of the exact ones, for {}{readings}",
         sketched.join(", ")
     )
 }

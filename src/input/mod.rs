@@ -100,6 +100,6 @@ mod tests {
     fn shipped_files_are_valid() {
         let (s, t) = super::shipped();
         assert_eq!(s.len(), 6);
-        assert_eq!(t.len(), 4);
+        assert_eq!(t.len(), 7);
     }
 }

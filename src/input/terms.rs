@@ -6,6 +6,7 @@ use crate::choice::Choice;
 use crate::date::{Date, MAX_YEAR, MIN_YEAR};
 use crate::dist::Dist;
 use crate::error::{Error, Problem};
+use crate::model::scenario::check_name;
 use crate::model::terms::columns;
 use crate::model::{EndTerm, NONE, Param, Terms, TermsParam, Trigger, TriggerTerm};
 
@@ -110,6 +111,12 @@ pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
             None => Some(TriggerTerm::Fixed(Trigger::None)),
             Some(text) => parse_trigger_term(text).map_err(|m| cell("trigger", text, m)).ok(),
         };
+        let reading = match table.get(rec, "reading") {
+            None | Some(NONE) => Some(None),
+            Some(text) => {
+                check_name(text).map(|()| Some(text.to_string())).map_err(|m| cell("reading", text, m.0)).ok()
+            }
+        };
         let mut params: Vec<Option<Param>> = Vec::with_capacity(TermsParam::COUNT);
         for p in TermsParam::ALL {
             match parse_param(&table, rec, &p.rule()) {
@@ -117,9 +124,9 @@ pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
                 Err(e) => problems.push(e),
             }
         }
-        let (name, end, trigger) = (name?, end?, trigger?);
+        let (name, end, trigger, reading) = (name?, end?, trigger?, reading?);
         let params: [Option<Param>; TermsParam::COUNT] = params.try_into().ok()?;
-        Some(Terms::checked(name, Some(rec.line), end, trigger, params))
+        Some(Terms::checked(name, Some(rec.line), end, trigger, params, reading))
     })
 }
 

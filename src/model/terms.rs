@@ -126,10 +126,11 @@ params! {
 }
 
 /// Every column a terms file may have: `name`, `end`, `trigger`, then the
-/// parameters in [`TermsParam::ALL`] order.
+/// parameters in [`TermsParam::ALL`] order, then `reading`.
 pub fn columns() -> Vec<&'static str> {
     let mut c = vec!["name", "end", "trigger"];
     c.extend(TermsParam::ALL.iter().map(|p| p.name()));
+    c.push("reading");
     c
 }
 
@@ -141,6 +142,7 @@ pub struct Terms {
     end: EndTerm,
     trigger: TriggerTerm,
     params: [Option<Param>; TermsParam::COUNT],
+    reading: Option<String>,
 }
 
 impl Terms {
@@ -151,6 +153,7 @@ impl Terms {
             end: EndTerm::Date(None),
             trigger: TriggerTerm::Fixed(Trigger::None),
             params: std::array::from_fn(|_| None),
+            reading: None,
         }
     }
 
@@ -162,8 +165,9 @@ impl Terms {
         end: EndTerm,
         trigger: TriggerTerm,
         params: [Option<Param>; TermsParam::COUNT],
+        reading: Option<String>,
     ) -> Terms {
-        Terms { name, line, end, trigger, params }
+        Terms { name, line, end, trigger, params, reading }
     }
 
     /// Unique name; keys the row's random streams.
@@ -195,6 +199,12 @@ impl Terms {
     pub fn cap(&self) -> Option<&Param> {
         self.param(TermsParam::Cap)
     }
+
+    /// The contract this row is one reading of (the `reading` column), when the
+    /// row is one: a run compares every other row with each reading.
+    pub fn reading(&self) -> Option<&str> {
+        self.reading.as_deref()
+    }
 }
 
 /// Builds a [`Terms`] row in code, with the same checks as a terms file: `share`
@@ -218,6 +228,7 @@ pub struct TermsBuilder {
     end: EndTerm,
     trigger: TriggerTerm,
     params: [Option<Dist>; TermsParam::COUNT],
+    reading: Option<String>,
 }
 
 impl TermsBuilder {
@@ -250,6 +261,12 @@ impl TermsBuilder {
         self
     }
 
+    /// Marks the row as one reading of contract `contract` (default: none).
+    pub fn reading_of(mut self, contract: impl Into<String>) -> TermsBuilder {
+        self.reading = Some(contract.into());
+        self
+    }
+
     /// Sets parameter `p` to a constant or a distribution.
     pub fn set(mut self, p: TermsParam, dist: Dist) -> TermsBuilder {
         self.params[p as usize] = Some(dist);
@@ -262,10 +279,13 @@ impl TermsBuilder {
         if let Err(m) = super::scenario::check_name(&self.name) {
             problems.add("name", None, m);
         }
+        if let Some(Err(m)) = self.reading.as_deref().map(super::scenario::check_name) {
+            problems.add("reading", self.reading.clone(), m);
+        }
         let params = problems.params(TermsParam::ALL.map(TermsParam::rule), self.params);
         match params.try_into() {
             Ok(params) if problems.list.is_empty() => {
-                Ok(Terms::checked(self.name, None, self.end, self.trigger, params))
+                Ok(Terms::checked(self.name, None, self.end, self.trigger, params, self.reading))
             }
             _ => Err(Error::Input(problems.list)),
         }

@@ -42,6 +42,9 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
                 None => line(w, p.name(), &NONE),
             }
         }
+        if let Some(contract) = t.reading() {
+            line(w, "reading", &format!("one reading of `{contract}`"));
+        }
     }
     s
 }

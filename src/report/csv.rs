@@ -317,9 +317,15 @@ pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
     write(rows)
 }
 
-/// `deltas.csv`: paired differences against the baseline, `net` and `pv`.
+/// `deltas.csv`: paired differences against the baseline, `net` and `pv`, then
+/// `pv` against each reading of a contract.
 pub fn deltas(results: &[ScenarioResults]) -> Vec<u8> {
-    write(results.iter().flat_map(|r| {
+    write(delta_rows(results))
+}
+
+/// The rows of `deltas.csv`.
+pub fn delta_rows(results: &[ScenarioResults]) -> impl Iterator<Item = DeltaRow> + '_ {
+    results.iter().flat_map(|r| {
         r.deltas.iter().map(move |d| DeltaRow {
             scenario: r.scenario.clone(),
             terms: d.terms.clone(),
@@ -334,7 +340,7 @@ pub fn deltas(results: &[ScenarioResults]) -> Vec<u8> {
             p95: d.summary.quantile(0.95).into(),
             prob_positive: d.prob_positive.p.into(),
         })
-    }))
+    })
 }
 
 /// `outcomes.csv`: P(cap hit) and P(end by each cause), with binomial standard errors.

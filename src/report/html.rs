@@ -9,6 +9,7 @@
 use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
 use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SensitivityRow, SummaryRow, read};
 use super::manifest::Manifest;
+use super::readings;
 use super::{CHARTS_DIR, OutputFile};
 use crate::analysis::inputs::Explained;
 use crate::choice::Choice;
@@ -87,8 +88,14 @@ impl ReportData {
         self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome.name())
     }
 
+    /// The paired difference against the baseline.
     fn delta(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&DeltaRow> {
-        self.deltas.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
+        self.deltas.iter().find(|r| {
+            r.scenario == scenario
+                && r.terms == terms
+                && r.baseline == self.manifest.baseline
+                && r.metric == metric.name()
+        })
     }
 }
 
@@ -421,6 +428,51 @@ td:first-child,th:first-child{text-align:left}table.meta td{text-align:left}.how
 .warn{border-left:4px solid #d55e00;background:#fff4ec;padding:.4em 1em;margin:1em 0}\
 @media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
 
+/// The section that says which conclusions hold under every reading of a
+/// contract: per scenario, each row's PV difference against each reading with its
+/// 95% interval, and one sentence per row (see [`super::readings`]).
+fn readings_section(html: &mut String, data: &ReportData) {
+    let m = &data.manifest;
+    let terms: Vec<(String, Option<String>)> = m.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
+    let groups = readings::compare(&data.deltas, &terms, &m.baseline);
+    if groups.iter().all(|g| g.rows.is_empty()) {
+        return;
+    }
+    html.push_str(
+        "<h2 id=\"readings\">Which conclusions hold under every reading</h2>\n<p class=\"how\">Some terms are \
+         uncertain enough to be read several ways. Each row below is compared with each reading on the same paths: \
+         the mean of its PV minus the reading's, $B, with the 95% interval. A conclusion <b>holds</b> when the \
+         interval is on the same side of zero against every reading, and <b>flips</b> when it is above zero \
+         against one reading and below against another.</p>\n",
+    );
+    for g in groups.iter().filter(|g| !g.rows.is_empty()) {
+        let _ = write!(
+            html,
+            "<h3>{}: against each reading of {}</h3>\n<table><thead><tr><th>terms</th>",
+            esc(&g.scenario),
+            esc(&g.contract)
+        );
+        for r in &g.readings {
+            let _ = write!(html, "<th>vs {}</th>", esc(r));
+        }
+        html.push_str("<th>conclusion</th></tr></thead><tbody>\n");
+        for r in &g.rows {
+            let _ = write!(html, "<tr><td>{}</td>", esc(&r.terms));
+            for c in &r.against {
+                let _ = write!(
+                    html,
+                    "<td>{:+.1} [{:+.1}, {:+.1}]</td>",
+                    c.mean,
+                    c.mean - c.half_width,
+                    c.mean + c.half_width
+                );
+            }
+            let _ = writeln!(html, "<td>{}</td></tr>", esc(&r.verdict()));
+        }
+        html.push_str("</tbody></table>\n");
+    }
+}
+
 /// Draws every chart and the page.
 pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     let m = &data.manifest;
@@ -458,11 +510,23 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         }
         html.push_str("</ul></div>\n");
     }
-    html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th></tr></thead><tbody>\n");
+    readings_section(&mut html, data);
+    html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th><th>reading of</th></tr></thead><tbody>\n");
     for t in &m.terms {
         let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));
-        let cells =
-            [&t.name, &t.share, end, &t.trigger, cap, &t.cap_counted, &t.reverse_share, &t.spread_years, &t.recovery];
+        let reading = t.reading.as_deref().unwrap_or("");
+        let cells = [
+            &t.name,
+            &t.share,
+            end,
+            &t.trigger,
+            cap,
+            &t.cap_counted,
+            &t.reverse_share,
+            &t.spread_years,
+            &t.recovery,
+            reading,
+        ];
         let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
         let _ = writeln!(html, "<tr>{}</tr>", row.concat());
     }

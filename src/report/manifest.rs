@@ -65,6 +65,9 @@ pub struct TermsInfo {
     /// `recovery` as parsed (absent from manifests written before the column existed).
     #[serde(default)]
     pub recovery: String,
+    /// The contract the row is one reading of, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
 }
 
 impl TermsInfo {
@@ -85,6 +88,7 @@ impl TermsInfo {
             reverse_share: text(TermsParam::ReverseShare),
             spread_years: text(TermsParam::SpreadYears),
             recovery: text(TermsParam::Recovery),
+            reading: t.reading().map(str::to_string),
         }
     }
 

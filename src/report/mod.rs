@@ -11,6 +11,7 @@ pub mod explanation;
 pub mod html;
 pub mod manifest;
 pub mod per_path;
+pub mod readings;
 pub mod replay;
 pub mod solution;
 pub mod table;

@@ -5,8 +5,8 @@ use crate::engine::Metric;
 use crate::results::ScenarioResults;
 use std::fmt::Write;
 
-/// Lays out rows as aligned columns: the first two left-aligned, the rest right-aligned.
-fn layout(rows: &[Vec<String>]) -> String {
+/// Lays out rows as aligned columns: the first `left` left-aligned, the rest right-aligned.
+pub(crate) fn layout(rows: &[Vec<String>], left: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width = |c: usize| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols).map(width).collect();
@@ -15,7 +15,7 @@ fn layout(rows: &[Vec<String>]) -> String {
         let cells: Vec<String> = row
             .iter()
             .enumerate()
-            .map(|(c, s)| if c < 2 { format!("{s:<w$}", w = widths[c]) } else { format!("{s:>w$}", w = widths[c]) })
+            .map(|(c, s)| if c < left { format!("{s:<w$}", w = widths[c]) } else { format!("{s:>w$}", w = widths[c]) })
             .collect();
         writeln!(out, "{}", cells.join("  ").trim_end()).expect("writing to a String cannot fail");
     }
@@ -65,7 +65,7 @@ pub fn render(results: &[ScenarioResults]) -> String {
             ]);
         }
     }
-    layout(&rows)
+    layout(&rows, 2)
 }
 
 #[cfg(test)]
@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn columns_are_aligned() {
-        let t = layout(&[vec!["a".into(), "bb".into(), "1".into()], vec!["ccc".into(), "d".into(), "22.5".into()]]);
+        let t = layout(&[vec!["a".into(), "bb".into(), "1".into()], vec!["ccc".into(), "d".into(), "22.5".into()]], 2);
         assert_eq!(t, "a    bb     1\nccc  d   22.5\n");
     }
 }
