@@ -492,3 +492,36 @@ fn fiscal_quarters_are_named_after_the_year_they_end_in_and_add_up_to_the_years(
         .stderr(predicates::str::contains("1..=12"));
     assert!(!d.path("z").exists());
 }
+
+#[test]
+fn readings_of_a_contract_are_compared_with_every_other_row_in_every_output() {
+    let d = Dir::new();
+    d.write("s.csv", "name,revenue0,growth0,growth_inf,sigma,discount_rate,agi_delay\nflat,12,0,0,0,0,inf\n");
+    // Constant revenue 12 a year to 2036: 2.4 a year at 20%. The readings end in 2029
+    // and 2031; `new` ends in 2030, between them.
+    d.write(
+        "t.csv",
+        "name,share,end,reading\nblend,0.2,\"discrete(2029: 0.5, 2031: 0.5)\",\n\
+         early,0.2,2029,old\nlate,0.2,2031,old\nnew,0.2,2030,\n",
+    );
+    let out = revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "200", "--out", "o"]).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("flat: PV against each reading of old, $B (95% interval)"), "{text}");
+    assert!(text.contains("  new flips: pays less than late, more than early"), "{text}");
+    assert!(text.contains("Under flat, no row's sign holds under every reading of old; the sign of"), "{text}");
+    let deltas = read(&d.path("o").join("deltas.csv"));
+    // new - early = one year of 2.4; new - late = minus one year.
+    let mean = |terms: &str, against: &str| -> f64 {
+        let prefix = format!("flat,{terms},{against},pv,");
+        let line = deltas.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{prefix}\n{deltas}"));
+        line.split(',').nth(5).unwrap().parse().unwrap()
+    };
+    assert!((mean("new", "early") - 2.4).abs() < 1e-9);
+    assert!((mean("new", "late") + 2.4).abs() < 1e-9);
+    let report = read(&d.path("o").join("report.html"));
+    assert!(report.contains("Which conclusions hold under every reading"));
+    assert!(report.contains("<td>flips: pays less than late, more than early</td>"), "readings table");
+    revshare(&d, &["check", "s.csv", "--terms", "t.csv"])
+        .success()
+        .stdout(predicates::str::contains("reading          one reading of `old`"));
+}

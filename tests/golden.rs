@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "2c82959bb7651aa19e8cc8c2089003aeca57a980c2e9beaaa458b5941f3a063d"),
             ("curves.csv", "ad5af03c564422a080484b17435321163bf5b7f1b1e721d72c0a9e655d719f2e"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
-            ("report.html", "147e2389f04913c37ddaba19f9885dca2aae399669334fb86e365677d4f1f219"),
+            ("report.html", "d58a1cdeac39c61c96c70ecbb7e20cb1aec869945e961d617aaa2a3d96f97af2"),
             ("charts/", "dc9a399a82e54ad6f0f8bbfcb06d3b650521f8ee76ff57ae74c1c71eb20a1c01"),
         ],
     );

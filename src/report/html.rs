@@ -456,6 +456,7 @@ fn readings_section(html: &mut String, data: &ReportData) {
             let _ = write!(html, "<th>vs {}</th>", esc(r));
         }
         html.push_str("<th>conclusion</th></tr></thead><tbody>\n");
+        let summary = format!("<p><b>{}</b></p>\n", esc(&g.summary()));
         for r in &g.rows {
             let _ = write!(html, "<tr><td>{}</td>", esc(&r.terms));
             for c in &r.against {
@@ -470,6 +471,7 @@ fn readings_section(html: &mut String, data: &ReportData) {
             let _ = writeln!(html, "<td>{}</td></tr>", esc(&r.verdict()));
         }
         html.push_str("</tbody></table>\n");
+        html.push_str(&summary);
     }
 }
 

@@ -66,6 +66,9 @@ impl RowAgainstReadings {
             self.against.iter().zip(&signs).filter(|(_, g)| **g == s).map(|(c, _)| c.reading.as_str()).collect()
         };
         let (more, less, open) = (names(1), names(-1), names(0));
+        if self.same() {
+            return "pays the same under every reading".to_string();
+        }
         let range = || {
             let lo = self.against.iter().map(|c| c.mean).fold(f64::INFINITY, f64::min);
             let hi = self.against.iter().map(|c| c.mean).fold(f64::NEG_INFINITY, f64::max);
@@ -97,6 +100,28 @@ impl RowAgainstReadings {
     }
 }
 
+impl RowAgainstReadings {
+    /// Whether the row pays exactly what every reading pays, on every path.
+    pub fn same(&self) -> bool {
+        self.against.iter().all(|c| c.mean.abs() <= NO_DIFFERENCE && c.half_width <= NO_DIFFERENCE)
+    }
+
+    /// `+1` or `-1` when the sign holds under every reading, `0` when it flips,
+    /// `None` when some reading settles nothing and none contradicts the others.
+    fn holds(&self) -> Option<i8> {
+        let signs: Vec<i8> = self.against.iter().map(Comparison::sign).collect();
+        if signs.contains(&1) && signs.contains(&-1) {
+            Some(0)
+        } else if signs.iter().all(|s| *s == 1) {
+            Some(1)
+        } else if signs.iter().all(|s| *s == -1) {
+            Some(-1)
+        } else {
+            None
+        }
+    }
+}
+
 /// The readings of one contract in one scenario, with every other row against them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioReadings {
@@ -108,6 +133,38 @@ pub struct ScenarioReadings {
     pub readings: Vec<String>,
     /// Every row that is not one of the readings.
     pub rows: Vec<RowAgainstReadings>,
+}
+
+impl ScenarioReadings {
+    /// One plain sentence: which rows pay Microsoft less (or more) than the contract
+    /// under every reading, and which flip.
+    pub fn summary(&self) -> String {
+        let pick = |want: Option<i8>| -> Vec<&str> {
+            self.rows.iter().filter(|r| !r.same() && r.holds() == want).map(|r| r.terms.as_str()).collect()
+        };
+        let (less, more, flips, open) = (pick(Some(-1)), pick(Some(1)), pick(Some(0)), pick(None));
+        let mut parts = Vec::new();
+        let verb = |rows: &[&str]| if rows.len() == 1 { "pays" } else { "pay" };
+        if !less.is_empty() {
+            parts.push(format!("{} {} Microsoft less", less.join(", "), verb(&less)));
+        }
+        if !more.is_empty() {
+            parts.push(format!("{} {} Microsoft more", more.join(", "), verb(&more)));
+        }
+        let mut s = if parts.is_empty() {
+            format!("Under {}, no row's sign holds under every reading of {}", self.scenario, self.contract)
+        } else {
+            format!("Under {}, whatever the reading of {}: {}", self.scenario, self.contract, parts.join("; "))
+        };
+        if !flips.is_empty() {
+            let _ = write!(s, "; the sign of {} flips with the reading", flips.join(", "));
+        }
+        if !open.is_empty() {
+            let _ = write!(s, "; {} cannot be told apart from some reading", open.join(", "));
+        }
+        s.push('.');
+        s
+    }
 }
 
 /// Groups the PV differences of `deltas` by scenario and contract. `terms` are the
@@ -178,6 +235,7 @@ pub fn render(groups: &[ScenarioReadings]) -> String {
             rows.push(std::iter::once(format!("  {}", r.terms)).chain(cells).collect());
         }
         s.push_str(&super::table::layout(&rows, 1));
+        let _ = writeln!(s, "  {}", g.summary());
         for r in &g.rows {
             let _ = writeln!(s, "  {} {}", r.terms, r.verdict());
         }
@@ -243,13 +301,28 @@ mod tests {
         };
         assert_eq!(holds.verdict(), "pays Microsoft less under every reading (-4.0 to -1.5 $B PV)");
         let open = RowAgainstReadings {
-            terms: "x".into(),
+            terms: "z".into(),
             against: vec![
                 Comparison { reading: "a".into(), mean: -4.0, half_width: 1.0 },
                 Comparison { reading: "b".into(), mean: -0.5, half_width: 1.0 },
             ],
         };
         assert_eq!(open.verdict(), "pays less than a; no clear sign against b (the sign does not flip)");
+        let same = RowAgainstReadings {
+            terms: "y".into(),
+            against: vec![Comparison { reading: "a".into(), mean: 1e-14, half_width: 0.0 }],
+        };
+        assert_eq!(same.verdict(), "pays the same under every reading");
+        let g = ScenarioReadings {
+            scenario: "base".into(),
+            contract: "old".into(),
+            readings: vec!["a".into(), "b".into()],
+            rows: vec![holds, open, same],
+        };
+        assert_eq!(
+            g.summary(),
+            "Under base, whatever the reading of old: x pays Microsoft less; z cannot be told apart from some reading."
+        );
     }
 
     #[test]
@@ -265,5 +338,6 @@ mod tests {
         assert!(text.starts_with("s: PV against each reading of old, $B (95% interval)\n"), "{text}");
         assert!(text.contains("  new    -13.0 ± 2.0  +2.0 ± 1.0"), "{text}");
         assert!(text.contains("  new flips: pays less than open, more than to-2030"), "{text}");
+        assert!(text.contains("  Under s, no row's sign holds under every reading of old; the sign of blend, new flips with the reading."), "{text}");
     }
 }
