@@ -19,7 +19,7 @@ use std::fs;
 use std::path::Path;
 
 /// The SHA-256 of `revshare replay` of path 17 of the every-kind scenario.
-const REPLAY: &str = "39aaf0bbd65a1f5554ea78ea152561a70285a3c52a33d9e5dd0cdd64cd333621";
+const REPLAY: &str = "cdef160291f5e09b246565376800aaf4a5c117afd9f7ce0871edb5056ca71721";
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -66,14 +66,14 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "d847b820feb1e24129f744351a1d0419882559285f1843c38d2eb3867e0d997d"),
-            ("deltas.csv", "980f5d45e4b54139f2a39057da1883838ea4221a259698fda0175875f0d5a954"),
+            ("summary.csv", "13ee92c41a7bfdbd414f8cef0fd978713b44fa298b1763d6bb62c9c57fa295f9"),
+            ("deltas.csv", "a7566d7a3244fd91f3ba99a9e509d89bc808bc8f16c5613f5caa0b024ed02c19"),
             ("outcomes.csv", "ef53ad4f14992fcd8c401b222e66d9c10b5e3800b86113c41a363c10d7bcd576"),
-            ("annual.csv", "2c82959bb7651aa19e8cc8c2089003aeca57a980c2e9beaaa458b5941f3a063d"),
-            ("curves.csv", "ad5af03c564422a080484b17435321163bf5b7f1b1e721d72c0a9e655d719f2e"),
+            ("annual.csv", "656651029b0fc0d0332d4467e60125929581461a3da81a658b10bf777214be04"),
+            ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
-            ("report.html", "d58a1cdeac39c61c96c70ecbb7e20cb1aec869945e961d617aaa2a3d96f97af2"),
-            ("charts/", "dc9a399a82e54ad6f0f8bbfcb06d3b650521f8ee76ff57ae74c1c71eb20a1c01"),
+            ("report.html", "dc0065aa1523623b851c4da0f30de177892151c1ba7a69af323490aa5a7aae87"),
+            ("charts/", "a305430f024a0446f87ae408ca524599d153832069ff578628bdd7b4d71c0dfc"),
         ],
     );
 }
@@ -106,15 +106,15 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
     check(
         &dir.join("every"),
         &[
-            ("summary.csv", "b9bbb7dfd709b898eac680dcdcdf2c97f09fc5935556a5e3a94ecb0ec76e1799"),
-            ("deltas.csv", "d8cf443e5118fe159afeb2183398454b211647c4be051c20a77ab20a63f2141c"),
+            ("summary.csv", "a1a9042002552e9902210c7406ff011551a51dd1235a83bd5be64917923e3fe3"),
+            ("deltas.csv", "3b07103ca27a0a6449155922557ccd6d80646b48b2c7903e4f0ca673e1ba80ea"),
             ("outcomes.csv", "b9d5bea3c91f9e2a819eefb5f40926ae1f7336a6cc56cc2dc4952b28fafb7bff"),
-            ("annual.csv", "2d9b364718d1e81f129395270bef059bad88a5f1bc8c4b020e27db44a6d42beb"),
-            ("curves.csv", "69fb7718438d5d574d8da371bb84d448a5f4c687d40c518eba4dcf9304b8a760"),
+            ("annual.csv", "21627ded7a1cb89a7ef5c834f3becf2731dc1a81c97a50b8b3eaa32763ba5742"),
+            ("curves.csv", "d935e2ace0cce114ce9505803816a3923d3d3c801293b7efeba4e88642c2cd55"),
             ("manifest.json", "09bb16696c0887e35599fc952635ccd4f4049fb7bb3a6f93c1a250b51916deb2"),
             ("report.html", "d06f9adb78966fa0f3194f32231e00c141829bacb31fd4a387cd6fc4b8e60a8b"),
             ("charts/", "7034eb0de7f2a8f7b60c77dec6c453d637b988cc0453f727e9ce510762ed4cee"),
-            ("per-path.csv", "9c84eb7712ca0ccc506f97814b198a131f9c25dab06e20a9ed65c41268c9b0d7"),
+            ("per-path.csv", "419aaefbb1b7be3eee80ccd7dae3b35401330e87bd36286e35fab35681e3b8d1"),
         ],
     );
 }

@@ -54,10 +54,12 @@ pub fn snap_to_month(t: f64) -> f64 {
     if t.is_finite() && (months - k).abs() < 1e-9 { k / MONTHS_PER_YEAR } else { t }
 }
 
-/// Fraction of month `k` before time `t`: `clamp(12 (t - u_k), 0, 1)`.
+/// Fraction of month `k` before time `t`: `clamp(12 (t - u_k), 0, 1)`, computed as
+/// `12 t - k` so that a time on the grid (`t = k'/12`) gives exactly whole months:
+/// `12 (k'/12 - k/12)` misses 1 by a rounding error for almost every `k`.
 #[inline]
 pub fn fraction_before(t: f64, k: usize) -> f64 {
-    (MONTHS_PER_YEAR * (t - month_start(k))).clamp(0.0, 1.0)
+    (MONTHS_PER_YEAR * t - k as f64).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -72,6 +74,17 @@ mod tests {
         assert_eq!(snap_to_month(0.5 + 1.0 / 360.0), 0.5 + 1.0 / 360.0, "a date inside a month stays");
         assert_eq!(snap_to_month(f64::INFINITY), f64::INFINITY);
         assert_eq!(snap_to_month(-1.0), -1.0);
+    }
+
+    #[test]
+    fn an_end_on_the_grid_leaves_whole_months() {
+        use super::{fraction_before, month_start};
+        for end in 1..=2400 {
+            let t = month_start(end);
+            assert_eq!(fraction_before(t, end - 1), 1.0, "the month before {end}");
+            assert_eq!(fraction_before(t, end), 0.0, "month {end}");
+        }
+        assert_eq!(fraction_before(0.5 + 1.0 / 24.0, 6), 0.5);
     }
 
     #[test]
