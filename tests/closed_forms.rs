@@ -277,3 +277,28 @@ fn fiscal_quarters_add_the_months_they_contain() {
     assert_rel(cum[5], 8.0, 1e-12, "cumulative paid by FY2027Q4");
     assert_rel(r.terms[0].metric(Metric::Paid).mean, 8.0, 1e-12, "total paid");
 }
+
+#[test]
+fn payments_spread_past_a_failure_are_lost_but_for_the_recovery_end_to_end() {
+    // MODEL.md §9: R_k = 12 * 0.5^(k/12) falls below 5.9 at k = 13, so OpenAI fails at
+    // T_F = 13/12 exactly. Each month's 20% accrues p_k = 0.2 M_k (k = 0..12) and is
+    // paid evenly over S = 1 year from its end e_k = (k+1)/12: the part paid before the
+    // failure is w_k = (T_F - e_k) / S = (12 - k) / 12; of the rest a quarter is
+    // recovered. With r = 0 the PV is what is paid.
+    let r = simulate(
+        "name,revenue0,growth0,growth_inf,failure_below,horizon\nfall,12,-0.5,-0.5,5.9,2029\n",
+        "name,share,spread_years,recovery\nspread,0.2,1,0.25\n",
+        2,
+        1,
+    );
+    let p = |k: usize| 0.2 * 12.0 * 0.5f64.powf(k as f64 / 12.0) / 12.0;
+    let w = |k: usize| (12 - k) as f64 / 12.0;
+    let lost: f64 = (0..13).map(|k| p(k) * 0.75 * (1.0 - w(k))).sum();
+    let paid: f64 = (0..13).map(|k| p(k) * (w(k) + 0.25 * (1.0 - w(k)))).sum();
+    let t = &r.terms[0];
+    assert_rel(t.metric(Metric::Lost).mean, lost, 1e-12, "lost");
+    assert_rel(t.metric(Metric::Paid).mean, paid, 1e-12, "paid");
+    assert_rel(t.metric(Metric::Pv).mean, paid, 1e-12, "pv at r = 0");
+    let accrued: f64 = (0..13).map(p).sum();
+    assert_rel(t.metric(Metric::Paid).mean + t.metric(Metric::Lost).mean, accrued, 1e-12, "paid + lost = accrued");
+}
