@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "656651029b0fc0d0332d4467e60125929581461a3da81a658b10bf777214be04"),
             ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
-            ("report.html", "dc0065aa1523623b851c4da0f30de177892151c1ba7a69af323490aa5a7aae87"),
+            ("report.html", "e975d33113122ddcc77508857b49f485531cb244ac6367518590cc4b78164f74"),
             ("charts/", "a305430f024a0446f87ae408ca524599d153832069ff578628bdd7b4d71c0dfc"),
         ],
     );
@@ -112,7 +112,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "21627ded7a1cb89a7ef5c834f3becf2731dc1a81c97a50b8b3eaa32763ba5742"),
             ("curves.csv", "d935e2ace0cce114ce9505803816a3923d3d3c801293b7efeba4e88642c2cd55"),
             ("manifest.json", "09bb16696c0887e35599fc952635ccd4f4049fb7bb3a6f93c1a250b51916deb2"),
-            ("report.html", "d06f9adb78966fa0f3194f32231e00c141829bacb31fd4a387cd6fc4b8e60a8b"),
+            ("report.html", "05d963616b5798502aea96f7acfbb0627d920a045d5c0199773e887ccd9f7ffe"),
             ("charts/", "7034eb0de7f2a8f7b60c77dec6c453d637b988cc0453f727e9ce510762ed4cee"),
             ("per-path.csv", "419aaefbb1b7be3eee80ccd7dae3b35401330e87bd36286e35fab35681e3b8d1"),
         ],

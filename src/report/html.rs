@@ -424,7 +424,7 @@ h1{font-size:1.6em}h2{border-top:3px solid #0072b2;padding-top:.6em;margin-top:2
 figure{margin:.5em 0}figure svg{max-width:100%;height:auto;display:block}\
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1em}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
-td:first-child,th:first-child{text-align:left}table.meta td{text-align:left}.how{max-width:60em}\
+td:first-child,th:first-child,td.text{text-align:left}table.meta td{text-align:left}.how{max-width:60em}\
 .warn{border-left:4px solid #d55e00;background:#fff4ec;padding:.4em 1em;margin:1em 0}\
 @media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
 
@@ -462,13 +462,13 @@ fn readings_section(html: &mut String, data: &ReportData) {
             for c in &r.against {
                 let _ = write!(
                     html,
-                    "<td>{:+.1} [{:+.1}, {:+.1}]</td>",
-                    c.mean,
-                    c.mean - c.half_width,
-                    c.mean + c.half_width
+                    "<td>{} [{}, {}]</td>",
+                    readings::signed(c.mean),
+                    readings::signed(c.mean - c.half_width),
+                    readings::signed(c.mean + c.half_width)
                 );
             }
-            let _ = writeln!(html, "<td>{}</td></tr>", esc(&r.verdict()));
+            let _ = writeln!(html, "<td class=\"text\">{}</td></tr>", esc(&r.verdict()));
         }
         html.push_str("</tbody></table>\n");
         html.push_str(&summary);

@@ -16,6 +16,11 @@ use crate::engine::Metric;
 use crate::stats::Z_95;
 use std::fmt::Write;
 
+/// `x` $B with its sign and one decimal; `0.0` for what rounds to zero (never `-0.0`).
+pub fn signed(x: f64) -> String {
+    if (10.0 * x).round() == 0.0 { "0.0".to_string() } else { format!("{x:+.1}") }
+}
+
 /// A difference of at most this many $B (one dollar) is no difference.
 pub const NO_DIFFERENCE: f64 = 1e-9;
 
@@ -72,7 +77,7 @@ impl RowAgainstReadings {
         let range = || {
             let lo = self.against.iter().map(|c| c.mean).fold(f64::INFINITY, f64::min);
             let hi = self.against.iter().map(|c| c.mean).fold(f64::NEG_INFINITY, f64::max);
-            format!("{lo:+.1} to {hi:+.1} $B PV")
+            format!("{} to {} $B PV", signed(lo), signed(hi))
         };
         if open.is_empty() && more.is_empty() {
             format!("pays Microsoft less under every reading ({})", range())
@@ -231,7 +236,7 @@ pub fn render(groups: &[ScenarioReadings]) -> String {
         let _ = writeln!(s, "{}: PV against each reading of {}, $B (95% interval)", g.scenario, g.contract);
         let mut rows = vec![std::iter::once(String::new()).chain(g.readings.iter().cloned()).collect::<Vec<_>>()];
         for r in &g.rows {
-            let cells = r.against.iter().map(|c| format!("{:+.1} ± {:.1}", c.mean, c.half_width));
+            let cells = r.against.iter().map(|c| format!("{} ± {:.1}", signed(c.mean), c.half_width));
             rows.push(std::iter::once(format!("  {}", r.terms)).chain(cells).collect());
         }
         s.push_str(&super::table::layout(&rows, 1));
