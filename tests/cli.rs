@@ -520,7 +520,7 @@ fn readings_of_a_contract_are_compared_with_every_other_row_in_every_output() {
     assert!((mean("new", "late") + 2.4).abs() < 1e-9);
     let report = read(&d.path("o").join("report.html"));
     assert!(report.contains("Which conclusions hold under every reading"));
-    assert!(report.contains("<td>flips: pays less than late, more than early</td>"), "readings table");
+    assert!(report.contains("<td class=\"text\">flips: pays less than late, more than early</td>"), "readings table");
     revshare(&d, &["check", "s.csv", "--terms", "t.csv"])
         .success()
         .stdout(predicates::str::contains("reading          one reading of `old`"));
