@@ -525,3 +525,28 @@ fn readings_of_a_contract_are_compared_with_every_other_row_in_every_output() {
         .success()
         .stdout(predicates::str::contains("reading          one reading of `old`"));
 }
+
+#[test]
+fn a_name_a_spreadsheet_would_run_or_a_file_system_would_trip_on_is_refused() {
+    let rule = "a name is ASCII letters, digits and `-_.@=+`, at most 64 characters, starting with a letter or a digit";
+    refused(
+        "name,revenue0\n=cmd|calc,20\n",
+        GOOD_T,
+        &[],
+        &[&format!("s.csv, line 2, column `name`, value `=cmd|calc`: {rule}: it starts with `=`")],
+    );
+    refused(
+        GOOD_S,
+        "name,share\n\"a b\",0.2\n",
+        &[],
+        &[&format!("t.csv, line 2, column `name`, value `a b`: {rule}: ` ` is not allowed")],
+    );
+    refused(GOOD_S, "name,share,reading\nt,0.2,../x\n", &[], &["column `reading`, value `../x`", "it starts with `.`"]);
+    let long = "x".repeat(65);
+    refused(&format!("name,revenue0\n{long},20\n"), GOOD_T, &[], &[&format!("{rule}: this one has 65")]);
+    // Every character the rule allows, as a sweep's variant names use them.
+    let d = Dir::new();
+    d.write("s.csv", "name,revenue0\nbase@discount_rate=0.075+x_1.2-b,20\n");
+    d.write("t.csv", GOOD_T);
+    revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "10", "--out", "o", "--no-report"]).success();
+}

@@ -66,6 +66,9 @@ pub(crate) fn parse_name(table: &Table, rec: &Record, seen: &mut Vec<(String, u6
     let Some(name) = table.get(rec, "name") else {
         return Err(Problem::line(&table.file, rec.line, "a name is required").with_column("name"));
     };
+    if let Err(e) = crate::model::scenario::check_name(name) {
+        return Err(Problem::cell(&table.file, rec.line, "name", name, e.0));
+    }
     if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
         return Err(Problem::cell(
             &table.file,

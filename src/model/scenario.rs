@@ -67,10 +67,29 @@ pub fn columns() -> Vec<&'static str> {
     c
 }
 
-/// Checks a row's name (MODEL.md §8: non-empty).
+/// Checks a name (a row's, a reading's) against [`NAME_RULE`].
 pub fn check_name(name: &str) -> Result<(), Invalid> {
-    if name.trim().is_empty() { Err("a name is required".into()) } else { Ok(()) }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.@=+".contains(c);
+    if name.trim().is_empty() {
+        Err("a name is required".into())
+    } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        Err(format!("{NAME_RULE}: it starts with `{}`", name.chars().next().unwrap_or(' ').escape_default()).into())
+    } else if let Some(c) = name.chars().find(|c| !allowed(*c)) {
+        Err(format!("{NAME_RULE}: `{}` is not allowed", c.escape_default()).into())
+    } else if name.len() > MAX_NAME {
+        Err(format!("{NAME_RULE}: this one has {}", name.len()).into())
+    } else {
+        Ok(())
+    }
 }
+
+/// The longest name (MODEL.md §8).
+pub const MAX_NAME: usize = 64;
+
+/// The rule for names (MODEL.md §8): they end up in file names, CSV cells (where a
+/// leading `=`, `+`, `-` or `@` would be a spreadsheet formula) and HTML.
+pub const NAME_RULE: &str =
+    "a name is ASCII letters, digits and `-_.@=+`, at most 64 characters, starting with a letter or a digit";
 
 /// Checks that `date` can be the start or horizon of a grid: a month start.
 pub fn check_grid_date(column: &str, date: Date) -> Result<(), Invalid> {
