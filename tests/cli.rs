@@ -550,3 +550,78 @@ fn a_name_a_spreadsheet_would_run_or_a_file_system_would_trip_on_is_refused() {
     d.write("t.csv", GOOD_T);
     revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "10", "--out", "o", "--no-report"]).success();
 }
+
+#[test]
+fn a_run_replaces_only_its_own_files() {
+    let d = Dir::new();
+    d.write("s.csv", GOOD_S);
+    d.write("t.csv", GOOD_T);
+    fs::create_dir_all(d.path("r/charts")).unwrap();
+    d.write("r/charts/mine.svg", "x");
+    d.write("r/notes.txt", "mine");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "s.csv", "--terms", "t.csv", "--paths", "100", "--out", "r", "--quiet"];
+        args.extend(extra);
+        revshare(&d, &args)
+    };
+    run(&[]).success();
+    assert_eq!(read(&d.path("r/charts/mine.svg")), "x", "a user's file among the charts stays");
+    assert_eq!(read(&d.path("r/notes.txt")), "mine");
+    let ours = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        v.sort();
+        v
+    };
+    let first = ours(&d.path("r/charts"));
+    assert!(first.len() > 5 && first.contains(&"mine.svg".to_string()), "{first:?}");
+    // A run with a second scenario draws more charts; a run with one again removes
+    // the second scenario's charts, which it drew, and nothing else.
+    d.write("s2.csv", "name,revenue0\ns,20\nt,30\n");
+    revshare(&d, &["run", "s2.csv", "--terms", "t.csv", "--paths", "100", "--out", "r", "--quiet"]).success();
+    assert!(ours(&d.path("r/charts")).len() > first.len());
+    run(&[]).success();
+    assert_eq!(ours(&d.path("r/charts")), first);
+    // A per-path target that is not one of ours is refused; one of ours is replaced
+    // with its mode kept.
+    d.write("notes.csv", "my,own\n1,2\n");
+    run(&["--per-path", "notes.csv"])
+        .code(1)
+        .stderr(predicates::str::contains("`notes.csv` exists and is not a --per-path file written by revshare"));
+    assert_eq!(read(&d.path("notes.csv")), "my,own\n1,2\n");
+    run(&["--per-path", "p.csv"]).success();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&d.path("p.csv")), mode(&d.path("r/summary.csv")), "the mode of the other results");
+        fs::set_permissions(d.path("p.csv"), fs::Permissions::from_mode(0o640)).unwrap();
+        run(&["--per-path", "p.csv"]).success();
+        assert_eq!(mode(&d.path("p.csv")), 0o640, "a replaced file keeps its mode");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_target_that_is_a_device_a_fifo_or_a_link_is_refused_and_left_alone() {
+    let d = Dir::new();
+    d.write("s.csv", GOOD_S);
+    d.write("t.csv", GOOD_T);
+    let fifo = d.path("fifo.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let args = ["run", "s.csv", "--terms", "t.csv", "--paths", "10", "--out", "r", "--quiet"];
+    revshare(&d, &[&args[..], &["--per-path", "fifo.csv"]].concat())
+        .code(1)
+        .stderr(predicates::str::contains("fifo.csv: exists and is not a regular file (it is a FIFO)"));
+    revshare(&d, &[&args[..], &["--per-path", "/dev/null"]].concat())
+        .code(1)
+        .stderr(predicates::str::contains("/dev/null: exists and is not a regular file (it is a device)"));
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&fs::symlink_metadata(&fifo).unwrap().file_type()));
+    fs::create_dir(d.path("r")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", d.path("r/summary.csv")).unwrap();
+    revshare(&d, &args)
+        .code(1)
+        .stderr(predicates::str::contains("summary.csv: exists and is not a regular file (it is a symbolic link)"));
+    assert!(fs::symlink_metadata(d.path("r/summary.csv")).unwrap().file_type().is_symlink());
+    assert!(!d.path("r/deltas.csv").exists(), "refused before anything was written");
+}

@@ -73,7 +73,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
             ("report.html", "e975d33113122ddcc77508857b49f485531cb244ac6367518590cc4b78164f74"),
-            ("charts/", "a305430f024a0446f87ae408ca524599d153832069ff578628bdd7b4d71c0dfc"),
+            ("charts/", "75774e271865dc5c78f08b53ded3468be795d6c73a612cefedb7757bea7cff76"),
         ],
     );
 }
@@ -113,7 +113,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("curves.csv", "d935e2ace0cce114ce9505803816a3923d3d3c801293b7efeba4e88642c2cd55"),
             ("manifest.json", "09bb16696c0887e35599fc952635ccd4f4049fb7bb3a6f93c1a250b51916deb2"),
             ("report.html", "05d963616b5798502aea96f7acfbb0627d920a045d5c0199773e887ccd9f7ffe"),
-            ("charts/", "7034eb0de7f2a8f7b60c77dec6c453d637b988cc0453f727e9ce510762ed4cee"),
+            ("charts/", "a6f9e2e9623a506047a54ba8b7a349aa00a97aa14422b770343b24f9e9d2bddf"),
             ("per-path.csv", "419aaefbb1b7be3eee80ccd7dae3b35401330e87bd36286e35fab35681e3b8d1"),
         ],
     );

@@ -4,8 +4,16 @@
 //! simulation starts. All files are first written into a hidden staging folder
 //! inside it, then each is renamed over its final name; a run that fails before
 //! that point leaves the folder exactly as it was.
+//!
+//! A run replaces only files it writes, known by name: its output files, and the
+//! charts it draws. The charts of a run are listed in `charts/.revshare-charts`, so
+//! that the next run removes those it does not draw again and nothing else: a
+//! user's own file in `charts/` stays. A target that exists and is not a regular
+//! file (a folder, a device, a FIFO, a socket, a symbolic link) is refused before
+//! anything is moved.
 
-use revshare::{Error, Problem};
+use revshare::report::{CHARTS_DIR, OutputFile};
+use revshare::{Choice, Error, Problem};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,6 +39,12 @@ impl OutputDir {
             )
             .into());
         }
+        // Refused before anything is simulated: a file the run would replace that is
+        // not a regular file.
+        for f in OutputFile::ALL {
+            check_regular(&dir.join(f.name()))?;
+        }
+        check_folder(&dir.join(CHARTS_DIR))?;
         let created = !dir.exists();
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let out = OutputDir { dir: dir.to_path_buf(), created };
@@ -50,43 +64,132 @@ impl OutputDir {
 
     /// Writes every `(name, bytes)` into staging, then moves them into place.
     ///
-    /// A name may contain one folder (`charts/a.svg`); such a folder is replaced as
-    /// a whole, so no chart of an earlier run is left beside the new ones. The
-    /// `stale` files, results of an earlier run that the new ones invalidate, are
-    /// removed.
+    /// A name may contain one folder (`charts/a.svg`): the folder is created if
+    /// needed, and the files an earlier run listed in its index there and this one
+    /// does not write are removed. The `stale` files, results of an earlier run
+    /// that the new ones invalidate, are removed. Every target is checked first: one
+    /// that exists and is not a regular file stops the commit before anything moves.
     pub fn commit(&self, files: &[(String, Vec<u8>)], stale: &[&str]) -> Result<(), Error> {
-        let stage = staging(&self.dir)?;
         let mut folders: Vec<&str> = Vec::new();
-        for (name, bytes) in files {
-            let path = stage.path().join(name);
+        for (name, _) in files {
             if let Some((folder, _)) = name.split_once('/')
                 && !folders.contains(&folder)
             {
                 folders.push(folder);
-                fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(&path, e))?;
             }
+        }
+        // What goes: the stale results, and the files an earlier run drew in a folder
+        // this run writes to and does not draw again.
+        let mut gone: Vec<String> = stale.iter().map(|s| s.to_string()).collect();
+        for folder in &folders {
+            check_folder(&self.dir.join(folder))?;
+            gone.extend(
+                listed(&self.dir.join(folder))
+                    .into_iter()
+                    .map(|n| format!("{folder}/{n}"))
+                    .filter(|n| !files.iter().any(|(f, _)| f == n)),
+            );
+        }
+        let indexes: Vec<String> = folders.iter().map(|f| format!("{f}/{INDEX}")).collect();
+        for name in files.iter().map(|(n, _)| n.as_str()).chain(gone.iter().chain(&indexes).map(String::as_str)) {
+            check_regular(&self.dir.join(name))?;
+        }
+        let stage = staging(&self.dir)?;
+        let mut staged = files.to_vec();
+        for folder in &folders {
+            let index: Vec<&str> =
+                files.iter().filter_map(|(n, _)| n.strip_prefix(folder)?.strip_prefix('/')).collect();
+            staged.push((format!("{folder}/{INDEX}"), format!("{}\n", index.join("\n")).into_bytes()));
+            fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(stage.path(), e))?;
+        }
+        for (name, bytes) in &staged {
+            let path = stage.path().join(name);
             let mut f = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
             f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io(&path, e))?;
         }
-        for folder in &folders {
-            let target = self.dir.join(folder);
-            if target.exists() {
-                // Into the staging folder, which is deleted when it is dropped.
-                fs::rename(&target, stage.path().join(format!(".old-{folder}"))).map_err(|e| Error::io(&target, e))?;
-            }
-            fs::rename(stage.path().join(folder), &target).map_err(|e| Error::io(&target, e))?;
-        }
-        for name in stale {
+        // Into the staging folder, which is deleted when it is dropped.
+        let bin = stage.path().join(".old");
+        fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
+        for (i, name) in gone.iter().enumerate() {
             let target = self.dir.join(name);
             if target.is_file() {
-                fs::rename(&target, stage.path().join(format!(".old-{name}"))).map_err(|e| Error::io(&target, e))?;
+                fs::rename(&target, bin.join(i.to_string())).map_err(|e| Error::io(&target, e))?;
             }
         }
-        for (name, _) in files.iter().filter(|(n, _)| !n.contains('/')) {
+        for folder in &folders {
+            let target = self.dir.join(folder);
+            fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+        }
+        for (name, _) in &staged {
             let target = self.dir.join(name);
             fs::rename(stage.path().join(name), &target).map_err(|e| Error::io(&target, e))?;
         }
         Ok(())
+    }
+}
+
+/// The index a folder of drawn files keeps of them.
+const INDEX: &str = ".revshare-charts";
+
+/// The files an earlier run listed in `folder`'s index (plain names only).
+fn listed(folder: &Path) -> Vec<String> {
+    let text = fs::read_to_string(folder.join(INDEX)).unwrap_or_default();
+    text.lines()
+        .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "." && *n != "..")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Refuses a path that exists and is not a regular file: the run would replace a
+/// device, a FIFO, a socket, a folder or a symbolic link it did not make.
+pub fn check_regular(path: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(Problem::file(
+            &path.display().to_string(),
+            format!(
+                "exists and is not a regular file (it is {}); revshare replaces only files it wrote: move it or \
+                 choose another folder",
+                kind(&m.file_type())
+            ),
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a path that exists and is not a folder.
+fn check_folder(path: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_dir() => Err(Problem::file(
+            &path.display().to_string(),
+            format!("exists and is not a folder (it is {}); move it or choose another folder", kind(&m.file_type())),
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// What a file is, in words.
+fn kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
     }
 }
 
@@ -104,17 +207,40 @@ mod tests {
         let out = OutputDir::prepare(&dir).unwrap();
         fs::create_dir(dir.join("charts")).unwrap();
         fs::write(dir.join("charts/stale.svg"), "old").unwrap();
+        fs::write(dir.join("charts/.revshare-charts"), "stale.svg\n").unwrap();
+        fs::write(dir.join("charts/mine.svg"), "the user's").unwrap();
         let files = |names: &[&str]| names.iter().map(|n| (n.to_string(), n.as_bytes().to_vec())).collect::<Vec<_>>();
         fs::write(dir.join("old.csv"), "from an earlier run").unwrap();
         out.commit(&files(&["a.csv", "b.csv", "charts/x.svg", "charts/y.svg"]), &["old.csv", "absent.csv"]).unwrap();
         assert!(!dir.join("old.csv").exists());
         assert_eq!(fs::read_to_string(dir.join("charts/x.svg")).unwrap(), "charts/x.svg");
-        assert!(!dir.join("charts/stale.svg").exists(), "the chart folder is replaced whole");
+        assert!(
+            !dir.join("charts/stale.svg").exists(),
+            "a chart the earlier run drew and this one does not is removed"
+        );
+        assert_eq!(fs::read_to_string(dir.join("charts/mine.svg")).unwrap(), "the user's", "a user's file stays");
+        assert_eq!(fs::read_to_string(dir.join("charts/.revshare-charts")).unwrap(), "x.svg\ny.svg\n");
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "a.csv");
         assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
         let names: Vec<String> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert_eq!(names.len(), 4, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_target_that_is_not_a_regular_file_stops_the_commit_before_anything_moves() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("a.csv"), "old").unwrap();
+        std::os::unix::fs::symlink("/dev/null", dir.join("b.csv")).unwrap();
+        let out = OutputDir::prepare(&dir).unwrap();
+        let files = vec![("a.csv".to_string(), b"new".to_vec()), ("b.csv".to_string(), b"new".to_vec())];
+        let e = out.commit(&files, &[]).unwrap_err().to_string();
+        assert!(e.contains("b.csv: exists and is not a regular file (it is a symbolic link)"), "{e}");
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
+        assert!(fs::symlink_metadata(dir.join("b.csv")).unwrap().file_type().is_symlink());
     }
 
     #[test]

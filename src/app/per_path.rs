@@ -8,6 +8,15 @@ use revshare::{Error, Problem, Terms};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// Whether `path` begins with the header of a `--per-path` file (an earlier
+/// run's, which a new one may replace), or is empty.
+fn written_by_us(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 32];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(usize::MAX);
+    n == 0 || (n != usize::MAX && head[..n].starts_with(per_path::HEADER_START.as_bytes()))
+}
+
 /// The `--per-path` file being written.
 pub struct PerPathWriter {
     target: PathBuf,
@@ -27,7 +36,24 @@ impl PerPathWriter {
                 Problem::option("--per-path", format!("`{}` is a folder; name a file", target.display())).into()
             );
         }
-        let temp = tempfile::Builder::new().prefix(".revshare-per-path-").tempfile_in(&parent).map_err(|e| {
+        super::output::check_regular(target)?;
+        if target.exists() && !written_by_us(target) {
+            let msg = format!(
+                "`{}` exists and is not a --per-path file written by revshare; move it or name another file",
+                target.display()
+            );
+            return Err(Problem::option("--per-path", msg).with_value(target.display().to_string()).into());
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".revshare-per-path-");
+        // The mode of the file it replaces, or that of the other result files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        let temp = builder.tempfile_in(&parent).map_err(|e| {
             Problem::option("--per-path", format!("cannot write a file in `{}`: {}", parent.display(), e.kind()))
                 .with_value(target.display().to_string())
         })?;

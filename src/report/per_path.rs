@@ -19,7 +19,11 @@ pub fn result_columns() -> Vec<&'static str> {
     KEY_COLUMNS.into_iter().chain(metrics).chain(["end_cause", "cap_year"]).collect()
 }
 
-/// The header: [`result_columns`], then every input in [`all_inputs`] order.
+/// How every `--per-path` file begins: its key columns.
+pub const HEADER_START: &str = "scenario,path,terms,";
+
+/// The header: [`result_columns`] (beginning with [`HEADER_START`]), then every
+/// input in [`all_inputs`] order.
 pub fn header(layout: &Layout) -> Vec<String> {
     let results = result_columns().into_iter().map(str::to_string);
     results.chain(all_inputs(layout, 0).into_iter().map(|c| c.name)).collect()
