@@ -625,3 +625,41 @@ fn a_target_that_is_a_device_a_fifo_or_a_link_is_refused_and_left_alone() {
     assert!(fs::symlink_metadata(d.path("r/summary.csv")).unwrap().file_type().is_symlink());
     assert!(!d.path("r/deltas.csv").exists(), "refused before anything was written");
 }
+
+#[test]
+fn one_path_or_nothing_that_varies_prints_no_nan_and_writes_every_header() {
+    let d = Dir::new();
+    let out = revshare(&d, &["run", "--paths", "1", "--out", "one", "--quiet"]).success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("NaN"), "{text}");
+    for entry in fs::read_dir(d.path("one")).unwrap().chain(fs::read_dir(d.path("one/charts")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert!(!read(&path).contains("NaN"), "{}", path.display());
+        }
+    }
+    let out = revshare(
+        &d,
+        &[
+            "sensitivity",
+            "--scenario",
+            "company-plan",
+            "--metric",
+            "pv",
+            "--terms-row",
+            "fixed-2026",
+            "--paths",
+            "50",
+            "--out",
+            "s",
+        ],
+    )
+    .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("(nothing to rank: no input varies across the paths of `company-plan`"), "{text}");
+    assert!(!text.contains("NaN"), "{text}");
+    assert_eq!(
+        read(&d.path("s/sensitivity.csv")),
+        "scenario,terms,baseline,metric,metric_mean,input,n,rho,rho_lo,rho_hi,mean_low_decile,mean_high_decile,variance_share\n"
+    );
+}

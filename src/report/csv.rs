@@ -221,7 +221,7 @@ pub struct CurveRow {
 }
 
 /// A row of `sensitivity.csv`: how one input relates to the explained metric.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SensitivityRow {
     /// The scenario row.
     pub scenario: String,
@@ -252,7 +252,7 @@ pub struct SensitivityRow {
 }
 
 /// A row of `cap_conditions.csv`: an input when a cap binds and when it does not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CapConditionRow {
     /// The scenario row.
     pub scenario: String,
@@ -283,6 +283,18 @@ pub fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
         w.serialize(r).expect("serializing a row to memory cannot fail");
     }
     w.into_inner().expect("flushing to memory cannot fail")
+}
+
+/// [`write`], with the header alone when there are no rows, so that a reader of
+/// the file (pandas, say) still finds its columns.
+pub fn write_or_header<R: Serialize + Default>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_some() {
+        return write(rows);
+    }
+    let one = write([R::default()]);
+    let end = one.iter().position(|b| *b == b'\n').map_or(one.len(), |i| i + 1);
+    one[..end].to_vec()
 }
 
 /// Reads the rows of one output file; the error names the file and line.
@@ -432,7 +444,7 @@ pub fn explanation(scenario: &str, terms: &[Terms], e: &Explanation) -> (Vec<u8>
         mean_not: c.mean_not.into(),
         median_not: c.median_not.into(),
     });
-    (write(ranked), write(conditions))
+    (write_or_header(ranked), write_or_header(conditions))
 }
 
 /// `curves.csv`: the data of the report's charts (CDFs, histograms, survival and

@@ -16,9 +16,16 @@ pub fn describe(explained: Explained, row: &str, baseline: &str) -> String {
     }
 }
 
-/// A time or value that may be `inf` ("never"), with three decimals.
+/// A time or value that may be `inf` ("never"), with three decimals; `-` when
+/// there is none (a median over no paths).
 pub fn never_or(v: f64) -> String {
-    if v.is_infinite() { "never".to_string() } else { format!("{v:.3}") }
+    if v.is_nan() {
+        "-".to_string()
+    } else if v.is_infinite() {
+        "never".to_string()
+    } else {
+        format!("{v:.3}")
+    }
 }
 
 /// The ranking and the cap conditions of `e` over `paths` paths of `scenario` under `seed`.
@@ -31,6 +38,13 @@ pub fn render(scenario: &str, terms: &[Terms], paths: usize, seed: u64, e: &Expl
         "{:<28} {:>24} {:>16} {:>16} {:>10}",
         "input", "Spearman rho [95% CI]", "mean, low 10%", "mean, high 10%", "var share"
     );
+    if e.ranked.is_empty() {
+        let _ = writeln!(
+            text,
+            "(nothing to rank: no input varies across the paths of `{scenario}`; its parameters are constants and no \
+             random event changes them)"
+        );
+    }
     for s in &e.ranked {
         let _ = writeln!(
             text,

@@ -376,7 +376,8 @@ impl Page<'_> {
 
     fn numbers(&mut self, scenario: &str, terms: &[&str]) {
         let d = self.data;
-        let pm = |v: f64, se: f64| format!("{v:.2} ± {se:.2}");
+        // No spread can be estimated from one path: the mean alone.
+        let pm = |v: f64, se: f64| if se.is_nan() { format!("{v:.2}") } else { format!("{v:.2} ± {se:.2}") };
         self.body.push_str(
             "<table class=\"numbers\"><thead><tr><th>terms</th><th>net to MS, mean ± se ($B)</th><th>5%–95%</th>\
              <th>PV, mean ± se ($B)</th><th>P(cap binds) ± se</th><th>likeliest end</th><th>PV − baseline ± se ($B)</th>\
@@ -389,6 +390,7 @@ impl Page<'_> {
             };
             let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap.is_some());
             let cap = match d.outcome(scenario, t, Outcome::CapHit) {
+                Some(o) if capped && o.se.get().is_nan() => pct(o.probability.get()),
                 Some(o) if capped => format!("{} ± {}", pct(o.probability.get()), pct(o.se.get())),
                 _ => "-".to_string(),
             };
@@ -460,13 +462,13 @@ fn readings_section(html: &mut String, data: &ReportData) {
         for r in &g.rows {
             let _ = write!(html, "<tr><td>{}</td>", esc(&r.terms));
             for c in &r.against {
-                let _ = write!(
-                    html,
-                    "<td>{} [{}, {}]</td>",
-                    readings::signed(c.mean),
-                    readings::signed(c.mean - c.half_width),
-                    readings::signed(c.mean + c.half_width)
-                );
+                let (mean, lo, hi) = (c.mean, c.mean - c.half_width, c.mean + c.half_width);
+                let _ = if c.half_width.is_nan() {
+                    write!(html, "<td>{}</td>", readings::signed(mean))
+                } else {
+                    let [m, lo, hi] = [mean, lo, hi].map(readings::signed);
+                    write!(html, "<td>{m} [{lo}, {hi}]</td>")
+                };
             }
             let _ = writeln!(html, "<td class=\"text\">{}</td></tr>", esc(&r.verdict()));
         }

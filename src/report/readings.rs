@@ -236,7 +236,13 @@ pub fn render(groups: &[ScenarioReadings]) -> String {
         let _ = writeln!(s, "{}: PV against each reading of {}, $B (95% interval)", g.scenario, g.contract);
         let mut rows = vec![std::iter::once(String::new()).chain(g.readings.iter().cloned()).collect::<Vec<_>>()];
         for r in &g.rows {
-            let cells = r.against.iter().map(|c| format!("{} ± {:.1}", signed(c.mean), c.half_width));
+            let cells = r.against.iter().map(|c| {
+                if c.half_width.is_nan() {
+                    signed(c.mean)
+                } else {
+                    format!("{} ± {:.1}", signed(c.mean), c.half_width)
+                }
+            });
             rows.push(std::iter::once(format!("  {}", r.terms)).chain(cells).collect());
         }
         s.push_str(&super::table::layout(&rows, 1));

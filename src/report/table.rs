@@ -48,7 +48,11 @@ pub fn render(results: &[ScenarioResults]) -> String {
             let (cause, p) = t.likeliest_end();
             let (delta, more) = match r.delta(&t.name, Metric::Pv) {
                 Some(d) => (
-                    format!("{:+.1} ± {:.1}", d.summary.mean, d.summary.se.unwrap_or(f64::NAN)),
+                    match d.summary.se {
+                        Some(se) => format!("{:+.1} ± {se:.1}", d.summary.mean),
+                        // No spread can be estimated from one path.
+                        None => format!("{:+.1}", d.summary.mean),
+                    },
                     percent(d.prob_positive.p),
                 ),
                 None => ("(baseline)".to_string(), String::new()),

@@ -65,7 +65,14 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    interpolate(sorted[lo], sorted[hi], h - lo as f64)
+}
+
+/// `a + f (b - a)`, the type-7 step between two order statistics, exactly `a` when
+/// `f = 0` or `a = b`: so that a sample of `inf` (an event that never happens) has
+/// `inf` as its quantiles, not `inf - inf`.
+pub fn interpolate(a: f64, b: f64, f: f64) -> f64 {
+    if f == 0.0 || a == b { a } else { a + f * (b - a) }
 }
 
 /// Summary of one sample.
@@ -160,6 +167,14 @@ pub fn histogram_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sample_of_never_has_never_as_its_quantiles() {
+        let mut never = vec![f64::INFINITY; 5];
+        assert_eq!(quantiles(&mut never, &[0.0, 0.5, 0.95]), [f64::INFINITY; 3]);
+        let mut mixed = vec![1.0, 2.0, f64::INFINITY];
+        assert_eq!(quantiles(&mut mixed, &[0.5, 0.75]), [2.0, f64::INFINITY]);
+    }
 
     #[test]
     fn quantiles_match_numpy_linear_interpolation() {

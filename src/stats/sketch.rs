@@ -270,7 +270,7 @@ impl Sketch {
                 let lo = h.floor() as u64;
                 let hi = (lo + 1).min(self.n - 1);
                 let (a, b) = (self.order_statistic(lo), self.order_statistic(hi));
-                a + (h - lo as f64) * (b - a)
+                super::interpolate(a, b, h - lo as f64)
             })
             .collect()
     }
