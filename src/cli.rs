@@ -61,6 +61,81 @@ impl<T: Choice + Send + Sync> TypedValueParser for ChoiceParser<T> {
     }
 }
 
+/// Parses a whole count written as `100000`, `100_000`, `100,000` or `1e5`, from
+/// `min` to `max`.
+fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    let rule = format!("a whole number from {min} to {max} (100000, 100_000, 100,000 and 1e5 are accepted)");
+    let plain: String = text.trim().chars().filter(|c| *c != '_' && *c != ',').collect();
+    let value = match plain.parse::<u64>() {
+        Ok(v) => Some(v),
+        // Scientific notation, when it is a whole number.
+        Err(_) if plain.contains(['e', 'E']) => plain
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= u64::MAX as f64)
+            .map(|v| v as u64),
+        Err(_) => None,
+    };
+    match value {
+        Some(v) if (min..=max).contains(&v) => Ok(v),
+        Some(v) => Err(format!("{v} is out of range: {rule}")),
+        None => Err(rule),
+    }
+}
+
+/// Parses `--paths`.
+fn parse_paths(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, MAX_PATHS)
+}
+
+/// Parses `--seed`.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    parse_count(text, 0, u64::MAX)
+}
+
+/// Parses `--threads`.
+fn parse_threads(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, 1024)
+}
+
+/// The most paths per scenario a run accepts.
+pub const MAX_PATHS: u64 = 100_000_000;
+
+/// The command line with a command written after options of the default `run`
+/// (`revshare --paths 10 --out y run`) moved to the front, where clap expects it:
+/// the options then apply to that command. Option values are skipped, so
+/// `--out run` still names a folder called `run`.
+pub fn command_first(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let commands: Vec<String> = cli.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    let takes_value = |flag: &str| {
+        cli.get_arguments().any(|a| {
+            let named = a.get_long().is_some_and(|l| flag == format!("--{l}"))
+                || a.get_short().is_some_and(|s| flag == format!("-{s}"));
+            named && a.get_action().takes_values()
+        })
+    };
+    let mut i = 1;
+    while i < args.len() {
+        let Some(token) = args[i].to_str() else { break };
+        if token == "--" {
+            break;
+        }
+        if commands.iter().any(|c| c == token) {
+            if i > 1 {
+                let mut out = args.clone();
+                let command = out.remove(i);
+                out.insert(1, command);
+                return out;
+            }
+            break;
+        }
+        i += if token.starts_with('-') && !token.contains('=') && takes_value(token) { 2 } else { 1 };
+    }
+    args
+}
+
 /// Parses `--target`: `equal-pv`, `equal-net` or a finite number.
 fn parse_target(text: &str) -> Result<SolveTarget, String> {
     match text {
@@ -119,13 +194,13 @@ pub struct SimArgs {
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
     /// Simulated paths (worlds) per scenario; every terms row is evaluated on the same paths
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS as u64, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS as u64, value_parser = parse_paths, allow_negative_numbers = true)]
     pub paths: u64,
     /// Seed of the random streams: the same seed gives byte-identical result files
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Worker threads; results do not depend on it [default: all cores]
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, value_name = "T", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<u64>,
     /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
     #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
@@ -253,10 +328,16 @@ pub struct SolveArgs {
 /// Options of `revshare replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Inputs and simulation options (--paths is not used: a path's numbers depend
-    /// only on the seed, the scenario and its index).
-    #[command(flatten)]
-    pub sim: SimArgs,
+    /// Scenario CSV file [default: the shipped scenarios/openai.csv]
+    #[arg(value_name = "SCENARIOS.csv")]
+    pub scenarios: Option<PathBuf>,
+    /// Terms CSV file [default: the shipped scenarios/terms.csv]
+    #[arg(long, value_name = "TERMS.csv")]
+    pub terms: Option<PathBuf>,
+    /// Seed of the run whose path is replayed (a path's numbers depend only on the
+    /// seed, the scenario and the path's index, not on the run's paths or threads)
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: u64,
     /// The scenario
     #[arg(long, value_name = "NAME")]
     pub scenario: String,
@@ -295,6 +376,20 @@ impl RunArgs {
     }
 }
 
+impl ReplayArgs {
+    /// The application's form of these options: one path, on this thread.
+    pub fn options(&self) -> SimOptions {
+        SimOptions {
+            scenarios: self.scenarios.clone(),
+            terms: self.terms.clone(),
+            paths: 1,
+            seed: self.seed,
+            threads: Some(1),
+            periods: Periods::default(),
+        }
+    }
+}
+
 impl SensitivityArgs {
     /// The application's form of these options.
     pub fn options(self) -> SensitivityOptions {
@@ -327,6 +422,33 @@ impl SolveArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_forms_people_write() {
+        for text in ["100000", "100_000", "100,000", "1e5", "1E5", " 100000 "] {
+            assert_eq!(parse_paths(text), Ok(100_000), "{text}");
+        }
+        assert!(parse_paths("-5").unwrap_err().starts_with("a whole number from 1 to 100000000"));
+        assert!(parse_paths("0").unwrap_err().starts_with("0 is out of range"));
+        assert_eq!(parse_paths("1.5e1"), Ok(15));
+        assert!(parse_paths("1.5e0").is_err() && parse_paths("1e9").unwrap_err().contains("out of range"));
+        assert_eq!(parse_seed("0"), Ok(0));
+    }
+
+    #[test]
+    fn a_command_after_run_options_is_moved_first() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let moved = command_first(args(&["revshare", "--paths", "10", "--out", "y", "run"]));
+        assert_eq!(moved, args(&["revshare", "run", "--paths", "10", "--out", "y"]));
+        let cli = Cli::try_parse_from(moved).unwrap();
+        let Some(Command::Run(run)) = cli.command else { panic!("run") };
+        assert_eq!((run.sim.paths, run.out), (10, PathBuf::from("y")));
+        // A value that happens to be a command's name stays a value.
+        let kept = args(&["revshare", "--out", "run", "--quiet", "--paths=5"]);
+        assert_eq!(command_first(kept.clone()), kept);
+        let moved = command_first(args(&["revshare", "-q", "--seed", "3", "check", "s.csv"]));
+        assert_eq!(moved, args(&["revshare", "check", "-q", "--seed", "3", "s.csv"]));
+    }
 
     #[test]
     fn the_command_line_is_consistent() {

@@ -10,14 +10,14 @@ use cli::{Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cli::command_first(std::env::args_os().collect()));
     let result = match cli.command {
         Some(Command::Run(args)) => app::run::command(&args.options()),
         Some(Command::Check(args)) => app::check::command(&args.scenarios, args.terms.as_ref()),
         Some(Command::Report(args)) => app::report::command(&args.dir),
         Some(Command::Sensitivity(args)) => app::sensitivity::command(&args.options()),
         Some(Command::Solve(args)) => app::solve::command(&args.options()),
-        Some(Command::Replay(args)) => app::replay::command(&args.sim.options(), &args.scenario, args.path),
+        Some(Command::Replay(args)) => app::replay::command(&args.options(), &args.scenario, args.path),
         None => app::run::command(&cli.run.options()),
     };
     match result {
