@@ -663,3 +663,15 @@ fn one_path_or_nothing_that_varies_prints_no_nan_and_writes_every_header() {
         "scenario,terms,baseline,metric,metric_mean,input,n,rho,rho_lo,rho_hi,mean_low_decile,mean_high_decile,variance_share\n"
     );
 }
+
+#[test]
+fn options_may_come_before_the_command_and_counts_take_common_forms() {
+    let d = Dir::new();
+    revshare(&d, &["--paths", "1e2", "--out", "y", "--no-report", "--quiet", "run"])
+        .success()
+        .stdout(predicates::str::contains("100 paths per scenario"));
+    assert!(d.path("y/summary.csv").exists());
+    revshare(&d, &["run", "--paths=-5"]).code(2).stderr(predicates::str::contains(
+        "invalid value '-5' for '--paths <N>': a whole number from 1 to 100000000",
+    ));
+}
