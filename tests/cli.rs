@@ -671,7 +671,55 @@ fn options_may_come_before_the_command_and_counts_take_common_forms() {
         .success()
         .stdout(predicates::str::contains("100 paths per scenario"));
     assert!(d.path("y/summary.csv").exists());
-    revshare(&d, &["run", "--paths=-5"]).code(2).stderr(predicates::str::contains(
-        "invalid value '-5' for '--paths <N>': a whole number from 1 to 100000000",
+    revshare(&d, &["run", "--paths=-5"])
+        .code(2)
+        .stderr(predicates::str::contains("invalid value '-5' for '--paths <N>': a whole number from 1 to 100000000"));
+}
+
+#[test]
+fn swapped_files_are_named_and_every_broken_row_is_listed() {
+    refused(
+        "name,share\nt,0.2\n",
+        GOOD_T,
+        &[],
+        &["s.csv, line 1: this looks like a terms file (its columns are those of one); pass it with --terms"],
+    );
+    refused(
+        GOOD_S,
+        "name,revenue0\ns,20\n",
+        &[],
+        &[
+            "t.csv, line 1: this looks like a scenario file (its columns are those of one); pass it with the SCENARIOS.csv argument",
+        ],
+    );
+    // Two rows with the wrong number of fields and a bad value: all three reported.
+    refused(
+        "name,revenue0,sigma\na,20,0.1,9\nb,-1,0.1\nc,20\n",
+        GOOD_T,
+        &[],
+        &[
+            "3 problems",
+            "s.csv, line 2: found 4 fields where the header has 3",
+            "s.csv, line 3, column `revenue0`, value `-1`",
+            "s.csv, line 4: found 2 fields where the header has 3",
+        ],
+    );
+    // A lone carriage return ends a line; rows of empty cells and trailing blank lines are skipped.
+    let d = Dir::new();
+    d.write("s.csv", "name,revenue0\ra,20\r,\r\n\n");
+    d.write("t.csv", GOOD_T);
+    revshare(&d, &["check", "s.csv", "--terms", "t.csv"]).success().stdout(predicates::str::contains("1 scenario(s)"));
+}
+
+#[test]
+fn a_file_of_a_million_rows_is_refused_with_its_limit() {
+    let d = Dir::new();
+    let mut text = String::from("name,revenue0\n");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("s{i},20\n"));
+    }
+    d.write("s.csv", &text);
+    revshare(&d, &["check", "s.csv"]).code(1).stderr(predicates::str::contains(
+        "s.csv, line 100002: more than 100000 scenario rows; split the file into several runs",
     ));
 }

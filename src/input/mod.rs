@@ -23,6 +23,13 @@ use crate::model::params::{ColumnRule, IfEmpty};
 use crate::model::{NONE, Scenario, Terms};
 use table::{Record, Table};
 
+/// The most rows a scenario file may have: each is simulated in turn, so more is a
+/// sweep to split into several runs.
+pub const MAX_SCENARIO_ROWS: usize = 100_000;
+/// The most rows a terms file may have: every row is evaluated on every path and
+/// keeps its own statistics in memory.
+pub const MAX_TERMS_ROWS: usize = 256;
+
 /// The shipped scenario file, compiled in.
 pub const SHIPPED_SCENARIOS: &str = include_str!("../../scenarios/openai.csv");
 /// The shipped terms file, compiled in.
@@ -88,7 +95,7 @@ pub(crate) fn parse_rows<T>(
     mut parse: impl FnMut(&Record, &mut Vec<Problem>) -> Option<T>,
 ) -> Result<Vec<T>, Error> {
     let mut out = Vec::with_capacity(table.rows.len());
-    let mut problems = Vec::new();
+    let mut problems = table.problems.clone();
     for rec in &table.rows {
         if let Some(v) = parse(rec, &mut problems) {
             out.push(v);

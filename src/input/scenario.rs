@@ -1,7 +1,7 @@
 //! Scenario files: CSV rows checked against the rules of [`crate::model::scenario`].
 
-use super::table::{Source, Table};
-use super::{parse_name, parse_param, parse_rows};
+use super::table::{FileKind, Source, Table};
+use super::{MAX_SCENARIO_ROWS, parse_name, parse_param, parse_rows};
 use crate::date::Date;
 use crate::error::{Error, Problem};
 use crate::model::scenario::{DEFAULT_HORIZON, DEFAULT_START, check_grid_date, check_horizon, columns};
@@ -10,7 +10,15 @@ use crate::model::{Param, Scenario, ScenarioParam};
 /// Parses and validates a scenario file, reporting every problem at once.
 pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
     let cols = columns();
-    let table = Table::read(source, "scenario", &cols, &["name", "revenue0"])?;
+    let terms = crate::model::terms::columns();
+    let kind = FileKind {
+        name: "scenario",
+        columns: &cols,
+        required: &["name", "revenue0"],
+        max_rows: MAX_SCENARIO_ROWS,
+        other: Some(("terms", &terms, "--terms")),
+    };
+    let table = Table::read(source, kind)?;
     let mut seen = Vec::new();
     parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();

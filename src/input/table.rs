@@ -34,14 +34,33 @@ pub struct Record {
     cells: Vec<String>,
 }
 
+/// What kind of file a [`Table`] is read as.
+#[derive(Debug, Clone, Copy)]
+pub struct FileKind<'a> {
+    /// `scenario` or `terms`, for messages.
+    pub name: &'a str,
+    /// Every column the file may have.
+    pub columns: &'a [&'a str],
+    /// The columns it must have.
+    pub required: &'a [&'a str],
+    /// The most data rows it may have.
+    pub max_rows: usize,
+    /// The other kind of input file, with the option that takes it: a file whose
+    /// header is all of that kind's columns was passed in the wrong place.
+    pub other: Option<(&'a str, &'a [&'a str], &'a str)>,
+}
+
 /// A CSV file as header names and raw rows.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The file's name for messages.
     pub file: String,
     headers: Vec<String>,
-    /// The data rows in file order.
+    /// The data rows in file order (rows with the wrong number of fields left out).
     pub rows: Vec<Record>,
+    /// The rows that could not be read (the wrong number of fields), each a problem
+    /// to report with those of the cells.
+    pub problems: Vec<Problem>,
 }
 
 impl Table {
@@ -52,10 +71,13 @@ impl Table {
         record.cells.get(i).map(String::as_str).filter(|c| !c.is_empty())
     }
 
-    /// Parses `source`: every header must be one of `known` (once), every
-    /// `required` column present, and there must be at least one row. Lines
-    /// starting with `#` are comments.
-    pub fn read(source: &Source, kind: &str, known: &[&str], required: &[&str]) -> Result<Table, Error> {
+    /// Parses `source`: every header must be one of the kind's columns (once),
+    /// every required column present, and there must be at least one row and at
+    /// most the kind's limit. Lines starting with `#` are comments; lines of empty
+    /// cells are skipped; a row with the wrong number of fields is a problem of its
+    /// own, listed with the others, and the rows after it are still read.
+    pub fn read(source: &Source, of: FileKind<'_>) -> Result<Table, Error> {
+        let (kind, known, required) = (of.name, of.columns, of.required);
         let file = source.name.as_str();
         let text = std::str::from_utf8(&source.bytes).map_err(|e| {
             Problem::file(
@@ -73,12 +95,28 @@ impl Table {
             )
             .into());
         }
-        // Windows line ends: the csv reader would count a CRLF row's line one short.
-        let text = text.replace("\r\n", "\n");
-        let mut reader =
-            csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+        // Windows and old Mac line ends: the csv reader would count a CRLF row's line
+        // one short, and a lone CR not at all.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let headers: Vec<String> =
             reader.headers().map_err(|e| csv_problem(file, &e))?.iter().map(str::to_string).collect();
+        if let Some((other, columns, flag)) = of.other {
+            let theirs = |h: &String| columns.contains(&h.as_str());
+            let ours = |h: &String| known.contains(&h.as_str());
+            if headers.iter().all(theirs) && !headers.iter().all(ours) {
+                return Err(Problem::line(
+                    file,
+                    1,
+                    format!("this looks like a {other} file (its columns are those of one); pass it with {flag}"),
+                )
+                .into());
+            }
+        }
         let mut problems = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if !known.contains(&h.as_str()) {
@@ -110,24 +148,46 @@ impl Table {
         }
         let mut rows = Vec::new();
         for result in reader.records() {
-            let rec = result.map_err(|e| csv_problem(file, &e))?;
+            let rec = match result {
+                Ok(rec) => rec,
+                Err(e) => {
+                    problems.push(csv_problem(file, &e));
+                    continue;
+                }
+            };
             let line = rec.position().map_or(0, csv::Position::line);
+            if rec.iter().all(str::is_empty) {
+                continue; // a row of empty cells, as spreadsheets export below the data
+            }
+            if rec.len() != headers.len() {
+                problems.push(Problem::line(file, line, unequal(rec.len(), headers.len())));
+                continue;
+            }
+            if rows.len() == of.max_rows {
+                let msg = format!("more than {} {kind} rows; split the file into several runs", of.max_rows);
+                return Err(Problem::line(file, line, msg).into());
+            }
             rows.push(Record { line, cells: rec.iter().map(str::to_string).collect() });
         }
-        if rows.is_empty() {
+        if rows.is_empty() && problems.is_empty() {
             return Err(Problem::file(file, format!("the file has a header but no {kind} rows")).into());
         }
-        Ok(Table { file: file.to_string(), headers, rows })
+        Ok(Table { file: file.to_string(), headers, rows, problems })
     }
+}
+
+/// The message for a row with `len` fields under a header of `expected`.
+fn unequal(len: usize, expected: usize) -> String {
+    format!(
+        "found {len} fields where the header has {expected}; is this a CSV file? Cells containing commas must be \
+         quoted, e.g. \"lognormal(7, 0.8)\""
+    )
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, csv::Position::line);
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
-            "found {len} fields where the header has {expected_len}; is this a CSV file? \
-             Cells containing commas must be quoted, e.g. \"lognormal(7, 0.8)\""
-        ),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => unequal(*len as usize, *expected_len as usize),
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8; expected a CSV text file".to_string(),
         _ => format!("not a readable CSV file: {e}"),
     };
@@ -148,13 +208,12 @@ pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
 mod tests {
     use super::*;
 
+    const KIND: FileKind<'static> =
+        FileKind { name: "test", columns: &["name", "a", "b"], required: &["name"], max_rows: 3, other: None };
+
     fn read(text: &str) -> Result<Table, Error> {
-        Table::read(
-            &Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() },
-            "test",
-            &["name", "a", "b"],
-            &["name"],
-        )
+        let table = Table::read(&Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }, KIND)?;
+        if table.problems.is_empty() { Ok(table) } else { Err(Error::Input(table.problems)) }
     }
 
     #[test]
@@ -196,9 +255,36 @@ mod tests {
         let e = read("name,a\nx,lognormal(7, 0.8)\n").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("must be quoted"), "{e}");
         assert!(read("name\n\u{0}\u{1}\u{2}\n").is_ok());
-        let e =
-            Table::read(&Source { name: "b.bin".into(), bytes: vec![0xff, 0xfe, 0x00] }, "test", &["name"], &["name"])
-                .unwrap_err();
+        let e = Table::read(&Source { name: "b.bin".into(), bytes: vec![0xff, 0xfe, 0x00] }, KIND).unwrap_err();
         assert!(e.to_string().contains("not a text file"));
+    }
+
+    #[test]
+    fn every_row_with_the_wrong_number_of_fields_is_listed_and_the_others_are_read() {
+        let t =
+            Table::read(&Source { name: "t.csv".into(), bytes: b"name,a\nx,1,2\ny,2\nz\n".to_vec() }, KIND).unwrap();
+        assert_eq!(t.rows.len(), 1);
+        let lines: Vec<u64> = t.problems.iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, [2, 4]);
+        assert!(t.problems[0].message.contains("found 3 fields where the header has 2"));
+    }
+
+    #[test]
+    fn empty_rows_lone_carriage_returns_and_too_many_rows() {
+        let t = read("name,a\rx,1\r,\r\n\n,,\n").unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].line, 2);
+        let e = read("name\na\nb\nc\nd\n").unwrap_err().to_string();
+        assert!(e.contains("line 5") && e.contains("more than 3 test rows"), "{e}");
+    }
+
+    #[test]
+    fn a_file_of_the_other_kind_is_named_as_such() {
+        let kind = FileKind { other: Some(("terms", &["name", "z"], "--terms")), ..KIND };
+        let e = Table::read(&Source { name: "o.csv".into(), bytes: b"name,z\nx,1\n".to_vec() }, kind).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.csv, line 1: this looks like a terms file (its columns are those of one); pass it with --terms"
+        );
     }
 }

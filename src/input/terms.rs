@@ -1,7 +1,7 @@
 //! Terms files: CSV rows checked against the rules of [`crate::model::terms`].
 
-use super::table::{Source, Table, closest};
-use super::{parse_name, parse_param, parse_rows};
+use super::table::{FileKind, Source, Table, closest};
+use super::{MAX_TERMS_ROWS, parse_name, parse_param, parse_rows};
 use crate::choice::Choice;
 use crate::date::{Date, MAX_YEAR, MIN_YEAR};
 use crate::dist::Dist;
@@ -97,7 +97,15 @@ fn parse_trigger_term(text: &str) -> Result<TriggerTerm, String> {
 /// Parses and validates a terms file, reporting every problem at once.
 pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
     let cols = columns();
-    let table = Table::read(source, "terms", &cols, &["name", "share"])?;
+    let scenarios = crate::model::scenario::columns();
+    let kind = FileKind {
+        name: "terms",
+        columns: &cols,
+        required: &["name", "share"],
+        max_rows: MAX_TERMS_ROWS,
+        other: Some(("scenario", &scenarios, "the SCENARIOS.csv argument")),
+    };
+    let table = Table::read(source, kind)?;
     let mut seen = Vec::new();
     parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
