@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse_from(cli::command_first(std::env::args_os().collect()));
+    app::interrupt::install();
     let result = match cli.command {
         Some(Command::Run(args)) => app::run::command(&args.options()),
         Some(Command::Check(args)) => app::check::command(&args.scenarios, args.terms.as_ref()),

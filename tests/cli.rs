@@ -723,3 +723,97 @@ fn a_file_of_a_million_rows_is_refused_with_its_limit() {
         "s.csv, line 100002: more than 100000 scenario rows; split the file into several runs",
     ));
 }
+
+/// Starts a long run in `d`, waits until it is writing, sends `signal`, and returns
+/// its exit code and stderr.
+#[cfg(unix)]
+fn interrupted(d: &Dir, signal: &str, out: &str) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("revshare"))
+        .current_dir(d.0.path())
+        .args(["run", "--paths", "5000000", "--out", out, "--per-path", "p.csv", "--quiet", "--no-report"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until the per-path file is being written: the run is well under way.
+    let writing = || {
+        fs::read_dir(d.0.path())
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".revshare-per-path-"))
+    };
+    let start = std::time::Instant::now();
+    while !writing() && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(writing(), "the run never started writing");
+    let status = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    (output.status.code(), String::from_utf8(output.stderr).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_or_sigterm_mid_run_leaves_the_folders_exactly_as_they_were() {
+    let d = Dir::new();
+    fs::create_dir(d.path("r")).unwrap();
+    d.write("r/summary.csv", "an earlier result\n");
+    let before = snapshot(&d.path("r"));
+    let (code, stderr) = interrupted(&d, "-TERM", "r");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error: interrupted; nothing was written"), "{stderr}");
+    assert_eq!(snapshot(&d.path("r")), before, "the output folder changed");
+    // A folder the run created is removed again, and so is the per-path file.
+    let (code, stderr) = interrupted(&d, "-INT", "fresh");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!d.path("fresh").exists());
+    let names: Vec<String> =
+        fs::read_dir(d.0.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names, ["r"], "nothing left beside the results");
+}
+
+/// A 64 kB file system for the test, when it may mount one (as root); `None` otherwise.
+#[cfg(target_os = "linux")]
+fn tiny_disk(d: &Dir) -> Option<PathBuf> {
+    let dir = d.path("tiny");
+    fs::create_dir(&dir).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    mounted.then_some(dir)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_fails_clearly_and_changes_nothing() {
+    let d = Dir::new();
+    let Some(tiny) = tiny_disk(&d) else {
+        // Mounting needs root, which CI has; a developer's machine may not.
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    };
+    let out = tiny.join("r");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("summary.csv"), "an earlier result\n").unwrap();
+    let before = snapshot(&out);
+    let o = out.display().to_string();
+    let assert = revshare(&d, &["run", "--paths", "2000", "--out", &o, "--quiet"]).code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let after = snapshot(&out);
+    let per_path = tiny.join("p.csv").display().to_string();
+    let assert2 =
+        revshare(&d, &["run", "--paths", "20000", "--out", "x", "--per-path", &per_path, "--quiet", "--no-report"])
+            .code(1);
+    let stderr2 = String::from_utf8(assert2.get_output().stderr.clone()).unwrap();
+    let left: Vec<_> = fs::read_dir(&tiny).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let _ = std::process::Command::new("umount").arg(&tiny).status();
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(!stderr.contains(".revshare-staging"), "the error names the user's file: {stderr}");
+    assert_eq!(after, before, "the output folder changed");
+    assert!(stderr2.contains(&format!("{per_path}: No space left on device")), "{stderr2}");
+    assert_eq!(left, ["r"], "no temporary file left");
+    assert!(!d.path("x").exists(), "a folder the failed run created is removed");
+}

@@ -6,6 +6,7 @@
 //! `main` prints it or turns the error into a message and an exit code.
 
 pub mod check;
+pub mod interrupt;
 pub mod output;
 pub mod per_path;
 pub mod progress;

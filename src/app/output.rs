@@ -47,6 +47,9 @@ impl OutputDir {
         check_folder(&dir.join(CHARTS_DIR))?;
         let created = !dir.exists();
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        if created {
+            super::interrupt::created(dir);
+        }
         let out = OutputDir { dir: dir.to_path_buf(), created };
         if let Err(e) = staging(dir) {
             out.abandon();
@@ -95,18 +98,23 @@ impl OutputDir {
             check_regular(&self.dir.join(name))?;
         }
         let stage = staging(&self.dir)?;
+        super::interrupt::temp(stage.path());
         let mut staged = files.to_vec();
         for folder in &folders {
             let index: Vec<&str> =
                 files.iter().filter_map(|(n, _)| n.strip_prefix(folder)?.strip_prefix('/')).collect();
             staged.push((format!("{folder}/{INDEX}"), format!("{}\n", index.join("\n")).into_bytes()));
-            fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(stage.path(), e))?;
+            fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(&self.dir.join(folder), e))?;
         }
         for (name, bytes) in &staged {
             let path = stage.path().join(name);
-            let mut f = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-            f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io(&path, e))?;
+            // Errors name the file the user asked for, not the staging folder.
+            let target = self.dir.join(name);
+            let mut f = fs::File::create(&path).map_err(|e| Error::io(&target, e))?;
+            f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io(&target, e))?;
         }
+        // From here on an interrupt waits until every file is in place.
+        let mut committing = super::interrupt::Committing::start(&self.dir);
         // Into the staging folder, which is deleted when it is dropped.
         let bin = stage.path().join(".old");
         fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
@@ -124,6 +132,9 @@ impl OutputDir {
             let target = self.dir.join(name);
             fs::rename(stage.path().join(name), &target).map_err(|e| Error::io(&target, e))?;
         }
+        let path = stage.path().to_path_buf();
+        drop(stage);
+        committing.done_with(&path);
         Ok(())
     }
 }

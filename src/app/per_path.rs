@@ -57,6 +57,7 @@ impl PerPathWriter {
             Problem::option("--per-path", format!("cannot write a file in `{}`: {}", parent.display(), e.kind()))
                 .with_value(target.display().to_string())
         })?;
+        super::interrupt::temp(temp.path());
         Ok(PerPathWriter { target: target.to_path_buf(), temp, csv: None })
     }
 
@@ -87,7 +88,10 @@ impl PerPathWriter {
             let mut inner = w.into_inner().map_err(|e| Error::io(&self.target, e.into_error()))?;
             inner.flush().map_err(|e| Error::io(&self.target, e))?;
         }
+        let mut committing = super::interrupt::Committing::start(&self.target);
+        let temp = self.temp.path().to_path_buf();
         self.temp.persist(&self.target).map_err(|e| Error::io(&self.target, e.error))?;
+        committing.done_with(&temp);
         Ok(())
     }
 }
