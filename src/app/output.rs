@@ -104,7 +104,7 @@ impl OutputDir {
             let index: Vec<&str> =
                 files.iter().filter_map(|(n, _)| n.strip_prefix(folder)?.strip_prefix('/')).collect();
             staged.push((format!("{folder}/{INDEX}"), format!("{}\n", index.join("\n")).into_bytes()));
-            fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(&self.dir.join(folder), e))?;
+            fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(self.dir.join(folder), e))?;
         }
         for (name, bytes) in &staged {
             let path = stage.path().join(name);
