@@ -728,7 +728,7 @@ fn a_file_of_a_million_rows_is_refused_with_its_limit() {
 /// its exit code and stderr.
 #[cfg(unix)]
 fn interrupted(d: &Dir, signal: &str, out: &str) -> (Option<i32>, String) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("revshare"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("revshare"))
         .current_dir(d.0.path())
         .args(["run", "--paths", "5000000", "--out", out, "--per-path", "p.csv", "--quiet", "--no-report"])
         .stdout(std::process::Stdio::null())
