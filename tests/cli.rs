@@ -817,3 +817,22 @@ fn a_full_disk_fails_clearly_and_changes_nothing() {
     assert_eq!(left, ["r"], "no temporary file left");
     assert!(!d.path("x").exists(), "a folder the failed run created is removed");
 }
+
+#[test]
+fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
+    let d = Dir::new();
+    revshare(&d, &["run", "--paths", "50", "--out", "r", "--quiet"]).success();
+    let summary = read(&d.path("r/summary.csv"));
+    let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[3] = "abc";
+    lines[2] = cells.join(",");
+    d.write("r/summary.csv", &(lines.join("\n") + "\n"));
+    let before = snapshot(&d.path("r"));
+    let expected = format!(
+        "{}, line 3, column `n`, value `abc`: invalid digit found in string",
+        Path::new("r").join("summary.csv").display()
+    );
+    revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
+    assert_eq!(snapshot(&d.path("r")), before);
+}

@@ -44,7 +44,22 @@ pub fn redraw(dir: &Path) -> Result<PathBuf, Error> {
         files.push((OutputFile::Sensitivity.name().to_string(), bytes));
     }
     let out = OutputDir::prepare(dir)?;
-    out.commit(&render(&files)?, &[])?;
+    // A problem in one of the files names it with its folder.
+    let in_folder = |e: Error| match e {
+        Error::Input(problems) => Error::Input(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    if let revshare::Origin::File(f) = &p.origin {
+                        p.origin = revshare::Origin::File(dir.join(f).display().to_string());
+                    }
+                    p
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    out.commit(&render(&files).map_err(in_folder)?, &[])?;
     Ok(dir.join(OutputFile::Report.name()))
 }
 

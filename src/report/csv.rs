@@ -297,18 +297,35 @@ pub fn write_or_header<R: Serialize + Default>(rows: impl IntoIterator<Item = R>
     one[..end].to_vec()
 }
 
-/// Reads the rows of one output file; the error names the file and line.
+/// Reads the rows of one output file; the error names the file, the line, and the
+/// column and value when one cell is wrong.
 pub fn read<R: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<Vec<R>, crate::error::Problem> {
+    use crate::error::Problem;
     let mut reader = csv::Reader::from_reader(bytes);
-    reader
-        .deserialize()
-        .map(|r| {
-            r.map_err(|e| {
-                let line = e.position().map_or(0, csv::Position::line);
-                crate::error::Problem::line(file, line, format!("not a file written by revshare run: {e}"))
-            })
-        })
-        .collect()
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let not_ours = |what: String| format!("{what}; not as `revshare run` writes it (was the file edited?)");
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            Problem::line(file, line, not_ours(e.to_string()))
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let row = record.deserialize(Some(&headers)).map_err(|e| {
+            let field = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => {
+                    err.field().and_then(|f| usize::try_from(f).ok()).map(|f| (f, err.kind().to_string()))
+                }
+                _ => None,
+            };
+            match field.and_then(|(f, what)| Some((headers.get(f)?, record.get(f)?, what))) {
+                Some((column, value, what)) => Problem::cell(file, line, column, value, not_ours(what)),
+                None => Problem::line(file, line, not_ours(e.to_string())),
+            }
+        })?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// `summary.csv`: per scenario, the revenue row, then per terms the metrics
