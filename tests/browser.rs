@@ -74,15 +74,17 @@ fn the_report_renders_in_chromium_with_every_chart_drawn_and_no_error() {
     assert!(page_errors(&log).is_empty(), "the page logged: {:?}", page_errors(&log));
     assert!(!dom.contains(" src="), "the page loads nothing");
     let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
-    // Per scenario: seven charts, an end-cause chart for each of the 7 terms rows,
-    // and a paired-difference chart for each row but the baseline.
-    assert_eq!(figures.len(), 6 * (7 + 7 + 6), "every chart of the 6 shipped scenarios is in the page");
+    // Per scenario where values vary: the answer, 2 revenue fans, 2 payment fans,
+    // the PV CDF and histogram, the cap chart, 7 end-cause charts and 6 paired
+    // differences; company-plan, deterministic, has 6 (text for the rest).
+    assert_eq!(figures.len(), 6 + 5 * 21, "every chart of the 6 shipped scenarios is in the page");
     for (i, f) in figures.iter().enumerate() {
         let body = &f[..f.find("</figure>").expect("figure closes")];
         assert!(body.contains("<svg"), "figure {i} has no chart");
-        // A drawn series: a polyline with more than two points.
+        // A drawn series: a polyline with more than two points, or the answer's boxes.
         let drawn =
-            body.split("points=\"").skip(1).any(|p| p.split('"').next().unwrap().split_whitespace().count() > 2);
+            body.split("points=\"").skip(1).any(|p| p.split('"').next().unwrap().split_whitespace().count() > 2)
+                || (body.contains("data-chart=\"answer\"") && body.matches("<rect").count() > 2);
         assert!(drawn, "figure {i} is empty: {}", &body[..body.len().min(200)]);
     }
 

@@ -109,7 +109,10 @@ fn the_cdf_chart_has_one_line_per_terms_row_in_its_own_colour() {
     assert_eq!(series(&svg(out, "02-base-revenue.svg")).len(), 1);
     assert_eq!(series(&svg(out, "02-base-cap-survival.svg")), [CAPPED], "only fixed-2026 has a cap");
     for t in TERMS {
-        assert_eq!(series(&svg(out, &format!("02-base-end-causes-{t}.svg"))).len(), 5, "five end causes");
+        let chart = svg(out, &format!("02-base-end-causes-{t}.svg"));
+        for cause in ["cap", "cutoff", "trigger", "failure", "still paying at horizon"] {
+            assert!(chart.contains(&format!("\n{cause}\n")), "{t}: the legend names {cause}");
+        }
     }
 }
 
@@ -172,9 +175,14 @@ fn the_report_embeds_every_chart_and_the_inputs() {
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
         .count();
     assert_eq!(html.matches("<figure").count(), charts);
-    // Per scenario: seven charts, an end-cause chart per terms row, and a
-    // paired-difference chart per row but the baseline.
-    assert_eq!(charts, 6 * (7 + TERMS.len() + TERMS.len() - 1), "every chart of the 6 shipped scenarios");
+    // A scenario where the values vary: the answer, two revenue fans, two payment
+    // fans, the PV CDF and histogram, the cap chart, an end-cause chart per terms
+    // row, and a paired-difference chart per row but the baseline. company-plan,
+    // where every present value and end is one value, gets text instead of those
+    // distributions.
+    let varied = 1 + 2 + 2 + 2 + 1 + TERMS.len() + TERMS.len() - 1;
+    assert_eq!(charts, 6 + 5 * varied, "every chart of the 6 shipped scenarios");
+    assert!(html.contains("No distribution to draw.") && html.contains("(no distribution to draw)"));
     assert!(!html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no address to fetch from");
     assert!(!html.contains("<script"), "no script");
     assert!(!html.contains("src=\""), "nothing loaded");
@@ -238,4 +246,34 @@ fn report_on_a_folder_without_results_says_what_is_missing() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("manifest.json: not a manifest"));
+}
+
+#[test]
+fn the_page_leads_with_the_answer_and_ends_with_how_it_was_computed() {
+    let out = shipped_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("`{s}` is on the page"));
+    let order = [
+        "<h1>What the revenue share is worth to Microsoft</h1>",
+        "Warning: totals cut off at the horizon.",
+        "<h2 id=\"answer\">The answer, scenario by scenario</h2>",
+        "<h2 id=\"readings\">Which conclusions hold under every reading</h2>",
+        "<h2 id=\"detail\">In detail</h2>",
+        "<h2 id=\"how\">How this was computed</h2>",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
+    }
+    // The answer for base: its sentences from deltas.csv, its chart, its table.
+    let deltas = fs::read_to_string(out.join("deltas.csv")).unwrap();
+    let row = deltas.lines().find(|l| l.starts_with("base,fixed-2026,panel-2025,pv,")).unwrap();
+    let mean: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+    assert!(html.contains("Under <b>base</b>, <b>panel-2025</b> is worth "));
+    assert!(html.contains("<tr><td>fixed-2026</td>") && html.contains(&format!("{mean:+.1} (95%: ")));
+    assert!(html[at("id=\"answer\"")..at("id=\"readings\"")].contains("data-chart=\"answer\""));
+    // Each scenario's detail is folded; the hashes are at the end.
+    assert_eq!(html.matches("<details id=\"scenario-").count(), 6);
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    let hash = manifest.split("\"sha256\": \"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(at(hash) > at("id=\"how\""));
 }

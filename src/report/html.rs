@@ -18,6 +18,7 @@ use crate::error::{Error, Problem};
 use crate::model::NONE;
 use crate::model::contract::EndCause;
 use crate::results::{CurveKind, NO_TERMS, Outcome, Quantity};
+use crate::stats::Z_95;
 use std::fmt::Write;
 
 /// The parsed output files of a run.
@@ -84,6 +85,12 @@ impl ReportData {
         self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
     }
 
+    /// Whether `metric` of a terms row takes one value on every path (no spread, or
+    /// one path): a chart of its distribution would show nothing.
+    fn single_value(&self, scenario: &str, terms: &str, metric: Metric) -> bool {
+        self.summary(scenario, terms, metric).is_none_or(|r| r.sd.0.is_none_or(|sd| sd == 0.0))
+    }
+
     fn outcome(&self, scenario: &str, terms: &str, outcome: Outcome) -> Option<&OutcomeRow> {
         self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome.name())
     }
@@ -116,6 +123,11 @@ fn esc(s: &str) -> String {
 /// A file-name-safe form of a row name.
 fn slug(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// `x` $B with one decimal, `0.0` for what rounds to zero (never `-0.0`).
+fn money(x: f64) -> String {
+    if (10.0 * x).round() == 0.0 { "0.0".to_string() } else { format!("{x:.1}") }
 }
 
 fn pct(p: f64) -> String {
@@ -162,7 +174,12 @@ impl Page<'_> {
         let per_period = format!("per {period}");
         let in_period = |what: &str| format!("{what} in the {period}, $B");
         let axis = format!("start of the {period}");
-        let _ = write!(self.body, "<section id=\"scenario-{}\">\n<h2>{}</h2>\n", index + 1, esc(scenario));
+        let _ = write!(
+            self.body,
+            "<details id=\"scenario-{}\">\n<summary><h3>{}</h3></summary>\n",
+            index + 1,
+            esc(scenario)
+        );
 
         self.body.push_str("<h3>OpenAI's revenue</h3>\n<div class=\"pair\">\n");
         let fan = vec![Fan {
@@ -213,7 +230,214 @@ impl Page<'_> {
         let frame = Frame { title: &t, x: &axis, y: &y, size: NARROW };
         self.figure(file("cumulative-paid"), "cumulative-paid", cum.len(), charts::fan(&frame, &cum, &caps, false))?;
 
-        self.body.push_str("</div>\n<h3>Distribution of the present value</h3>\n<div class=\"pair\">\n");
+        self.body.push_str("</div>\n<h3>Distribution of the present value</h3>\n");
+        if terms.iter().all(|t| d.single_value(scenario, t, Metric::Pv)) {
+            let values: Vec<String> = terms
+                .iter()
+                .filter_map(|t| d.summary(scenario, t, Metric::Pv).map(|s| format!("{t} {:.1}", s.mean.get())))
+                .collect();
+            let _ = writeln!(
+                self.body,
+                "<p>Every path gives each row the same present value ($B): {}. No distribution to draw.</p>",
+                esc(&values.join(", "))
+            );
+        } else {
+            self.pv_distribution(index, scenario, &terms)?;
+        }
+        let _ = write!(
+            self.body,
+            "<h3>Paired difference against {}</h3>\n<p class=\"how\">Each path is one simulated world; the bars show, over the paths, \
+             how much more (right of zero) or less (left) each contract is worth to Microsoft in present value than <b>{}</b> on the \
+             <em>same</em> world. The share of the area right of the dashed zero line is the probability that the contract pays \
+             Microsoft more.</p>\n<div class=\"pair\">\n",
+            esc(baseline),
+            esc(baseline)
+        );
+        for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
+            let delta = d.delta(scenario, t, Metric::Pv);
+            if let Some(r) = delta.filter(|r| r.se.0.is_none_or(|se| se == 0.0)) {
+                let _ = writeln!(
+                    self.body,
+                    "<p class=\"single\">On every path, <b>{}</b> is worth {} $B in PV against {} (no distribution to draw).</p>",
+                    esc(t),
+                    readings::signed(r.mean.get()),
+                    esc(baseline)
+                );
+                continue;
+            }
+            let bins = d.bins(scenario, t, CurveKind::DeltaPvHist);
+            let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
+            let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
+            let mut markers = vec![Marker { label: zero, color: charts::color(7), at: 0.0, vertical: true }];
+            if let Some(r) = delta {
+                markers.push(Marker {
+                    label: format!("mean {:+.1}", r.mean.get()),
+                    color: charts::color(i),
+                    at: r.mean.get(),
+                    vertical: true,
+                });
+            }
+            let label = format!("{t} − {baseline}");
+            let bars = [Bars { label, color: charts::color(i), bins }];
+            let t_ = title(&format!("PV of {t} minus {baseline}"));
+            let frame = Frame { title: &t_, x: "difference in PV, $B", y: "share of paths", size: NARROW };
+            let kind = format!("delta-pv-{}", slug(t));
+            self.figure(file(&kind), "delta-pv", 1, charts::histogram(&frame, &bars, &markers))?;
+        }
+        self.body.push_str("</div>\n<h3>When the cap binds</h3>\n");
+        let survival: Vec<Line> = terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let points = d.points(scenario, t, CurveKind::CapSurvival);
+                (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
+            })
+            .collect();
+        if survival.is_empty() {
+            self.body.push_str("<p>No terms row has a cap.</p>\n");
+        } else {
+            let t = title("P(cap not yet reached)");
+            let frame = Frame { title: &t, x: "date (decimal year)", y: "P(cap not reached by date)", size: WIDE };
+            let n = survival.len();
+            self.figure(
+                file("cap-survival"),
+                "cap-survival",
+                n,
+                charts::lines(&frame, &survival, &[], Some((0.0, 1.0)), true, LegendAt::LowerLeft),
+            )?;
+        }
+
+        self.body.push_str("<h3>How the contracts end</h3>\n<div class=\"pair\">\n");
+        for t in &terms {
+            if d.single_value(scenario, t, Metric::EndYear) {
+                let cause = EndCause::ALL
+                    .iter()
+                    .find(|c| d.outcome(scenario, t, Outcome::EndBy(**c)).is_some_and(|o| o.probability.get() == 1.0));
+                let when = d.summary(scenario, t, Metric::EndYear).map_or(f64::NAN, |s| s.mean.get());
+                let _ = writeln!(
+                    self.body,
+                    "<p class=\"single\"><b>{}</b> ends {} at {when:.2} on every path (no distribution to draw).</p>",
+                    esc(t),
+                    cause.map_or("the same way".to_string(), |c| format!("by {}", c.name())),
+                );
+                continue;
+            }
+            let lines: Vec<Line> = EndCause::ALL
+                .iter()
+                .map(|c| Line {
+                    label: if *c == EndCause::Horizon {
+                        "still paying at horizon".into()
+                    } else {
+                        c.name().to_string()
+                    },
+                    color: cause_color(*c),
+                    points: d.points(scenario, t, CurveKind::EndedBy(*c)),
+                })
+                .collect();
+            let t_ = title(&format!("{t}: ended by each cause"));
+            let frame = Frame { title: &t_, x: "date (decimal year)", y: "P(ended by date, by cause)", size: NARROW };
+            let kind = format!("end-causes-{}", slug(t));
+            self.figure(
+                file(&kind),
+                "end-causes",
+                lines.len(),
+                charts::lines(&frame, &lines, &[], Some((0.0, 1.0)), true, LegendAt::UpperLeft),
+            )?;
+        }
+        self.body.push_str("</div>\n<h3>The numbers</h3>\n");
+        self.numbers(scenario, &terms);
+        self.body.push_str("</details>\n");
+        Ok(())
+    }
+
+    /// The answer for one scenario: a few sentences, the PV of every contract on
+    /// one axis, and the paired differences against the baseline.
+    fn answer(&mut self, index: usize, scenario: &str) -> Result<(), Error> {
+        let d = self.data;
+        let terms: Vec<&str> = d.manifest.terms.iter().map(|t| t.name.as_str()).collect();
+        let baseline = d.manifest.baseline.as_str();
+        let _ = writeln!(self.body, "<section class=\"answer\">\n<h3>{}</h3>", esc(scenario));
+        let mut text = String::new();
+        if let Some(b) = d.summary(scenario, baseline, Metric::Pv) {
+            let _ = write!(
+                text,
+                "Under <b>{}</b>, <b>{}</b> is worth {} $B to Microsoft in present value (5–95%: {} to {}). ",
+                esc(scenario),
+                esc(baseline),
+                money(b.mean.get()),
+                money(b.p05.get()),
+                money(b.p95.get())
+            );
+        }
+        let deltas: Vec<(&str, &DeltaRow)> =
+            terms.iter().filter_map(|t| d.delta(scenario, t, Metric::Pv).map(|r| (*t, r))).collect();
+        let ci = |r: &DeltaRow| {
+            let (m, h) = (r.mean.get(), Z_95 * r.se.get());
+            if h.is_nan() || h == 0.0 {
+                readings::signed(m)
+            } else {
+                format!("{} (95%: {} to {})", readings::signed(m), readings::signed(m - h), readings::signed(m + h))
+            }
+        };
+        let by_mean = |a: &&(&str, &DeltaRow), b: &&(&str, &DeltaRow)| a.1.mean.get().total_cmp(&b.1.mean.get());
+        if let (Some(best), Some(worst)) = (deltas.iter().max_by(by_mean), deltas.iter().min_by(by_mean)) {
+            let less = deltas.iter().filter(|(_, r)| r.mean.get() < 0.0).count();
+            let _ = write!(
+                text,
+                "On the same paths, against it, <b>{}</b> does best, {} $B, and pays more on {} of paths; <b>{}</b> does \
+                 worst, {} $B, paying more on {} of paths. {} of the {} other contracts pay{} less on average.",
+                esc(best.0),
+                ci(best.1),
+                pct(best.1.prob_positive.get()),
+                esc(worst.0),
+                ci(worst.1),
+                pct(worst.1.prob_positive.get()),
+                less,
+                deltas.len(),
+                if less == 1 { "s" } else { "" }
+            );
+        }
+        let _ = writeln!(self.body, "<p>{text}</p>\n<div class=\"pair\">");
+        let rows: Vec<charts::Interval> = terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let s = d.summary(scenario, t, Metric::Pv)?;
+                Some(charts::Interval {
+                    label: t.to_string(),
+                    color: charts::color(i),
+                    quantiles: [s.p05, s.p25, s.p50, s.p75, s.p95].map(|q| q.get()),
+                    mean: s.mean.get(),
+                })
+            })
+            .collect();
+        let t = format!("{scenario}: PV to Microsoft (5–95%, 25–75%, median | mean ●)");
+        let frame = Frame { title: &t, x: "present value, $B", y: "", size: (620, 70 + 34 * rows.len().max(1) as u32) };
+        let file = format!("{CHARTS_DIR}/{:02}-{}-answer.svg", index + 1, slug(scenario));
+        self.figure(file, "answer", rows.len(), charts::intervals(&frame, &rows))?;
+        let _ = writeln!(
+            self.body,
+            "<table class=\"numbers\"><thead><tr><th>terms</th><th>PV mean ($B)</th><th>− {} ($B)</th><th>P(pays more)</th></tr></thead><tbody>",
+            esc(baseline)
+        );
+        for t in &terms {
+            let pv = d.summary(scenario, t, Metric::Pv).map_or(String::new(), |s| format!("{:.1}", s.mean.get()));
+            let (delta, more) = match d.delta(scenario, t, Metric::Pv) {
+                Some(r) => (ci(r), pct(r.prob_positive.get())),
+                None => ("baseline".to_string(), String::new()),
+            };
+            let _ = writeln!(self.body, "<tr><td>{}</td><td>{pv}</td><td>{delta}</td><td>{more}</td></tr>", esc(t));
+        }
+        self.body.push_str("</tbody></table>\n</div>\n</section>\n");
+        Ok(())
+    }
+
+    /// The CDF and the histogram of every row's PV.
+    fn pv_distribution(&mut self, index: usize, scenario: &str, terms: &[&str]) -> Result<(), Error> {
+        let d = self.data;
+        let file = |kind: &str| format!("{CHARTS_DIR}/{:02}-{}-{kind}.svg", index + 1, slug(scenario));
+        let title = |what: &str| format!("{scenario}: {what}");
+        self.body.push_str("<div class=\"pair\">\n");
         let means: Vec<Marker> = terms
             .iter()
             .enumerate()
@@ -257,87 +481,7 @@ impl Page<'_> {
         let frame = Frame { title: &t, x: "present value, $B", y: "share of paths", size: NARROW };
         self.figure(file("pv-histogram"), "pv-histogram", hists.len(), charts::histogram(&frame, &hists, &means))?;
 
-        let _ = write!(
-            self.body,
-            "</div>\n<h3>Paired difference against {}</h3>\n<p class=\"how\">Each path is one simulated world; the bars show, over the paths, \
-             how much more (right of zero) or less (left) each contract is worth to Microsoft in present value than <b>{}</b> on the \
-             <em>same</em> world. The share of the area right of the dashed zero line is the probability that the contract pays \
-             Microsoft more.</p>\n<div class=\"pair\">\n",
-            esc(baseline),
-            esc(baseline)
-        );
-        for (i, t) in terms.iter().enumerate().filter(|(_, t)| **t != baseline) {
-            let bins = d.bins(scenario, t, CurveKind::DeltaPvHist);
-            let delta = d.delta(scenario, t, Metric::Pv);
-            let p = delta.map_or(f64::NAN, |r| r.prob_positive.get());
-            let zero = format!("zero; P(ΔPV > 0) = {}", pct(p));
-            let mut markers = vec![Marker { label: zero, color: charts::color(7), at: 0.0, vertical: true }];
-            if let Some(r) = delta {
-                markers.push(Marker {
-                    label: format!("mean {:+.1}", r.mean.get()),
-                    color: charts::color(i),
-                    at: r.mean.get(),
-                    vertical: true,
-                });
-            }
-            let label = format!("{t} − {baseline}");
-            let bars = [Bars { label, color: charts::color(i), bins }];
-            let t_ = title(&format!("PV of {t} minus {baseline}"));
-            let frame = Frame { title: &t_, x: "difference in PV, $B", y: "share of paths", size: NARROW };
-            let kind = format!("delta-pv-{}", slug(t));
-            self.figure(file(&kind), "delta-pv", 1, charts::histogram(&frame, &bars, &markers))?;
-        }
-
-        self.body.push_str("</div>\n<h3>When the cap binds</h3>\n");
-        let survival: Vec<Line> = terms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
-                let points = d.points(scenario, t, CurveKind::CapSurvival);
-                (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
-            })
-            .collect();
-        if survival.is_empty() {
-            self.body.push_str("<p>No terms row has a cap.</p>\n");
-        } else {
-            let t = title("P(cap not yet reached)");
-            let frame = Frame { title: &t, x: "date (decimal year)", y: "P(cap not reached by date)", size: WIDE };
-            let n = survival.len();
-            self.figure(
-                file("cap-survival"),
-                "cap-survival",
-                n,
-                charts::lines(&frame, &survival, &[], Some((0.0, 1.0)), true, LegendAt::LowerLeft),
-            )?;
-        }
-
-        self.body.push_str("<h3>How the contracts end</h3>\n<div class=\"pair\">\n");
-        for t in &terms {
-            let lines: Vec<Line> = EndCause::ALL
-                .iter()
-                .map(|c| Line {
-                    label: if *c == EndCause::Horizon {
-                        "still paying at horizon".into()
-                    } else {
-                        c.name().to_string()
-                    },
-                    color: cause_color(*c),
-                    points: d.points(scenario, t, CurveKind::EndedBy(*c)),
-                })
-                .collect();
-            let t_ = title(&format!("{t}: ended by each cause"));
-            let frame = Frame { title: &t_, x: "date (decimal year)", y: "P(ended by date, by cause)", size: NARROW };
-            let kind = format!("end-causes-{}", slug(t));
-            self.figure(
-                file(&kind),
-                "end-causes",
-                lines.len(),
-                charts::lines(&frame, &lines, &[], Some((0.0, 1.0)), true, LegendAt::UpperLeft),
-            )?;
-        }
-        self.body.push_str("</div>\n<h3>The numbers</h3>\n");
-        self.numbers(scenario, &terms);
-        self.body.push_str("</section>\n");
+        self.body.push_str("</div>\n");
         Ok(())
     }
 
@@ -477,18 +621,54 @@ fn readings_section(html: &mut String, data: &ReportData) {
     }
 }
 
-/// Draws every chart and the page.
+/// Draws every chart and the page: the answer first (per scenario a comparison
+/// of the contracts and a few sentences, the warnings, which conclusions hold
+/// under every reading), then each scenario in detail, folded, then how it was
+/// computed.
 pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     let m = &data.manifest;
     let mut page = Page { data, body: String::new(), charts: Vec::new() };
-    for (i, s) in m.scenarios.iter().enumerate() {
-        page.scenario(i, s)?;
-    }
     let mut html = String::new();
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>revshare report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <h1>What the revenue share is worth to Microsoft</h1>\n<table class=\"meta\">\n\
+         <h1>What the revenue share is worth to Microsoft</h1>\n<p class=\"how\">{} paths per scenario, seed {}. Money in $B; \
+         present values at each scenario's valuation date and discount rate. Every contract is evaluated on the same \
+         simulated paths, so the differences between them are measured path by path. The baseline is <b>{}</b>.</p>\n",
+        m.paths,
+        m.seed,
+        esc(&m.baseline)
+    );
+    if !m.warnings.is_empty() {
+        html.push_str("<div class=\"warn\"><b>Warning: totals cut off at the horizon.</b><ul>\n");
+        for w in &m.warnings {
+            let _ = writeln!(html, "<li>{}</li>", esc(w));
+        }
+        html.push_str("</ul></div>\n");
+    }
+    html.push_str("<h2 id=\"answer\">The answer, scenario by scenario</h2>\n");
+    for (i, s) in m.scenarios.iter().enumerate() {
+        page.answer(i, s)?;
+    }
+    html.push_str(&std::mem::take(&mut page.body));
+    readings_section(&mut html, data);
+    html.push_str("<h2 id=\"detail\">In detail</h2>\n");
+    for (i, s) in m.scenarios.iter().enumerate() {
+        page.scenario(i, s)?;
+    }
+    page.tornado()?;
+    html.push_str(&page.body);
+    how_computed(&mut html, m);
+    html.push_str("</body>\n</html>\n");
+    Ok(Rendered { html: html.into_bytes(), charts: page.charts })
+}
+
+/// The end of the page: program, seed, inputs and their hashes, the terms as
+/// parsed, the random numbers and the quantiles.
+fn how_computed(html: &mut String, m: &Manifest) {
+    let _ = write!(
+        html,
+        "<h2 id=\"how\">How this was computed</h2>\n<table class=\"meta\">\n\
          <tr><th>program</th><td>{} {}</td></tr>\n<tr><th>seed</th><td>{}</td></tr>\n<tr><th>paths per scenario</th><td>{}</td></tr>\n\
          <tr><th>baseline terms</th><td>{}</td></tr>\n",
         esc(&m.program),
@@ -506,15 +686,13 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
             esc(&f.sha256)
         );
     }
-    let _ = writeln!(html, "<tr><th>random numbers</th><td>{}</td></tr>\n</table>", esc(&m.rng));
-    if !m.warnings.is_empty() {
-        html.push_str("<div class=\"warn\"><b>Warning: totals cut off at the horizon.</b><ul>\n");
-        for w in &m.warnings {
-            let _ = writeln!(html, "<li>{}</li>", esc(w));
-        }
-        html.push_str("</ul></div>\n");
-    }
-    readings_section(&mut html, data);
+    let _ = writeln!(
+        html,
+        "<tr><th>periods</th><td>{}</td></tr>\n<tr><th>random numbers</th><td>{}</td></tr>\n<tr><th>quantiles</th><td>{}</td></tr>\n</table>",
+        esc(&m.periods.description),
+        esc(&m.rng),
+        esc(&m.quantiles)
+    );
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th><th>reading of</th></tr></thead><tbody>\n");
     for t in &m.terms {
         let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));
@@ -534,19 +712,5 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
         let _ = writeln!(html, "<tr>{}</tr>", row.concat());
     }
-    html.push_str("</tbody></table>\n<p>Scenarios: ");
-    let links: Vec<String> = m
-        .scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("<a href=\"#scenario-{}\">{}</a>", i + 1, esc(s)))
-        .collect();
-    html.push_str(&links.join(", "));
-    html.push_str(". Money in $B; present values at each scenario's valuation date (its start unless set) and discount rate. Every contract is evaluated on the same simulated paths.</p>\n");
-    html.push_str(&page.body);
-    page.body.clear();
-    page.tornado()?;
-    html.push_str(&page.body);
-    html.push_str("</body>\n</html>\n");
-    Ok(Rendered { html: html.into_bytes(), charts: page.charts })
+    html.push_str("</tbody></table>\n");
 }
