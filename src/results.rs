@@ -460,8 +460,9 @@ impl Accumulator {
 
     /// Simulates the paths of `plan` from `from` (a multiple of
     /// [`crate::engine::CHUNK_PATHS`]) up to `paths` and accumulates them: the blocks
-    /// of a run of `paths` paths, folded in parallel (see
-    /// [`crate::engine::simulate_fold`]); `done(n)` after each block.
+    /// of a run of `paths` paths, simulated in parallel (see
+    /// [`crate::engine::simulate_fold`]) into one accumulator per worker thread
+    /// ([`PerThread`]); `done(n)` after each block.
     pub fn simulate(
         plan: &Plan<'_>,
         baseline: usize,
@@ -470,18 +471,14 @@ impl Accumulator {
         budget: Budget,
         done: &(dyn Fn(u64) + Sync),
     ) -> Accumulator {
-        crate::engine::simulate_fold(
-            plan,
-            from,
-            paths,
-            done,
-            || Accumulator::with_budget(plan, baseline, paths, budget),
-            |acc, block| acc.add_block(block),
-            Accumulator::merge,
-        )
+        let init = || Accumulator::with_budget(plan, baseline, paths, budget);
+        let accs = PerThread::new();
+        crate::engine::simulate_fold(plan, from, paths, done, || (), |_, block| accs.add(block, init), |_, _| ());
+        accs.merged().unwrap_or_else(init)
     }
 
-    /// Accumulates blocks already simulated (of a run of `paths` paths), in parallel.
+    /// Accumulates blocks already simulated (of a run of `paths` paths), in
+    /// parallel, into one accumulator per worker thread ([`PerThread`]).
     pub fn of_blocks<B: std::borrow::Borrow<Block>>(
         plan: &Plan<'_>,
         baseline: usize,
@@ -489,13 +486,9 @@ impl Accumulator {
         blocks: impl ParallelIterator<Item = B>,
     ) -> Accumulator {
         let init = || Accumulator::new(plan, baseline, paths);
-        blocks
-            .fold(init, |mut acc, block| {
-                acc.add_block(block.borrow());
-                acc
-            })
-            .reduce_with(Accumulator::merge)
-            .unwrap_or_else(init)
+        let accs = PerThread::new();
+        blocks.for_each(|block| accs.add(block.borrow(), init));
+        accs.merged().unwrap_or_else(init)
     }
 
     /// The paths accumulated.
@@ -745,6 +738,46 @@ impl Accumulator {
             results.curves.extend(c);
         }
         results
+    }
+}
+
+/// One [`Accumulator`] per worker thread of the current rayon pool, each made when
+/// its thread first adds a block.
+///
+/// rayon's `fold` makes an accumulator for every piece of work it splits off (a
+/// few dozen per scenario), and holds up to about a dozen of them at once until
+/// their merges; each holds every series' state (kept values, sketches, buffers).
+/// Keyed by thread, a run holds one per thread, and merges that many. Which blocks
+/// a thread folds depends on the scheduling, which changes nothing: every merge is
+/// exact and order-free.
+///
+/// A thread holds its own slot's lock only while it adds one block, and adding a
+/// block starts no parallel work, so a thread never waits on itself.
+struct PerThread {
+    slots: Vec<std::sync::Mutex<Option<Accumulator>>>,
+}
+
+impl PerThread {
+    /// A slot for every worker thread of the current pool (empty until used).
+    fn new() -> PerThread {
+        PerThread { slots: (0..rayon::current_num_threads().max(1)).map(|_| Default::default()).collect() }
+    }
+
+    /// Adds `block` to the calling thread's accumulator, made by `init` first if
+    /// the thread has none yet.
+    fn add(&self, block: &Block, init: impl FnOnce() -> Accumulator) {
+        // A thread outside the pool (none calls this in practice) shares slot 0.
+        let i = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+        let mut slot = self.slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.get_or_insert_with(init).add_block(block);
+    }
+
+    /// Every thread's accumulator merged into one; `None` when no block was added.
+    fn merged(self) -> Option<Accumulator> {
+        self.slots
+            .into_iter()
+            .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+            .reduce(Accumulator::merge)
     }
 }
 
