@@ -138,18 +138,38 @@ impl Sketch {
     /// Adds every value of `values` (NaN values are ignored): the same sketch as
     /// adding them one by one.
     pub fn add_all(&mut self, values: &[f64]) {
+        // The extremes and the count in lanes, in locals: kept in `self`, every value
+        // waited on the last one's store, and on `min` then `+ 0.0` (`f64::min`
+        // passes over NaN, and `+ 0.0` at the end makes -0 and 0 one value).
+        const LANES: usize = 4;
+        let (mut lo, mut hi, mut nan) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES], [0u64; LANES]);
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for j in 0..LANES {
+                lo[j] = lo[j].min(chunk[j]);
+                hi[j] = hi[j].max(chunk[j]);
+                nan[j] += chunk[j].is_nan() as u64;
+            }
+        }
+        for (j, x) in rest.iter().enumerate() {
+            lo[j] = lo[j].min(*x);
+            hi[j] = hi[j].max(*x);
+            nan[j] += x.is_nan() as u64;
+        }
+        self.n += values.len() as u64 - nan.iter().sum::<u64>();
+        self.min = lo.iter().fold(self.min, |a, b| a.min(*b)) + 0.0;
+        self.max = hi.iter().fold(self.max, |a, b| a.max(*b)) + 0.0;
+        let (mut zeros, mut neg_inf, mut pos_inf) = (0, 0, 0);
         let mut shift = self.shift();
         for &x in values {
             if x.is_nan() {
                 continue;
             }
-            self.n += 1;
-            self.min = self.min.min(x) + 0.0;
-            self.max = self.max.max(x) + 0.0;
             if x.abs() < f64::MIN_POSITIVE {
-                self.zeros += 1;
+                zeros += 1;
             } else if x.is_infinite() {
-                if x > 0.0 { self.pos_inf += 1 } else { self.neg_inf += 1 }
+                if x > 0.0 { pos_inf += 1 } else { neg_inf += 1 }
             } else {
                 let index = x.abs().to_bits() >> shift;
                 let grew = if x > 0.0 { self.positive.add(index, 1) } else { self.negative.add(index, 1) };
@@ -160,6 +180,9 @@ impl Sketch {
                 }
             }
         }
+        self.zeros += zeros;
+        self.neg_inf += neg_inf;
+        self.pos_inf += pos_inf;
     }
 
     /// Halves the resolution until both signs fit in [`MAX_BUCKETS`].
