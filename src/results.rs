@@ -5,7 +5,7 @@ use crate::choice::Choice;
 use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
-use crate::periods::{Period, PeriodLength, Periods};
+use crate::periods::Period;
 use crate::stats::Z_95;
 use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
@@ -317,38 +317,34 @@ struct TermsAcc {
 /// differences) keep every value for exact quantiles; beyond, they use a
 /// [`Sketch`](crate::stats::sketch::Sketch). 16 MB a series.
 pub const EXACT_MAIN_PATHS: usize = 2_000_000;
-/// Paths up to which the series per year (revenue, flows and cumulative paid per
-/// year) keep every value; beyond, they use a sketch. 1.6 MB a series. Quarterly
-/// series, four times as many, keep every value up to a quarter of this.
-pub const EXACT_ANNUAL_PATHS: usize = 200_000;
+/// Values up to which a per-period quantity (the revenue, or one terms row's paid,
+/// received, net or cumulative paid, in every period: `paths x periods` values)
+/// keeps every value; beyond, its series use a sketch. 8 MB a quantity: 50,000
+/// paths of a 20-year horizon by year, 100,000 of a 10-year one, 25,000 of a
+/// 10-year one by quarter.
+pub const EXACT_ANNUAL_VALUES: usize = 1_000_000;
 
-/// Up to how many paths the main and the annual series keep every value. The rule
-/// depends on the paths alone, never on the other rows, so adding a terms row
-/// cannot change another row's quantiles.
+/// Up to how many paths the main series, and how many values the per-period
+/// quantities, keep every value. The rule depends on the paths and the
+/// scenario's number of periods alone, never on the other rows, so adding a terms
+/// row cannot change another row's quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
-    /// For the revenue, metrics, cap years and paired differences.
+    /// Paths, for the revenue, metrics, cap years and paired differences.
     pub main: usize,
-    /// For the annual revenue, flows and cumulative paid.
-    pub annual: usize,
+    /// Values (`paths x periods`), for the revenue, flows and cumulative paid per
+    /// period.
+    pub annual_values: usize,
 }
 
 impl Budget {
-    /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`].
-    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual: EXACT_ANNUAL_PATHS };
+    /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_VALUES`].
+    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual_values: EXACT_ANNUAL_VALUES };
 
-    /// The default budget for a run reporting in `periods`: the per-period series
-    /// take about the same memory whatever the period's length.
-    pub fn for_periods(periods: Periods) -> Budget {
-        match periods.length() {
-            PeriodLength::Year => Budget::DEFAULT,
-            PeriodLength::Quarter => Budget { annual: EXACT_ANNUAL_PATHS / 4, ..Budget::DEFAULT },
-        }
-    }
-
-    /// Whether the main and the annual series of `paths` paths keep every value.
-    fn exact_fits(self, paths: usize) -> (bool, bool) {
-        (paths <= self.main, paths <= self.annual)
+    /// Whether the main and the per-period series of `paths` paths over `periods`
+    /// periods keep every value.
+    fn exact_fits(self, paths: usize, periods: usize) -> (bool, bool) {
+        (paths <= self.main, paths.saturating_mul(periods) <= self.annual_values)
     }
 }
 
@@ -384,7 +380,7 @@ pub struct QuantileMethod {
 /// The statistics of one scenario, accumulated block by block (see
 /// [`crate::engine::simulate_fold`]); every merge is exact and order-free, so the
 /// results do not depend on the threads. Memory is bounded: exact quantiles keep
-/// values only up to [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`] paths.
+/// values only up to [`EXACT_MAIN_PATHS`] paths and [`EXACT_ANNUAL_VALUES`] values.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     layout: Layout,
@@ -403,14 +399,14 @@ impl Accumulator {
     /// An empty accumulator for `paths` paths of `plan`, with `baseline` the row the
     /// others are compared with.
     pub fn new(plan: &Plan<'_>, baseline: usize, paths: usize) -> Accumulator {
-        Accumulator::with_budget(plan, baseline, paths, Budget::for_periods(plan.reporting()))
+        Accumulator::with_budget(plan, baseline, paths, Budget::DEFAULT)
     }
 
     /// [`Accumulator::new`] with another memory budget for exact quantiles.
     pub fn with_budget(plan: &Plan<'_>, baseline: usize, paths: usize, budget: Budget) -> Accumulator {
         let l = plan.layout();
         let n_periods = plan.periods().len();
-        let (main_exact, annual_exact) = budget.exact_fits(paths);
+        let (main_exact, annual_exact) = budget.exact_fits(paths, n_periods);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
         // Kept values get room for a start (address space only until written).
         let series = |exact: bool| {
@@ -500,7 +496,7 @@ impl Accumulator {
     /// accumulated into sketches: the state an accumulator made for that many
     /// paths from the start would have.
     pub fn limit_memory(&mut self) {
-        let (main_exact, annual_exact) = self.budget.exact_fits(self.paths as usize);
+        let (main_exact, annual_exact) = self.budget.exact_fits(self.paths as usize, self.periods.len());
         if !main_exact {
             self.revenue.into_sketch();
             for t in &mut self.terms {
