@@ -188,9 +188,8 @@ impl Sketch {
     /// Adds every value of `values` (NaN values are ignored): the same sketch as
     /// adding them one by one.
     pub fn add_all(&mut self, values: &[f64]) {
-        // The extremes and the count in lanes, in locals: kept in `self`, every value
-        // waited on the last one's store, and on `min` then `+ 0.0` (`f64::min`
-        // passes over NaN, and `+ 0.0` at the end makes -0 and 0 one value).
+        // The extremes and the count of numbers in four lanes, so that no value waits
+        // on the previous one (`f64::min` and `f64::max` pass over NaN).
         const LANES: usize = 4;
         let (mut lo, mut hi, mut nan) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES], [0u64; LANES]);
         let chunks = values.chunks_exact(LANES);
@@ -207,9 +206,28 @@ impl Sketch {
             hi[j] = hi[j].max(*x);
             nan[j] += x.is_nan() as u64;
         }
-        self.n += values.len() as u64 - nan.iter().sum::<u64>();
-        self.min = lo.iter().fold(self.min, |a, b| a.min(*b)) + 0.0;
-        self.max = hi.iter().fold(self.max, |a, b| a.max(*b)) + 0.0;
+        let numbers = values.len() as u64 - nan.iter().sum::<u64>();
+        let lo = lo.iter().fold(f64::INFINITY, |a, b| a.min(*b));
+        let hi = hi.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+        self.count(values, numbers, lo, hi);
+    }
+
+    /// [`Sketch::add_all`] of values that are all numbers, whose least and greatest
+    /// are `lo` and `hi` (a caller that has them spares a pass over the values).
+    pub fn add_numbers(&mut self, values: &[f64], lo: f64, hi: f64) {
+        debug_assert!(values.iter().all(|v| !v.is_nan() && (lo..=hi).contains(v)));
+        self.count(values, values.len() as u64, lo, hi);
+    }
+
+    /// Counts `values` (NaN values skipped): `numbers` of them, from `lo` to `hi`.
+    fn count(&mut self, values: &[f64], numbers: u64, lo: f64, hi: f64) {
+        if numbers == 0 {
+            return;
+        }
+        // `+ 0.0` makes -0 and 0 one value, so the order of the values cannot pick either.
+        self.n += numbers;
+        self.min = self.min.min(lo) + 0.0;
+        self.max = self.max.max(hi) + 0.0;
         let (mut zeros, mut neg_inf, mut pos_inf) = (0, 0, 0);
         let mut shift = self.shift();
         for &x in values {
