@@ -5,7 +5,7 @@ use crate::choice::Choice;
 use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
-use crate::periods::{Period, PeriodLength, Periods};
+use crate::periods::Period;
 use crate::stats::Z_95;
 use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
@@ -317,38 +317,34 @@ struct TermsAcc {
 /// differences) keep every value for exact quantiles; beyond, they use a
 /// [`Sketch`](crate::stats::sketch::Sketch). 16 MB a series.
 pub const EXACT_MAIN_PATHS: usize = 2_000_000;
-/// Paths up to which the series per year (revenue, flows and cumulative paid per
-/// year) keep every value; beyond, they use a sketch. 1.6 MB a series. Quarterly
-/// series, four times as many, keep every value up to a quarter of this.
-pub const EXACT_ANNUAL_PATHS: usize = 200_000;
+/// Values up to which a per-period quantity (the revenue, or one terms row's paid,
+/// received, net or cumulative paid, in every period: `paths x periods` values)
+/// keeps every value; beyond, its series use a sketch. 8 MB a quantity: 50,000
+/// paths of a 20-year horizon by year, 100,000 of a 10-year one, 25,000 of a
+/// 10-year one by quarter.
+pub const EXACT_ANNUAL_VALUES: usize = 1_000_000;
 
-/// Up to how many paths the main and the annual series keep every value. The rule
-/// depends on the paths alone, never on the other rows, so adding a terms row
-/// cannot change another row's quantiles.
+/// Up to how many paths the main series, and how many values the per-period
+/// quantities, keep every value. The rule depends on the paths and the
+/// scenario's number of periods alone, never on the other rows, so adding a terms
+/// row cannot change another row's quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
-    /// For the revenue, metrics, cap years and paired differences.
+    /// Paths, for the revenue, metrics, cap years and paired differences.
     pub main: usize,
-    /// For the annual revenue, flows and cumulative paid.
-    pub annual: usize,
+    /// Values (`paths x periods`), for the revenue, flows and cumulative paid per
+    /// period.
+    pub annual_values: usize,
 }
 
 impl Budget {
-    /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`].
-    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual: EXACT_ANNUAL_PATHS };
+    /// [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_VALUES`].
+    pub const DEFAULT: Budget = Budget { main: EXACT_MAIN_PATHS, annual_values: EXACT_ANNUAL_VALUES };
 
-    /// The default budget for a run reporting in `periods`: the per-period series
-    /// take about the same memory whatever the period's length.
-    pub fn for_periods(periods: Periods) -> Budget {
-        match periods.length() {
-            PeriodLength::Year => Budget::DEFAULT,
-            PeriodLength::Quarter => Budget { annual: EXACT_ANNUAL_PATHS / 4, ..Budget::DEFAULT },
-        }
-    }
-
-    /// Whether the main and the annual series of `paths` paths keep every value.
-    fn exact_fits(self, paths: usize) -> (bool, bool) {
-        (paths <= self.main, paths <= self.annual)
+    /// Whether the main and the per-period series of `paths` paths over `periods`
+    /// periods keep every value.
+    fn exact_fits(self, paths: usize, periods: usize) -> (bool, bool) {
+        (paths <= self.main, paths.saturating_mul(periods) <= self.annual_values)
     }
 }
 
@@ -384,7 +380,7 @@ pub struct QuantileMethod {
 /// The statistics of one scenario, accumulated block by block (see
 /// [`crate::engine::simulate_fold`]); every merge is exact and order-free, so the
 /// results do not depend on the threads. Memory is bounded: exact quantiles keep
-/// values only up to [`EXACT_MAIN_PATHS`] and [`EXACT_ANNUAL_PATHS`] paths.
+/// values only up to [`EXACT_MAIN_PATHS`] paths and [`EXACT_ANNUAL_VALUES`] values.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     layout: Layout,
@@ -403,14 +399,14 @@ impl Accumulator {
     /// An empty accumulator for `paths` paths of `plan`, with `baseline` the row the
     /// others are compared with.
     pub fn new(plan: &Plan<'_>, baseline: usize, paths: usize) -> Accumulator {
-        Accumulator::with_budget(plan, baseline, paths, Budget::for_periods(plan.reporting()))
+        Accumulator::with_budget(plan, baseline, paths, Budget::DEFAULT)
     }
 
     /// [`Accumulator::new`] with another memory budget for exact quantiles.
     pub fn with_budget(plan: &Plan<'_>, baseline: usize, paths: usize, budget: Budget) -> Accumulator {
         let l = plan.layout();
         let n_periods = plan.periods().len();
-        let (main_exact, annual_exact) = budget.exact_fits(paths);
+        let (main_exact, annual_exact) = budget.exact_fits(paths, n_periods);
         let grid: Vec<f64> = (0..=plan.months()).map(|k| plan.start_year() + k as f64 / 12.0).collect();
         // Kept values get room for a start (address space only until written).
         let series = |exact: bool| {
@@ -460,8 +456,9 @@ impl Accumulator {
 
     /// Simulates the paths of `plan` from `from` (a multiple of
     /// [`crate::engine::CHUNK_PATHS`]) up to `paths` and accumulates them: the blocks
-    /// of a run of `paths` paths, folded in parallel (see
-    /// [`crate::engine::simulate_fold`]); `done(n)` after each block.
+    /// of a run of `paths` paths, simulated in parallel (see
+    /// [`crate::engine::simulate_fold`]) into one accumulator per worker thread
+    /// ([`PerThread`]); `done(n)` after each block.
     pub fn simulate(
         plan: &Plan<'_>,
         baseline: usize,
@@ -470,18 +467,14 @@ impl Accumulator {
         budget: Budget,
         done: &(dyn Fn(u64) + Sync),
     ) -> Accumulator {
-        crate::engine::simulate_fold(
-            plan,
-            from,
-            paths,
-            done,
-            || Accumulator::with_budget(plan, baseline, paths, budget),
-            |acc, block| acc.add_block(block),
-            Accumulator::merge,
-        )
+        let init = || Accumulator::with_budget(plan, baseline, paths, budget);
+        let accs = PerThread::new();
+        crate::engine::simulate_fold(plan, from, paths, done, || (), |_, block| accs.add(block, init), |_, _| ());
+        accs.merged().unwrap_or_else(init)
     }
 
-    /// Accumulates blocks already simulated (of a run of `paths` paths), in parallel.
+    /// Accumulates blocks already simulated (of a run of `paths` paths), in
+    /// parallel, into one accumulator per worker thread ([`PerThread`]).
     pub fn of_blocks<B: std::borrow::Borrow<Block>>(
         plan: &Plan<'_>,
         baseline: usize,
@@ -489,13 +482,9 @@ impl Accumulator {
         blocks: impl ParallelIterator<Item = B>,
     ) -> Accumulator {
         let init = || Accumulator::new(plan, baseline, paths);
-        blocks
-            .fold(init, |mut acc, block| {
-                acc.add_block(block.borrow());
-                acc
-            })
-            .reduce_with(Accumulator::merge)
-            .unwrap_or_else(init)
+        let accs = PerThread::new();
+        blocks.for_each(|block| accs.add(block.borrow(), init));
+        accs.merged().unwrap_or_else(init)
     }
 
     /// The paths accumulated.
@@ -507,7 +496,7 @@ impl Accumulator {
     /// accumulated into sketches: the state an accumulator made for that many
     /// paths from the start would have.
     pub fn limit_memory(&mut self) {
-        let (main_exact, annual_exact) = self.budget.exact_fits(self.paths as usize);
+        let (main_exact, annual_exact) = self.budget.exact_fits(self.paths as usize, self.periods.len());
         if !main_exact {
             self.revenue.into_sketch();
             for t in &mut self.terms {
@@ -745,6 +734,46 @@ impl Accumulator {
             results.curves.extend(c);
         }
         results
+    }
+}
+
+/// One [`Accumulator`] per worker thread of the current rayon pool, each made when
+/// its thread first adds a block.
+///
+/// rayon's `fold` makes an accumulator for every piece of work it splits off (a
+/// few dozen per scenario), and holds up to about a dozen of them at once until
+/// their merges; each holds every series' state (kept values, sketches, buffers).
+/// Keyed by thread, a run holds one per thread, and merges that many. Which blocks
+/// a thread folds depends on the scheduling, which changes nothing: every merge is
+/// exact and order-free.
+///
+/// A thread holds its own slot's lock only while it adds one block, and adding a
+/// block starts no parallel work, so a thread never waits on itself.
+struct PerThread {
+    slots: Vec<std::sync::Mutex<Option<Accumulator>>>,
+}
+
+impl PerThread {
+    /// A slot for every worker thread of the current pool (empty until used).
+    fn new() -> PerThread {
+        PerThread { slots: (0..rayon::current_num_threads().max(1)).map(|_| Default::default()).collect() }
+    }
+
+    /// Adds `block` to the calling thread's accumulator, made by `init` first if
+    /// the thread has none yet.
+    fn add(&self, block: &Block, init: impl FnOnce() -> Accumulator) {
+        // A thread outside the pool (none calls this in practice) shares slot 0.
+        let i = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+        let mut slot = self.slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.get_or_insert_with(init).add_block(block);
+    }
+
+    /// Every thread's accumulator merged into one; `None` when no block was added.
+    fn merged(self) -> Option<Accumulator> {
+        self.slots
+            .into_iter()
+            .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+            .reduce(Accumulator::merge)
     }
 }
 

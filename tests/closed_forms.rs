@@ -257,7 +257,7 @@ fn fiscal_quarters_add_the_months_they_contain() {
     let t = common::terms("name,share,end\nt,0.5,2027-05\n");
     let periods = Periods::new(PeriodLength::Quarter, 7).unwrap();
     let plan = revshare::Plan::new(&s[0], &t, 1).with_periods(periods);
-    let r = Accumulator::simulate(&plan, 0, 0, 2, Budget::for_periods(periods), &|_| {}).finish("flat", &t);
+    let r = Accumulator::simulate(&plan, 0, 0, 2, Budget::DEFAULT, &|_| {}).finish("flat", &t);
     let labels: Vec<&str> = r.annual_revenue.iter().map(|a| a.period.label.as_str()).collect();
     assert_eq!(
         labels,

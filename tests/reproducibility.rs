@@ -81,8 +81,9 @@ fn streamed_statistics_are_the_same_for_any_threads_and_rounds_even_past_the_exa
     let plan = Plan::new(&base, &t, 42);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    // Exact quantiles up to 2,048 paths of the main series and 512 of the annual ones.
-    let budget = Budget { main: 2048, annual: 512 };
+    // Exact quantiles up to 2,048 paths of the main series and 512 of the annual ones
+    // (`base` reports 20 years).
+    let budget = Budget { main: 2048, annual_values: 512 * 20 };
     let at_once = in_rounds(&plan, &[5000], &one, budget);
     assert!(!at_once.quantiles.main_exact && at_once.quantiles.sketch_error > 0.0);
     for rounds in [&[1024, 5000][..], &[256, 2048, 2304, 5000], &[4096, 5000]] {
@@ -109,7 +110,7 @@ fn streamed(terms: &[revshare::Terms], paths: usize, budget: Budget) -> Scenario
 #[test]
 fn past_the_exact_budget_a_rows_quantiles_do_not_depend_on_the_other_rows() {
     let t = shipped("base").1;
-    let small = Budget { main: 1000, annual: 1000 };
+    let small = Budget { main: 1000, annual_values: 1000 * 20 };
     let all = streamed(&t, 3000, small);
     let three = streamed(&t[..3], 3000, small);
     assert!(!all.quantiles.main_exact && !all.quantiles.annual_exact);
@@ -126,7 +127,7 @@ fn past_the_exact_budget_a_rows_quantiles_do_not_depend_on_the_other_rows() {
 fn sketched_calendar_years_stay_within_days_of_the_exact_ones() {
     let t = shipped("base").1;
     let exact = streamed(&t, 3000, Budget::DEFAULT);
-    let sketched = streamed(&t, 3000, Budget { main: 0, annual: 0 });
+    let sketched = streamed(&t, 3000, Budget { main: 0, annual_values: 0 });
     for (e, s) in exact.terms.iter().zip(&sketched.terms) {
         let (e, s) = (e.metric(Metric::EndYear), s.metric(Metric::EndYear));
         assert_eq!(e.mean, s.mean, "means come from exact sums either way");

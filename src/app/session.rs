@@ -231,8 +231,7 @@ impl Session {
         let terms = &self.inputs.terms;
         self.pool.install(|| {
             let plan = self.plan(scenario, terms);
-            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::for_periods(self.periods), done)
-                .finish(scenario.name(), terms)
+            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::DEFAULT, done).finish(scenario.name(), terms)
         })
     }
 
@@ -259,14 +258,7 @@ impl Session {
             let mut next = FIRST_ROUND.min(max_paths);
             loop {
                 let from = acc.paths() as usize;
-                acc = acc.merge(Accumulator::simulate(
-                    &plan,
-                    baseline,
-                    from,
-                    next,
-                    Budget::for_periods(self.periods),
-                    done,
-                ));
+                acc = acc.merge(Accumulator::simulate(&plan, baseline, from, next, Budget::DEFAULT, done));
                 acc.limit_memory();
                 let widths = acc.half_widths(&names);
                 // With fewer than two paths no half-width can be estimated yet.

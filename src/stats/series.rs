@@ -26,23 +26,14 @@ use super::{LEVELS, Summary, quantiles};
 pub enum Store {
     /// Every value: exact type-7 quantiles.
     Exact(Vec<f64>),
-    /// A sketch: quantiles within its relative bound. Values wait in `pending`
-    /// and go into the sketch [`PENDING`] at a time, so that its counts stay in the
-    /// cache while they are updated (the sketch does not depend on the order).
-    Sketch {
-        /// The counts.
-        sketch: Sketch,
-        /// Values not yet counted.
-        pending: Vec<f64>,
-    },
+    /// A sketch: quantiles within its relative bound. Each block's values are
+    /// counted as they come (the sketch's 16-bit counts are small enough that
+    /// collecting values first to count them in larger batches gains nothing).
+    Sketch(Sketch),
 }
 
-/// Values a sketched series collects before counting them.
-pub const PENDING: usize = 4096;
-
-fn sketched(sketch: Sketch) -> Store {
-    Store::Sketch { sketch, pending: Vec::new() }
-}
+/// Values shifted by a series' origin at a time before they are counted.
+const SHIFTED: usize = 64;
 
 /// The accumulated statistics of one series.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +73,7 @@ impl Series {
             sum_sq: ExactSum::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            store: if exact { Store::Exact(Vec::new()) } else { sketched(Sketch::new()) },
+            store: if exact { Store::Exact(Vec::new()) } else { Store::Sketch(Sketch::new()) },
         }
     }
 
@@ -136,11 +127,15 @@ impl Series {
         let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 0.0;
         match &mut self.store {
             Store::Exact(v) => v.extend_from_slice(values),
-            Store::Sketch { sketch, pending } => {
-                pending.extend(values.iter().map(|v| v - self.origin));
-                if pending.len() >= PENDING {
-                    sketch.add_all(pending);
-                    pending.clear();
+            Store::Sketch(sketch) if self.origin == 0.0 => sketch.add_numbers(values, lo, hi),
+            Store::Sketch(sketch) => {
+                // `x - origin` is monotonic in `x`, so the shifted extremes are those of
+                // the shifted values.
+                let mut shifted = [0.0; SHIFTED];
+                for chunk in values.chunks(SHIFTED) {
+                    let shifted = &mut shifted[..chunk.len()];
+                    shifted.iter_mut().zip(chunk).for_each(|(s, v)| *s = v - self.origin);
+                    sketch.add_numbers(shifted, lo - self.origin, hi - self.origin);
                 }
             }
         }
@@ -172,27 +167,22 @@ impl Series {
         self.sum_sq.merge(&other.sum_sq);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        let mut other = other;
-        other.flush();
-        self.flush();
         match (&mut self.store, other.store) {
-            (Store::Exact(a), Store::Exact(b)) => a.extend(b),
-            (Store::Sketch { sketch: a, .. }, Store::Sketch { sketch: b, .. }) => a.merge(&b),
-            (Store::Sketch { sketch: a, .. }, Store::Exact(b)) => b.iter().for_each(|v| a.add(v - self.origin)),
-            (store @ Store::Exact(_), Store::Sketch { sketch: mut b, .. }) => {
+            (Store::Exact(a), Store::Exact(mut b)) => {
+                // Extend the longer: fewer values copied, less memory at once.
+                if b.len() > a.len() {
+                    std::mem::swap(a, &mut b);
+                }
+                a.extend_from_slice(&b);
+            }
+            (Store::Sketch(a), Store::Sketch(b)) => a.merge(&b),
+            (Store::Sketch(a), Store::Exact(b)) => b.iter().for_each(|v| a.add(v - self.origin)),
+            (store @ Store::Exact(_), Store::Sketch(mut b)) => {
                 if let Store::Exact(a) = store {
                     a.iter().for_each(|v| b.add(v - self.origin));
                 }
-                *store = sketched(b);
+                *store = Store::Sketch(b);
             }
-        }
-    }
-
-    /// Counts the values waiting to go into the sketch.
-    pub fn flush(&mut self) {
-        if let Store::Sketch { sketch, pending } = &mut self.store {
-            sketch.add_all(pending);
-            pending.clear();
         }
     }
 
@@ -210,7 +200,7 @@ impl Series {
             let mut sketch = Sketch::new();
             let shifted: Vec<f64> = values.iter().map(|v| v - self.origin).collect();
             sketch.add_all(&shifted);
-            self.store = sketched(sketch);
+            self.store = Store::Sketch(sketch);
         }
     }
 
@@ -226,10 +216,9 @@ impl Series {
 
     /// The relative bound on the quantiles' order statistics: 0 when exact.
     pub fn relative_error(&mut self) -> f64 {
-        self.flush();
         match &self.store {
             Store::Exact(_) => 0.0,
-            Store::Sketch { sketch, .. } => sketch.relative_error(),
+            Store::Sketch(sketch) => sketch.relative_error(),
         }
     }
 
@@ -262,20 +251,18 @@ impl Series {
         if self.n == 0 {
             return None;
         }
-        self.flush();
         Some(match &mut self.store {
             Store::Exact(v) => quantiles(v, levels),
-            Store::Sketch { sketch, .. } => sketch.quantiles(levels).into_iter().map(|q| q + self.origin).collect(),
+            Store::Sketch(sketch) => sketch.quantiles(levels).into_iter().map(|q| q + self.origin).collect(),
         })
     }
 
     /// Fractions of the values in `bins` equal bins over `[lo, hi]` (values
     /// outside in the edge bins).
     pub fn histogram(&mut self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
-        self.flush();
         match &self.store {
             Store::Exact(v) => super::histogram(v, lo, hi, bins),
-            Store::Sketch { sketch, .. } => sketch.histogram(lo - self.origin, hi - self.origin, bins),
+            Store::Sketch(sketch) => sketch.histogram(lo - self.origin, hi - self.origin, bins),
         }
     }
 

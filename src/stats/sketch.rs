@@ -28,11 +28,26 @@ pub const MAX_BUCKETS: usize = 1 << 16;
 /// Mantissa bits kept by a new sketch: a relative error of at most 2^-11.
 pub const MANTISSA_BITS: u32 = 10;
 
-/// Counts over a contiguous range of bucket indices.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Counts over a contiguous range of bucket indices, 16 bits each: a quarter of the
+/// memory of 64-bit counts, so that a sketch's counts stay in the cache while a batch
+/// of values is counted, and a run holds many sketches in little memory. A count that
+/// would pass `u16::MAX` moves to `carry`, 64-bit counts over the same range,
+/// allocated only once some bucket needs it. A bucket's count is the sum of both.
+#[derive(Debug, Clone, Default)]
 struct Buckets {
     first: u64,
-    counts: Vec<u64>,
+    counts: Vec<u16>,
+    /// Counts moved out of `counts`: empty, or as long as `counts`.
+    carry: Vec<u64>,
+}
+
+impl PartialEq for Buckets {
+    /// The same range and the same count in every bucket, however they are held.
+    fn eq(&self, other: &Buckets) -> bool {
+        self.first == other.first
+            && self.span() == other.span()
+            && (0..self.span()).all(|j| self.count(j) == other.count(j))
+    }
 }
 
 impl Buckets {
@@ -40,28 +55,64 @@ impl Buckets {
     #[inline]
     fn add(&mut self, index: u64, count: u64) -> bool {
         // The common case: a bucket already in range.
-        if let Some(c) = self.counts.get_mut(index.wrapping_sub(self.first) as usize) {
-            *c += count;
+        let j = index.wrapping_sub(self.first) as usize;
+        if j < self.counts.len() {
+            self.bump(j, count);
             return false;
         }
         self.add_outside(index, count);
         true
     }
 
+    /// Adds `count` to the bucket at `j` in the range.
+    #[inline]
+    fn bump(&mut self, j: usize, count: u64) {
+        let total = u64::from(self.counts[j]) + count;
+        match u16::try_from(total) {
+            Ok(c) => self.counts[j] = c,
+            Err(_) => self.move_to_carry(j, total),
+        }
+    }
+
+    /// Moves the count at `j`, `total`, to `carry`.
+    #[cold]
+    fn move_to_carry(&mut self, j: usize, total: u64) {
+        if self.carry.is_empty() {
+            self.carry = vec![0; self.counts.len()];
+        }
+        self.counts[j] = 0;
+        self.carry[j] += total;
+    }
+
+    /// The count of the bucket at `j` in the range.
+    fn count(&self, j: usize) -> u64 {
+        u64::from(self.counts[j]) + self.carry.get(j).copied().unwrap_or(0)
+    }
+
     fn add_outside(&mut self, index: u64, count: u64) {
         if self.counts.is_empty() {
             self.first = index;
             self.counts.push(0);
+            self.carry.clear();
         } else if index < self.first {
             let grow = (self.first - index) as usize;
             let mut counts = vec![0; grow + self.counts.len()];
             counts[grow..].copy_from_slice(&self.counts);
             self.counts = counts;
+            if !self.carry.is_empty() {
+                let mut carry = vec![0; grow + self.carry.len()];
+                carry[grow..].copy_from_slice(&self.carry);
+                self.carry = carry;
+            }
             self.first = index;
         } else if index >= self.first + self.counts.len() as u64 {
-            self.counts.resize((index - self.first) as usize + 1, 0);
+            let span = (index - self.first) as usize + 1;
+            self.counts.resize(span, 0);
+            if !self.carry.is_empty() {
+                self.carry.resize(span, 0);
+            }
         }
-        self.counts[(index - self.first) as usize] += count;
+        self.bump((index - self.first) as usize, count);
     }
 
     fn span(&self) -> usize {
@@ -73,19 +124,18 @@ impl Buckets {
         if self.counts.is_empty() {
             return;
         }
-        let first = self.first / 2;
-        let last = (self.first + self.counts.len() as u64 - 1) / 2;
-        let mut counts = vec![0; (last - first + 1) as usize];
-        for (j, c) in self.counts.iter().enumerate() {
-            counts[((self.first + j as u64) / 2 - first) as usize] += c;
+        let old = std::mem::take(self);
+        self.first = old.first / 2;
+        let last = (old.first + old.span() as u64 - 1) / 2;
+        self.counts = vec![0; (last - self.first + 1) as usize];
+        for (i, c) in old.iter() {
+            self.bump((i / 2 - self.first) as usize, c);
         }
-        self.first = first;
-        self.counts = counts;
     }
 
     /// `(index, count)` of the non-empty buckets, ascending.
     fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, u64)> + '_ {
-        self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(j, c)| (self.first + j as u64, *c))
+        (0..self.span()).map(|j| (self.first + j as u64, self.count(j))).filter(|(_, c)| *c > 0)
     }
 }
 
@@ -138,18 +188,56 @@ impl Sketch {
     /// Adds every value of `values` (NaN values are ignored): the same sketch as
     /// adding them one by one.
     pub fn add_all(&mut self, values: &[f64]) {
+        // The extremes and the count of numbers in four lanes, so that no value waits
+        // on the previous one (`f64::min` and `f64::max` pass over NaN).
+        const LANES: usize = 4;
+        let (mut lo, mut hi, mut nan) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES], [0u64; LANES]);
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for j in 0..LANES {
+                lo[j] = lo[j].min(chunk[j]);
+                hi[j] = hi[j].max(chunk[j]);
+                nan[j] += chunk[j].is_nan() as u64;
+            }
+        }
+        for (j, x) in rest.iter().enumerate() {
+            lo[j] = lo[j].min(*x);
+            hi[j] = hi[j].max(*x);
+            nan[j] += x.is_nan() as u64;
+        }
+        let numbers = values.len() as u64 - nan.iter().sum::<u64>();
+        let lo = lo.iter().fold(f64::INFINITY, |a, b| a.min(*b));
+        let hi = hi.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+        self.count(values, numbers, lo, hi);
+    }
+
+    /// [`Sketch::add_all`] of values that are all numbers, whose least and greatest
+    /// are `lo` and `hi` (a caller that has them spares a pass over the values).
+    pub fn add_numbers(&mut self, values: &[f64], lo: f64, hi: f64) {
+        debug_assert!(values.iter().all(|v| !v.is_nan() && (lo..=hi).contains(v)));
+        self.count(values, values.len() as u64, lo, hi);
+    }
+
+    /// Counts `values` (NaN values skipped): `numbers` of them, from `lo` to `hi`.
+    fn count(&mut self, values: &[f64], numbers: u64, lo: f64, hi: f64) {
+        if numbers == 0 {
+            return;
+        }
+        // `+ 0.0` makes -0 and 0 one value, so the order of the values cannot pick either.
+        self.n += numbers;
+        self.min = self.min.min(lo) + 0.0;
+        self.max = self.max.max(hi) + 0.0;
+        let (mut zeros, mut neg_inf, mut pos_inf) = (0, 0, 0);
         let mut shift = self.shift();
         for &x in values {
             if x.is_nan() {
                 continue;
             }
-            self.n += 1;
-            self.min = self.min.min(x) + 0.0;
-            self.max = self.max.max(x) + 0.0;
             if x.abs() < f64::MIN_POSITIVE {
-                self.zeros += 1;
+                zeros += 1;
             } else if x.is_infinite() {
-                if x > 0.0 { self.pos_inf += 1 } else { self.neg_inf += 1 }
+                if x > 0.0 { pos_inf += 1 } else { neg_inf += 1 }
             } else {
                 let index = x.abs().to_bits() >> shift;
                 let grew = if x > 0.0 { self.positive.add(index, 1) } else { self.negative.add(index, 1) };
@@ -160,6 +248,9 @@ impl Sketch {
                 }
             }
         }
+        self.zeros += zeros;
+        self.neg_inf += neg_inf;
+        self.pos_inf += pos_inf;
     }
 
     /// Halves the resolution until both signs fit in [`MAX_BUCKETS`].
@@ -177,13 +268,20 @@ impl Sketch {
 
     /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &Sketch) {
-        let mut other = other.clone();
-        while other.bits > self.bits {
-            other.coarsen();
-        }
         while self.bits > other.bits {
             self.coarsen();
         }
+        let coarser;
+        let other = if other.bits > self.bits {
+            let mut o = other.clone();
+            while o.bits > self.bits {
+                o.coarsen();
+            }
+            coarser = o;
+            &coarser
+        } else {
+            other
+        };
         for (i, c) in other.positive.iter() {
             let _ = self.positive.add(i, c);
         }
@@ -238,22 +336,36 @@ impl Sketch {
     /// # Panics
     /// If `r >= len()`: a programming error.
     pub fn order_statistic(&self, r: u64) -> f64 {
-        assert!(r < self.n, "rank {r} of {} values", self.n);
-        if r == 0 {
-            return self.min;
-        }
-        if r == self.n - 1 {
-            return self.max;
-        }
-        let mut seen = 0;
-        for (v, c) in self.ascending() {
-            seen += c;
-            if r < seen {
+        self.order_statistics(&[r])[0]
+    }
+
+    /// [`Sketch::order_statistic`] of each of `ranks` (ascending), in one pass over
+    /// the buckets.
+    fn order_statistics(&self, ranks: &[u64]) -> Vec<f64> {
+        let mut buckets = self.ascending();
+        let (mut seen, mut current) = (0, None);
+        ranks
+            .iter()
+            .map(|&r| {
+                assert!(r < self.n, "rank {r} of {} values", self.n);
+                if r == 0 {
+                    return self.min;
+                }
+                if r == self.n - 1 {
+                    return self.max;
+                }
+                while seen <= r {
+                    let Some((v, c)) = buckets.next() else { break };
+                    seen += c;
+                    current = Some(v);
+                }
                 // A representative never lies outside the values seen.
-                return v.clamp(self.min, self.max);
-            }
-        }
-        self.max
+                match current {
+                    Some(v) if r < seen => v.clamp(self.min, self.max),
+                    _ => self.max,
+                }
+            })
+            .collect()
     }
 
     /// The type-7 quantiles at `levels` (each in [0, 1]), from the order statistics
@@ -263,13 +375,27 @@ impl Sketch {
     /// If the sketch is empty: a programming error.
     pub fn quantiles(&self, levels: &[f64]) -> Vec<f64> {
         assert!(self.n > 0, "quantiles of an empty sketch");
+        let ranks = |p: f64| {
+            let h = (self.n - 1) as f64 * p;
+            let lo = h.floor() as u64;
+            (h, lo, (lo + 1).min(self.n - 1))
+        };
+        let mut wanted: Vec<u64> = levels
+            .iter()
+            .flat_map(|p| {
+                let (_, lo, hi) = ranks(*p);
+                [lo, hi]
+            })
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let stats = self.order_statistics(&wanted);
+        let at = |r: u64| stats[wanted.partition_point(|w| *w < r)];
         levels
             .iter()
             .map(|p| {
-                let h = (self.n - 1) as f64 * p;
-                let lo = h.floor() as u64;
-                let hi = (lo + 1).min(self.n - 1);
-                let (a, b) = (self.order_statistic(lo), self.order_statistic(hi));
+                let (h, lo, hi) = ranks(*p);
+                let (a, b) = (at(lo), at(hi));
                 super::interpolate(a, b, h - lo as f64)
             })
             .collect()
@@ -363,6 +489,31 @@ mod tests {
         fine.merge(&s);
         assert_eq!(fine.relative_error(), s.relative_error());
         assert_eq!(fine.len(), s.len() + 2);
+    }
+
+    #[test]
+    fn counts_past_16_bits_are_carried_exactly() {
+        // 70,000 equal values pass a 16-bit count; merges and coarsening keep them.
+        let mut values = vec![1.0; 70_000];
+        values.extend((0..1000).map(|i| 2.0 + i as f64));
+        values.extend(std::iter::repeat_n(1.0, 70_000));
+        let whole = sketch_of(&values);
+        assert_eq!(whole.len(), 141_000);
+        let (one, two) = (whole.order_statistic(139_999), whole.order_statistic(140_000));
+        assert!((one - 1.0).abs() <= whole.relative_error() && (two - 2.0).abs() <= 2.0 * whole.relative_error());
+        let mut merged = Sketch::new();
+        values.chunks(30_000).for_each(|c| merged.merge(&sketch_of(c)));
+        assert_eq!(merged, whole);
+        let mut twice = whole.clone();
+        twice.merge(&whole);
+        assert_eq!(twice.len(), 282_000);
+        assert_eq!((twice.order_statistic(279_999), twice.order_statistic(280_000)), (one, two));
+        check_bound(&values);
+        // Coarsening adds the counts of neighbouring buckets, carried ones too.
+        let mut coarse = whole.clone();
+        coarse.coarsen();
+        assert_eq!(coarse.positive.iter().map(|(_, c)| c).sum::<u64>(), 141_000);
+        assert_eq!(coarse.order_statistic(70_000), coarse.midpoint(1.0f64.to_bits() >> coarse.shift()));
     }
 
     #[test]
