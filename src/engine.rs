@@ -814,7 +814,11 @@ impl Plan<'_> {
         block.first = first;
         block.paths = n;
         block.stride = stride;
-        block.data.resize(n * stride, 0.0);
+        // Every number is overwritten: a reused buffer of the right size is not
+        // cleared, and a new one comes zeroed from the allocator (no pass over it).
+        if block.data.len() != n * stride {
+            block.data = vec![0.0; n * stride];
+        }
         transpose_into(rows, n, stride, &mut block.data);
     }
 }

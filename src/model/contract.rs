@@ -201,10 +201,17 @@ pub fn evaluate_traced(
         let f = fraction_before(t_stop, k);
         let accrual = c.share * m * f;
         let room = (room0 - owed).max(0.0);
-        let p = accrual.min(room);
-        if cap_time.is_none() && accrual > 0.0 && accrual >= room {
-            cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
-        }
+        // `p = min(accrual, room)`, with a branch for the month the cap binds and
+        // those after it: the next month then waits on `owed + accrual` alone, not
+        // on the room computed from it.
+        let p = if accrual < room {
+            accrual
+        } else {
+            if cap_time.is_none() && accrual > 0.0 {
+                cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
+            }
+            accrual.min(room)
+        };
         let q = back * m * f;
         owed += p;
         // The part of the month's payment due after failure is lost but for the
