@@ -247,6 +247,8 @@ struct TermsPlan<'a> {
     /// The trigger's position in `Trigger::ALL`.
     trigger: ValueSource<'a>,
     sources: [ValueSource<'a>; N_TERMS_PARAMS],
+    /// The draw of every path when nothing in the row is random.
+    fixed: Option<ContractDraw>,
 }
 
 /// Everything fixed for one scenario: keys, calendar, layout.
@@ -291,6 +293,25 @@ fn drawn<'a>(dist: &'a Dist, seed: u64, scenario: &str, purpose: Purpose<'_>) ->
     }
 }
 
+impl TermsPlan<'_> {
+    /// The plan with its draw made once when no value of the row is random: the
+    /// same for every path.
+    fn with_fixed(mut self, start_year: f64) -> Self {
+        let fixed = |s: &ValueSource<'_>| matches!(s, ValueSource::Fixed(_));
+        if fixed(&self.end) && fixed(&self.trigger) && self.sources.iter().all(fixed) {
+            self.fixed = Some(self.draw(0, start_year));
+        }
+        self
+    }
+
+    /// The row's draw for path `path` of a grid starting at decimal year `start_year`.
+    fn draw(&self, path: u64, start_year: f64) -> ContractDraw {
+        let end = crate::model::snap_to_month(self.end.draw(path) - start_year);
+        let trigger = Trigger::from_code(self.trigger.draw(path));
+        ContractDraw::from_values(&self.sources.map(|s| s.draw(path)), end, trigger)
+    }
+}
+
 impl ValueSource<'_> {
     /// The value on path `path`.
     fn draw(&self, path: u64) -> f64 {
@@ -325,7 +346,9 @@ impl<'a> Plan<'a> {
                     TriggerTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsTrigger(t.name())),
                 },
                 sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.name(), p))),
+                fixed: None,
             })
+            .map(|plan| plan.with_fixed(start_year))
             .collect();
         Plan {
             scenario,
@@ -387,9 +410,7 @@ impl<'a> Plan<'a> {
     /// Draws terms row `t` for path `path`.
     pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
         let plan = &self.terms_plans[t];
-        let end = crate::model::snap_to_month(plan.end.draw(path) - self.start_year);
-        let trigger = Trigger::from_code(plan.trigger.draw(path));
-        ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), end, trigger)
+        plan.fixed.unwrap_or_else(|| plan.draw(path, self.start_year))
     }
 
     /// Draws the world of path `path` and fills `ws.monthly` (and `run_rate`, when
