@@ -248,6 +248,8 @@ struct TermsPlan<'a> {
     /// The trigger's position in `Trigger::ALL`.
     trigger: ValueSource<'a>,
     sources: [ValueSource<'a>; N_TERMS_PARAMS],
+    /// The draw of every path when nothing in the row is random.
+    fixed: Option<ContractDraw>,
 }
 
 /// Everything fixed for one scenario: keys, calendar, layout.
@@ -294,6 +296,25 @@ fn drawn<'a>(dist: &'a Dist, seed: u64, scenario: &str, purpose: Purpose<'_>) ->
     }
 }
 
+impl TermsPlan<'_> {
+    /// The plan with its draw made once when no value of the row is random: the
+    /// same for every path.
+    fn with_fixed(mut self, start_year: f64) -> Self {
+        let fixed = |s: &ValueSource<'_>| matches!(s, ValueSource::Fixed(_));
+        if fixed(&self.end) && fixed(&self.trigger) && self.sources.iter().all(fixed) {
+            self.fixed = Some(self.draw(0, start_year));
+        }
+        self
+    }
+
+    /// The row's draw for path `path` of a grid starting at decimal year `start_year`.
+    fn draw(&self, path: u64, start_year: f64) -> ContractDraw {
+        let end = crate::model::snap_to_month(self.end.draw(path) - start_year);
+        let trigger = Trigger::from_code(self.trigger.draw(path));
+        ContractDraw::from_values(&self.sources.map(|s| s.draw(path)), end, trigger)
+    }
+}
+
 impl ValueSource<'_> {
     /// The value on path `path`.
     fn draw(&self, path: u64) -> f64 {
@@ -325,7 +346,9 @@ impl<'a> Plan<'a> {
                     TriggerTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsTrigger(t.name())),
                 },
                 sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.name(), p))),
+                fixed: None,
             })
+            .map(|plan| plan.with_fixed(start_year))
             .collect();
         Plan {
             scenario,
@@ -394,6 +417,7 @@ impl<'a> Plan<'a> {
             drift_for: None,
             df_next: vec![0.0; n],
             df_for: None,
+            sums: Vec::new(),
         }
     }
 
@@ -407,9 +431,7 @@ impl<'a> Plan<'a> {
     /// Draws terms row `t` for path `path`.
     pub fn contract(&self, t: usize, path: u64) -> ContractDraw {
         let plan = &self.terms_plans[t];
-        let end = crate::model::snap_to_month(plan.end.draw(path) - self.start_year);
-        let trigger = Trigger::from_code(plan.trigger.draw(path));
-        ContractDraw::from_values(&plan.sources.map(|s| s.draw(path)), end, trigger)
+        plan.fixed.unwrap_or_else(|| plan.draw(path, self.start_year))
     }
 
     /// Draws the world of path `path` and fills `ws.monthly` (and `run_rate`, when
@@ -447,8 +469,8 @@ impl<'a> Plan<'a> {
         format!("{}-{:02}", self.scenario.start().year() + (m0 / 12) as i32, m0 % 12 + 1)
     }
 
-    /// Simulates path `path` into `out` (length [`Layout::stride`], zeroed).
-    /// Leaves the path's monthly revenue in `ws.monthly`.
+    /// Simulates path `path` into `out` (length [`Layout::stride`]; every number
+    /// of it is written). Leaves the path's monthly revenue in `ws.monthly`.
     #[inline]
     pub fn simulate_path(&self, path: u64, ws: &mut Workspace, out: &mut [f64]) {
         self.simulate_path_traced(path, ws, out, None, |_, _| {});
@@ -465,50 +487,95 @@ impl<'a> Plan<'a> {
         ws: &mut Workspace,
         out: &mut [f64],
         run_rate: Option<&mut [f64]>,
+        month: impl FnMut(usize, MonthFlow),
+    ) -> (WorldParams, Events, f64) {
+        self.record_path(path, ws, out, run_rate, month)
+    }
+
+    /// [`Plan::simulate_path_traced`] into any [`Record`]: a path's own row, or
+    /// its column of a block.
+    fn record_path<R: Record + ?Sized>(
+        &self,
+        path: u64,
+        ws: &mut Workspace,
+        out: &mut R,
+        run_rate: Option<&mut [f64]>,
         mut month: impl FnMut(usize, MonthFlow),
     ) -> (WorldParams, Events, f64) {
         let (p, events, growth) = self.revenue(path, ws, run_rate);
         let l = &self.layout;
+        // Sums are added up in the workspace, each number then written once.
+        let sums = &mut ws.sums;
+        sums.clear();
+        sums.resize(l.periods, 0.0);
         let mut total = 0.0;
         for (k, m) in ws.monthly.iter().enumerate() {
             total += m;
-            out[l.revenue_period(self.period_of_month[k])] += m;
+            sums[self.period_of_month[k]] += m;
         }
-        out[Layout::REVENUE_TOTAL] = total;
+        out.set(Layout::REVENUE_TOTAL, total);
+        for (y, v) in sums.iter().enumerate() {
+            out.set(l.revenue_period(y), *v);
+        }
         let events_years = [events.declared, events.verified, events.failure].map(|t| self.start_year + t);
         let values = p.values().into_iter().chain(events_years).chain([growth]);
         for (i, v) in values.enumerate() {
-            out[l.world_input(i)] = v;
+            out.set(l.world_input(i), v);
         }
         let grid = self.grid(&ws.monthly, &ws.df_next);
         for t in 0..l.terms {
             let c = self.contract(t, path);
+            sums.clear();
+            sums.resize(FLOWS * l.periods, 0.0);
+            let f = contract::evaluate_traced(&c, &events, p.ms_ratio, p.discount_rate, grid, sums, |m| month(t, m));
             let annual_at = l.terms_period(t, Flow::Paid, 0);
-            let f = contract::evaluate_traced(
-                &c,
-                &events,
-                p.ms_ratio,
-                p.discount_rate,
-                grid,
-                &mut out[annual_at..annual_at + FLOWS * l.periods],
-                |m| month(t, m),
-            );
-            let field = |f: TermsField| l.terms_field(t, f);
-            out[field(TermsField::Paid)] = f.paid;
-            out[field(TermsField::Lost)] = f.lost;
-            out[field(TermsField::Received)] = f.received;
-            out[field(TermsField::Net)] = f.net;
-            out[field(TermsField::Pv)] = f.pv;
-            out[field(TermsField::EndYear)] = self.start_year + f.end;
-            out[field(TermsField::Cause)] = f.cause as u8 as f64;
-            out[field(TermsField::CapYear)] = f.cap_time.map_or(f64::NAN, |c| self.start_year + c);
-            for (p, v) in TermsParam::ALL.iter().zip(c.values()) {
-                out[l.terms_param(t, *p)] = v;
+            for (i, v) in sums.iter().enumerate() {
+                out.set(annual_at + i, *v);
             }
-            out[l.terms_end(t)] = self.start_year + c.end;
-            out[l.terms_trigger(t)] = c.trigger.code();
+            let field = |f: TermsField| l.terms_field(t, f);
+            out.set(field(TermsField::Paid), f.paid);
+            out.set(field(TermsField::Lost), f.lost);
+            out.set(field(TermsField::Received), f.received);
+            out.set(field(TermsField::Net), f.net);
+            out.set(field(TermsField::Pv), f.pv);
+            out.set(field(TermsField::EndYear), self.start_year + f.end);
+            out.set(field(TermsField::Cause), f.cause as u8 as f64);
+            out.set(field(TermsField::CapYear), f.cap_time.map_or(f64::NAN, |c| self.start_year + c));
+            for (p, v) in TermsParam::ALL.iter().zip(c.values()) {
+                out.set(l.terms_param(t, *p), v);
+            }
+            out.set(l.terms_end(t), self.start_year + c.end);
+            out.set(l.terms_trigger(t), c.trigger.code());
         }
         (p, events, growth)
+    }
+}
+
+/// Where the numbers of a path's record are written, by their place in [`Layout`].
+trait Record {
+    fn set(&mut self, j: usize, v: f64);
+}
+
+/// A path's own row.
+impl Record for [f64] {
+    #[inline]
+    fn set(&mut self, j: usize, v: f64) {
+        self[j] = v;
+    }
+}
+
+/// Path `path` of a block stored column by column, `paths` paths to a column:
+/// the path's numbers go straight to where the block keeps them.
+struct BlockColumn<'a> {
+    data: &'a mut [f64],
+    paths: usize,
+    path: usize,
+}
+
+impl Record for BlockColumn<'_> {
+    #[inline]
+    fn set(&mut self, j: usize, v: f64) {
+        self.data[j * self.paths + self.path] = v;
     }
 }
 
@@ -563,6 +630,8 @@ pub struct Workspace {
     drift_for: Option<[u64; 4]>,
     df_next: Vec<f64>,
     df_for: Option<u64>,
+    /// A path's annual sums (revenue, or one terms row's flows) as they add up.
+    sums: Vec<f64>,
 }
 
 impl Workspace {
@@ -688,31 +757,6 @@ impl PathTable {
     }
 }
 
-/// Transposes a row-major `rows x cols` matrix, in tiles that stay in the cache.
-#[cfg(test)]
-fn transpose(data: &[f64], rows: usize, cols: usize) -> Vec<f64> {
-    let mut out = vec![0.0; data.len()];
-    transpose_into(data, rows, cols, &mut out);
-    out
-}
-
-/// Writes the transpose of the row-major `rows x cols` matrix `data` into `out`,
-/// in tiles that stay in the cache.
-fn transpose_into(data: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
-    const TILE: usize = 16;
-    for r0 in (0..rows).step_by(TILE) {
-        let r1 = (r0 + TILE).min(rows);
-        for c0 in (0..cols).step_by(TILE) {
-            let c1 = (c0 + TILE).min(cols);
-            for c in c0..c1 {
-                for r in r0..r1 {
-                    out[c * rows + r] = data[r * cols + c];
-                }
-            }
-        }
-    }
-}
-
 /// Bytes of memory a run of `paths` paths reporting in `periods` needs for its path table.
 pub fn table_bytes(scenario: &Scenario, n_terms: usize, periods: Periods, paths: usize) -> u128 {
     let layout = Layout { periods: periods.of_grid(scenario.start(), scenario.months()).0.len(), terms: n_terms };
@@ -794,10 +838,10 @@ fn sized_blocks(
     blocks
         .into_par_iter()
         .map_init(
-            || (plan.workspace(), Vec::new()),
-            |(ws, rows), b| {
+            || plan.workspace(),
+            |ws, b| {
                 let mut block = Block::default();
-                plan.simulate_block(b, size, paths, ws, rows, &mut block);
+                plan.simulate_block(b, size, paths, ws, &mut block);
                 done(block.paths as u64);
                 block
             },
@@ -807,29 +851,24 @@ fn sized_blocks(
 
 impl Plan<'_> {
     /// Simulates block `b` of `size` paths (the last of `paths` may be shorter)
-    /// into `block`, with `ws` and `rows` as scratch space.
-    fn simulate_block(
-        &self,
-        b: usize,
-        size: usize,
-        paths: usize,
-        ws: &mut Workspace,
-        rows: &mut Vec<f64>,
-        block: &mut Block,
-    ) {
+    /// into `block`, with `ws` as scratch space. Each path writes its numbers
+    /// straight into its column of the block.
+    fn simulate_block(&self, b: usize, size: usize, paths: usize, ws: &mut Workspace, block: &mut Block) {
         let stride = self.layout.stride();
         let first = b * size;
         let n = size.min(paths - first);
-        rows.clear();
-        rows.resize(n * stride, 0.0);
-        for (j, out) in rows.chunks_exact_mut(stride).enumerate() {
-            self.simulate_path((first + j) as u64, ws, out);
-        }
         block.first = first;
         block.paths = n;
         block.stride = stride;
-        block.data.resize(n * stride, 0.0);
-        transpose_into(rows, n, stride, &mut block.data);
+        // Every number is overwritten: a reused buffer of the right size is not
+        // cleared, and a new one comes zeroed from the allocator (no pass over it).
+        if block.data.len() != n * stride {
+            block.data = vec![0.0; n * stride];
+        }
+        for j in 0..n {
+            let mut column = BlockColumn { data: &mut block.data, paths: n, path: j };
+            self.record_path((first + j) as u64, ws, &mut column, None, |_, _| {});
+        }
     }
 }
 
@@ -862,31 +901,15 @@ pub fn simulate_fold<A: Send>(
     (from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS))
         .into_par_iter()
         .fold(
-            || (plan.workspace(), Vec::new(), Block::default(), init()),
-            |(mut ws, mut rows, mut block, mut acc), b| {
-                plan.simulate_block(b, CHUNK_PATHS, paths, &mut ws, &mut rows, &mut block);
+            || (plan.workspace(), Block::default(), init()),
+            |(mut ws, mut block, mut acc), b| {
+                plan.simulate_block(b, CHUNK_PATHS, paths, &mut ws, &mut block);
                 fold(&mut acc, &block);
                 done(block.paths as u64);
-                (ws, rows, block, acc)
+                (ws, block, acc)
             },
         )
-        .map(|(_, _, _, acc)| acc)
+        .map(|(_, _, acc)| acc)
         .reduce_with(&merge)
         .unwrap_or_else(init)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn transpose_moves_every_cell() {
-        for (rows, cols) in [(1, 1), (3, 40), (17, 5), (256, 156)] {
-            let data: Vec<f64> = (0..rows * cols).map(|i| i as f64).collect();
-            let t = super::transpose(&data, rows, cols);
-            for r in 0..rows {
-                for c in 0..cols {
-                    assert_eq!(t[c * rows + r], data[r * cols + c]);
-                }
-            }
-        }
-    }
 }

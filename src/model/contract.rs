@@ -180,7 +180,7 @@ pub fn evaluate_traced(
     let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut cap_time = None;
     // Nothing flows from the first month starting at or after the stop or the failure.
-    let limit = t_stop.min(events.failure);
+    let mut limit = t_stop.min(events.failure);
     let failure = Failure::new(events.failure, c, log_rate, grid.valuation, grid.monthly.len());
     // Each calendar year's paid, received and net, added up in registers and
     // written to `annual` when the year changes (the same sums, in the same order).
@@ -195,33 +195,47 @@ pub fn evaluate_traced(
     let months = grid.monthly.iter().zip(grid.df_next).zip(grid.year_of_month);
     for (k, ((&m, &df), &y)) in months.enumerate() {
         let u = month_start(k);
-        if u >= limit || (cap_time.is_some() && back == 0.0) {
+        if u >= limit {
             break; // nothing more can flow
         }
         let f = fraction_before(t_stop, k);
         let accrual = c.share * m * f;
         let room = (room0 - owed).max(0.0);
-        let p = accrual.min(room);
-        if cap_time.is_none() && accrual > 0.0 && accrual >= room {
-            cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
-        }
+        // `p = min(accrual, room)`, with a branch for the month the cap binds and
+        // those after it: the next month then waits on `owed + accrual` alone, not
+        // on the room computed from it.
+        let p = if accrual < room {
+            accrual
+        } else {
+            if cap_time.is_none() && accrual > 0.0 {
+                cap_time = Some(u + room / accrual / MONTHS_PER_YEAR);
+                if back == 0.0 {
+                    // Nothing flows after the cap when nothing is paid back.
+                    limit = limit.min(month_start(k + 1));
+                }
+            }
+            accrual.min(room)
+        };
         let q = back * m * f;
         owed += p;
         // The part of the month's payment due after failure is lost but for the
         // recovered fraction, paid at failure; the reverse share is paid in full.
+        // A month whose payment falls due after the failure is rare and kept out
+        // of line, so that what such months alone add up (`lost`) need not take a
+        // register from the sums of every month.
         let (cash, lost_k, n) = match failure.schedule(month_start(k + 1)) {
             None => {
                 pv += (p - q) * df * spread;
                 (p, 0.0, p - q)
             }
             Some((w, a)) => {
-                let cash = p * (w + c.recovery * (1.0 - w));
-                pv += p * a * df + p * c.recovery * (1.0 - w) * failure.df - q * df * spread;
-                (cash, p * (1.0 - c.recovery) * (1.0 - w), cash - q)
+                let (cash, lost_k, pv_k) = failure.month(p, q, (w, a), df, spread);
+                pv += pv_k;
+                lost += lost_k;
+                (cash, lost_k, cash - q)
             }
         };
         paid += cash;
-        lost += lost_k;
         received += q;
         let room_after = c.cap.is_finite().then(|| (room0 - owed).max(0.0));
         month(MonthFlow {
@@ -259,16 +273,30 @@ struct Failure {
     log_rate: f64,
     /// `DF(T_F)`.
     df: f64,
+    /// `rho`, the fraction of what is still owed at failure that is recovered.
+    recovery: f64,
 }
 
 impl Failure {
     fn new(at: f64, c: &ContractDraw, log_rate: f64, valuation: f64, months: usize) -> Failure {
         // A failure after the last payment of the last month changes nothing.
         if at >= month_start(months) + c.spread_years {
-            return Failure { at: f64::INFINITY, spread_years: c.spread_years, log_rate: 0.0, df: 0.0 };
+            let (spread_years, recovery) = (c.spread_years, c.recovery);
+            return Failure { at: f64::INFINITY, spread_years, log_rate: 0.0, df: 0.0, recovery };
         }
         let df = (-(at - valuation) * log_rate).exp();
-        Failure { at, spread_years: c.spread_years, log_rate, df }
+        Failure { at, spread_years: c.spread_years, log_rate, df, recovery: c.recovery }
+    }
+
+    /// What Microsoft receives of a month's accrual `p` (reverse share `q`) in
+    /// the months `schedule` gives `(w, a)`, what is lost, and the present value
+    /// of the month's net flows.
+    #[cold]
+    fn month(&self, p: f64, q: f64, (w, a): (f64, f64), df: f64, spread: f64) -> (f64, f64, f64) {
+        let recovery = self.recovery;
+        let cash = p * (w + recovery * (1.0 - w));
+        let pv = p * a * df + p * recovery * (1.0 - w) * self.df - q * df * spread;
+        (cash, p * (1.0 - recovery) * (1.0 - w), pv)
     }
 
     /// For a payment due from `e = u_{k+1}` (over `S` years): `None` when all of it
