@@ -4,6 +4,9 @@
 //! table), `pipeline` (both, streamed as a run does), `report` (CSV files, charts
 //! and HTML). `cargo bench` runs all; `cargo bench -- base` filters.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use revshare::engine::{CHUNK_PATHS, simulate, simulate_observed};
 use revshare::{Plan, ScenarioResults};
@@ -11,8 +14,12 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn engine(c: &mut Criterion) {
-    let (scenarios, terms) = revshare::input::shipped();
-    // The three contracts of the question: panel-2025, board-2019, fixed-2026.
+    // The reference workload of the speed figures: the first edition's shipped
+    // scenarios (ten years) under its three contracts of the question, panel-2025
+    // (no calendar end), board-2019 and fixed-2026, so that the figures compare
+    // across recalibrations of the shipped files.
+    let scenarios = common::scenarios(common::FIRST_EDITION_SCENARIOS);
+    let terms = common::terms(common::FIRST_EDITION_TERMS);
     let three = &terms[..3];
     let paths = 20_000;
     let mut g = c.benchmark_group("simulate");
@@ -34,6 +41,13 @@ fn engine(c: &mut Criterion) {
                 done.fetch_add(n, Ordering::Relaxed);
             }))
         })
+    });
+    // Today's shipped base (twenty years) under every shipped terms row.
+    let (shipped, shipped_terms) = revshare::input::shipped();
+    let shipped_base = shipped.iter().find(|s| s.name() == "base").unwrap();
+    let shipped_plan = Plan::new(shipped_base, &shipped_terms, 42);
+    g.bench_function(format!("shipped-base/{}-terms/all-cores", shipped_terms.len()), |b| {
+        b.iter(|| black_box(simulate(&shipped_plan, paths)))
     });
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     g.bench_function("base/3-terms/1-thread", |b| b.iter(|| one.install(|| black_box(simulate(&plan, paths)))));

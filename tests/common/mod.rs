@@ -40,12 +40,16 @@ pub fn assert_within_se(mean: f64, se: f64, expected: f64, k: f64, what: &str) {
     );
 }
 
-/// The first edition's shipped `base` scenario (ten years from January 2026), kept
-/// so that pinned values do not move when the shipped scenarios are recalibrated.
-pub const FIRST_EDITION_BASE: &str = "name,revenue0,growth0,growth_inf,growth_halflife,sigma,jump_rate,jump_mean,\
+/// The first edition's shipped `base`, `company-plan` and `bear` scenarios (ten
+/// years from January 2026), kept so that pinned values and benchmark workloads
+/// do not move when the shipped scenarios are recalibrated.
+pub const FIRST_EDITION_SCENARIOS: &str = "name,revenue0,growth0,growth_inf,growth_halflife,sigma,jump_rate,jump_mean,\
     jump_sd,agi_delay,agi_never,panel_lag,agi_multiplier,default_rate,ms_ratio,discount_rate\n\
     base,20,\"pert(0.7, 1.1, 1.5)\",\"pert(0.03, 0.1, 0.2)\",2.278,0.25,0.15,-0.35,0.2,\"lognormal(7, 0.8)\",0.1,\
-    \"gamma(2, 0.5)\",1,0.03,\"uniform(0.3, 0.5)\",0.09\n";
+    \"gamma(2, 0.5)\",1,0.03,\"uniform(0.3, 0.5)\",0.09\n\
+    company-plan,20,1.386,0.128,2.278,0,0,0,0,inf,0,0,1,0,0.4,0.09\n\
+    bear,20,\"pert(0.4, 0.7, 1)\",\"pert(0, 0.05, 0.1)\",2.278,0.35,0.3,-0.5,0.25,\"lognormal(7, 0.8)\",0.1,\
+    \"gamma(2, 0.5)\",1,0.08,\"uniform(0.3, 0.5)\",0.109\n";
 
 /// The first edition's shipped terms.
 pub const FIRST_EDITION_TERMS: &str = "name,share,end,trigger,cap,cap_counted,reverse_share,spread_years\n\
@@ -54,7 +58,7 @@ pub const FIRST_EDITION_TERMS: &str = "name,share,end,trigger,cap,cap_counted,re
     fixed-2026,0.2,2031,none,38,0,0,0\n\
     uncapped-2026,0.2,2031,none,,0,0,0\n";
 
-/// [`FIRST_EDITION_BASE`] under [`FIRST_EDITION_TERMS`].
+/// The first edition's `base` under [`FIRST_EDITION_TERMS`].
 pub fn first_edition_base() -> (Scenario, Vec<Terms>) {
-    (scenarios(FIRST_EDITION_BASE).remove(0), terms(FIRST_EDITION_TERMS))
+    (scenarios(FIRST_EDITION_SCENARIOS).remove(0), terms(FIRST_EDITION_TERMS))
 }
