@@ -603,6 +603,28 @@ pub struct PathTrace {
 }
 
 impl Plan<'_> {
+    /// The problem of a path whose numbers overflowed: the scenario, the path, and
+    /// the first month whose revenue or payments are not a finite number.
+    pub fn overflow(&self, path: u64) -> crate::error::Problem {
+        let trace = self.trace(path);
+        let bad = |v: &f64| v.is_nan() || v.abs() > crate::results::MAX_MONEY;
+        let revenue = trace.run_rate.iter().position(bad).or_else(|| trace.monthly.iter().position(bad));
+        let flows = trace.flows.iter().flatten().flatten().find(|m| [m.paid, m.lost, m.received].iter().any(bad));
+        let what = match (revenue, flows) {
+            (Some(k), _) => format!("OpenAI's revenue overflows from {} on", self.month_label(k)),
+            (None, Some(m)) => format!("the payments overflow from {} on", self.month_label(m.month)),
+            (None, None) => "its totals overflow".to_string(),
+        };
+        crate::error::Problem::value_of(
+            format!("scenario `{}`, path {path}", self.scenario.name()),
+            format!(
+                "{what} (beyond 1e150 $B, where no statistics can be computed): lower the growth, the volatility, \
+                 the jumps or the horizon (`revshare replay --scenario {} --path {path}` shows the path)",
+                self.scenario.name()
+            ),
+        )
+    }
+
     /// Simulates path `path` through the run's own code path and keeps everything
     /// a replay shows.
     pub fn trace(&self, path: u64) -> PathTrace {

@@ -104,7 +104,8 @@ pub use results::ScenarioResults;
 
 /// Simulates `paths` paths of `scenario` under every row of `terms` on the current
 /// rayon pool and computes the results, with `terms[baseline]` as the baseline of
-/// the paired differences. Refuses no paths, no terms row, or a baseline that is
+/// the paired differences. Refuses a path whose numbers overflow (naming it and
+/// its month), no paths, no terms row, or a baseline that is
 /// not one of the rows.
 pub fn simulate_scenario(
     scenario: &Scenario,
@@ -123,5 +124,9 @@ pub fn simulate_scenario(
     }
     let plan = Plan::new(scenario, terms, seed);
     let acc = results::Accumulator::simulate(&plan, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
-    Ok(acc.finish(scenario.name(), terms))
+    let results = acc.finish(scenario.name(), terms);
+    match results.overflow {
+        Some(path) => Err(plan.overflow(path).into()),
+        None => Ok(results),
+    }
 }

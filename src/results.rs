@@ -72,6 +72,11 @@ pub struct Delta {
     pub prob_positive: Proportion,
 }
 
+/// The largest amount ($B) of revenue or of a flow on a path that the statistics
+/// take: beyond it a square overflows and no variance can be computed, so a run
+/// refuses it as an overflow (1e150 $B is beyond any meaning anyway).
+pub const MAX_MONEY: f64 = 1e150;
+
 /// Everything reported for one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioResults {
@@ -93,6 +98,9 @@ pub struct ScenarioResults {
     pub curves: Vec<Curve>,
     /// How the quantiles were computed.
     pub quantiles: QuantileMethod,
+    /// The first path whose revenue or money flows are not finite numbers or exceed
+    /// [`MAX_MONEY`] (they overflowed); a run refuses results that have one.
+    pub overflow: Option<u64>,
 }
 
 /// The share of paths still paying at the horizon above which a run warns that a
@@ -393,6 +401,8 @@ pub struct Accumulator {
     annual_revenue: Vec<Series>,
     terms: Vec<TermsAcc>,
     scratch: Vec<f64>,
+    /// The first path whose revenue or flows are not finite numbers.
+    overflow: Option<u64>,
 }
 
 impl Accumulator {
@@ -451,6 +461,7 @@ impl Accumulator {
             annual_revenue: annual(),
             terms,
             scratch: Vec::new(),
+            overflow: None,
         }
     }
 
@@ -546,6 +557,17 @@ impl Accumulator {
     pub fn add_block(&mut self, b: &Block) {
         let l = self.layout;
         self.paths += b.paths as u64;
+        // Revenue and money flows are at most MAX_MONEY on every path unless they
+        // overflowed.
+        let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
+        let columns =
+            std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(|t| money.map(|f| l.terms_field(t, f))));
+        for j in columns {
+            if let Some(i) = b.column(j).iter().position(|v| v.is_nan() || v.abs() > MAX_MONEY) {
+                let path = (b.first + i) as u64;
+                self.overflow = Some(self.overflow.map_or(path, |o| o.min(path)));
+            }
+        }
         self.revenue.add_block(b.column(Layout::REVENUE_TOTAL));
         for (y, s) in self.annual_revenue.iter_mut().enumerate() {
             s.add_block(b.column(l.revenue_period(y)));
@@ -602,6 +624,10 @@ impl Accumulator {
     /// Joins the paths `other` accumulated to these.
     pub fn merge(mut self, other: Accumulator) -> Accumulator {
         self.paths += other.paths;
+        self.overflow = match (self.overflow, other.overflow) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.revenue.merge(other.revenue);
         self.annual_revenue.iter_mut().zip(other.annual_revenue).for_each(|(a, b)| a.merge(b));
         for (a, b) in self.terms.iter_mut().zip(other.terms) {
@@ -727,6 +753,7 @@ impl Accumulator {
             deltas: Vec::new(),
             curves: Vec::new(),
             quantiles: method,
+            overflow: self.overflow,
         };
         for (t, d, c) in finished {
             results.terms.push(t);

@@ -347,7 +347,14 @@ fn extreme_but_valid_inputs_run_without_panicking() {
          x,1,1900,declared,0,1e300,1,1e300\n\
          y,\"uniform(0, 1)\",2200-12-31,verified,1e300,0,0,1e-300\n",
     );
-    let a = revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "200", "--out", "out"]).success();
+    // Revenue of 1e300 $B overflows the statistics: refused, naming the path.
+    revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "200", "--out", "out"])
+        .code(1)
+        .stderr(predicates::str::contains("scenario `a`, path 0: OpenAI's revenue overflows from 1900-01 on"));
+    let without_a: String =
+        read(&d.path("s.csv")).lines().filter(|l| !l.starts_with("a,")).map(|l| format!("{l}\n")).collect();
+    d.write("bc.csv", &without_a);
+    let a = revshare(&d, &["run", "bc.csv", "--terms", "t.csv", "--paths", "200", "--out", "out"]).success();
     assert!(!String::from_utf8_lossy(&a.get_output().stderr).contains("panicked"));
     revshare(
         &d,
@@ -835,4 +842,26 @@ fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
     );
     revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
     assert_eq!(snapshot(&d.path("r")), before);
+}
+
+#[test]
+fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
+    let d = Dir::new();
+    d.write("boom.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nboom,20,5000,5000,0,2126\n");
+    revshare(&d, &["run", "boom.csv", "--paths", "10", "--out", "o", "--quiet"]).code(1).stderr(
+        predicates::str::contains(
+            "scenario `boom`, path 0: OpenAI's revenue overflows from 2066-04 on (beyond 1e150 $B, where no \
+             statistics can be computed)",
+        ),
+    );
+    assert!(!d.path("o").exists(), "nothing written");
+    // So does one whose revenue stays finite but whose squares would not.
+    d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2126\n");
+    revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"])
+        .code(1)
+        .stderr(predicates::str::contains("scenario `fast`, path 0: OpenAI's revenue overflows from"));
+    // A fast growth within the bound runs.
+    d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2076\n");
+    let out = revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"]).success();
+    assert!(!String::from_utf8(out.get_output().stdout.clone()).unwrap().contains("NaN"));
 }

@@ -104,6 +104,10 @@ fn simulate_and_write(
             }
             (None, None) => results.push(session.results(s, baseline, &done)),
         }
+        // No number that overflowed reaches a file or the terminal.
+        if let Some(path) = results.last().and_then(|r| r.overflow) {
+            return Err(session.plan(s, &inputs.terms).overflow(path).into());
+        }
     }
     progress.finish();
     let manifest = Manifest {
