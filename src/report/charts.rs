@@ -396,6 +396,20 @@ pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result
     Ok(svg)
 }
 
+/// The y-axis labels of a chart of rows drawn top row first, row `i` of `n` in
+/// `[n - 1 - i, n - i]`: its label at the middle of its band, nothing elsewhere.
+fn row_labels(labels: Vec<String>) -> impl Fn(&f64) -> String {
+    let n = labels.len().max(1) as f64;
+    move |y: &f64| {
+        let i = (n - 0.5 - y).round();
+        if (y - (n - 0.5 - i)).abs() < 1e-9 && i >= 0.0 {
+            labels.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// One row of an interval chart: a distribution's quantiles and mean.
 #[derive(Debug, Clone)]
 pub struct Interval {
@@ -418,15 +432,7 @@ pub fn intervals(frame: &Frame<'_>, rows: &[Interval]) -> Result<String, ChartEr
         let root = canvas(&mut svg, frame.size)?;
         let xs = padded(span(rows.iter().flat_map(|r| r.quantiles.iter().copied().chain([r.mean]))), false);
         let n = rows.len().max(1);
-        let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-        let label = move |y: &f64| -> String {
-            let i = (n as f64 - 0.5 - y).round();
-            if (y - (n as f64 - 0.5 - i)).abs() < 1e-9 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let label = row_labels(rows.iter().map(|r| r.label.clone()).collect());
         let mut chart = ChartBuilder::on(&root)
             .caption(frame.title, (FONT, 18))
             .margin(10)
@@ -475,15 +481,7 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
         let root = canvas(&mut svg, frame.size)?;
         let xs = padded(span(rows.iter().flat_map(|r| [r.1, r.2]).chain([center])), false);
         let n = rows.len().max(1);
-        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        let label = move |y: &f64| -> String {
-            let i = (n as f64 - 0.5 - y).round();
-            if (y - (n as f64 - 0.5 - i)).abs() < 1e-9 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let label = row_labels(rows.iter().map(|r| r.0.clone()).collect());
         let mut chart = ChartBuilder::on(&root)
             .caption(frame.title, (FONT, 20))
             .margin(12)

@@ -303,26 +303,22 @@ mod tests {
         assert_eq!(g[0].rows[0].against[0].mean, -10.0);
         assert_eq!(g[0].rows[0].against[1].mean, 5.0);
         assert_eq!(g[0].rows[1].verdict(), "flips: pays less than open, more than to-2030");
-        let holds = RowAgainstReadings {
-            terms: "x".into(),
-            against: vec![
-                Comparison { reading: "a".into(), mean: -4.0, half_width: 1.0 },
-                Comparison { reading: "b".into(), mean: -1.5, half_width: 1.0 },
-            ],
+        let row = |terms: &str, against: &[(&str, f64, f64)]| RowAgainstReadings {
+            terms: terms.into(),
+            against: against
+                .iter()
+                .map(|(r, mean, half_width)| Comparison {
+                    reading: r.to_string(),
+                    mean: *mean,
+                    half_width: *half_width,
+                })
+                .collect(),
         };
+        let holds = row("x", &[("a", -4.0, 1.0), ("b", -1.5, 1.0)]);
         assert_eq!(holds.verdict(), "pays Microsoft less under every reading (-4.0 to -1.5 $B PV)");
-        let open = RowAgainstReadings {
-            terms: "z".into(),
-            against: vec![
-                Comparison { reading: "a".into(), mean: -4.0, half_width: 1.0 },
-                Comparison { reading: "b".into(), mean: -0.5, half_width: 1.0 },
-            ],
-        };
+        let open = row("z", &[("a", -4.0, 1.0), ("b", -0.5, 1.0)]);
         assert_eq!(open.verdict(), "pays less than a; no clear sign against b (the sign does not flip)");
-        let same = RowAgainstReadings {
-            terms: "y".into(),
-            against: vec![Comparison { reading: "a".into(), mean: 1e-14, half_width: 0.0 }],
-        };
+        let same = row("y", &[("a", 1e-14, 0.0)]);
         assert_eq!(same.verdict(), "pays the same under every reading");
         let g = ScenarioReadings {
             scenario: "base".into(),
