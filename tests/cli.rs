@@ -865,3 +865,16 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     let out = revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"]).success();
     assert!(!String::from_utf8(out.get_output().stdout.clone()).unwrap().contains("NaN"));
 }
+
+#[test]
+fn replay_lists_only_the_options_it_uses() {
+    let d = Dir::new();
+    let help = revshare(&d, &["replay", "--help"]).success();
+    let text = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    for used in ["--terms", "--seed", "--scenario", "--path"] {
+        assert!(text.contains(used), "{used}: {text}");
+    }
+    for unused in ["--paths", "--threads", "--period"] {
+        assert!(!text.contains(unused), "{unused}: {text}");
+    }
+}
