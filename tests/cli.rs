@@ -459,8 +459,16 @@ fn a_row_cut_off_at_the_horizon_is_warned_about_and_one_that_ends_before_is_not(
     assert!(text.contains(warning), "{text}");
     assert!(!text.contains("through-2030 is still paying"), "{text}");
     let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("o").join("manifest.json"))).unwrap();
-    assert_eq!(manifest["warnings"].as_array().unwrap().len(), 1);
+    let warnings = manifest["warnings"].as_array().unwrap();
+    // Ten paths are too few for the tails: said first; then the horizon.
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].as_str().unwrap().starts_with("flat: only 10 paths, so its 1% and 99% quantiles rest on"));
+    assert!(text.contains("warnings:\n  flat: only 10 paths"), "{text}");
     assert!(read(&d.path("o").join("report.html")).contains(warning));
+    // With enough paths, only the horizon is warned about.
+    revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "1000", "--out", "o2", "--no-report"]).success();
+    let manifest: serde_json::Value = serde_json::from_str(&read(&d.path("o2").join("manifest.json"))).unwrap();
+    assert_eq!(manifest["warnings"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "656651029b0fc0d0332d4467e60125929581461a3da81a658b10bf777214be04"),
             ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
-            ("report.html", "6421e706d88142bfd00f67618054a7fdd0de0211bf606b9ff977560dec434177"),
+            ("report.html", "4c74379b4bf30b99d10996fc9adb167a49729df24985d4792ede142ead1c5357"),
             ("charts/", "5eda6ff359dc3ba0902097dd5ecbe9c0ccdeee9a5b1cae700e3a338e3c74377e"),
         ],
     );
@@ -112,7 +112,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "21627ded7a1cb89a7ef5c834f3becf2731dc1a81c97a50b8b3eaa32763ba5742"),
             ("curves.csv", "d935e2ace0cce114ce9505803816a3923d3d3c801293b7efeba4e88642c2cd55"),
             ("manifest.json", "09bb16696c0887e35599fc952635ccd4f4049fb7bb3a6f93c1a250b51916deb2"),
-            ("report.html", "55b09e83ca41e3873c8fb3b016e0e045f22347a28c609dce6c472f9e35f33d9f"),
+            ("report.html", "28b30f02fe91d1795a5c90b373cb3dd4cf1cc224307f7e32b3c4427e8b1c53aa"),
             ("charts/", "739999a1cb75e6c76605962abc2fb01838d4520a870fdb4a7201500520027aed"),
             ("per-path.csv", "419aaefbb1b7be3eee80ccd7dae3b35401330e87bd36286e35fab35681e3b8d1"),
         ],

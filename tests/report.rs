@@ -255,7 +255,7 @@ fn the_page_leads_with_the_answer_and_ends_with_how_it_was_computed() {
     let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("`{s}` is on the page"));
     let order = [
         "<h1>What the revenue share is worth to Microsoft</h1>",
-        "Warning: totals cut off at the horizon.",
+        "Warnings: read these before the numbers.",
         "<h2 id=\"answer\">The answer, scenario by scenario</h2>",
         "<h2 id=\"readings\">Which conclusions hold under every reading</h2>",
         "<h2 id=\"detail\">In detail</h2>",

@@ -172,7 +172,7 @@ fn simulate_and_write(
         table.push('\n');
     }
     if !manifest.warnings.is_empty() {
-        table.push_str("\nwarning, totals cut off at the horizon:\n");
+        table.push_str("\nwarnings:\n");
         for w in &manifest.warnings {
             table.push_str(&format!("  {w}\n"));
         }

@@ -640,7 +640,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         esc(&m.baseline)
     );
     if !m.warnings.is_empty() {
-        html.push_str("<div class=\"warn\"><b>Warning: totals cut off at the horizon.</b><ul>\n");
+        html.push_str("<div class=\"warn\"><b>Warnings: read these before the numbers.</b><ul>\n");
         for w in &m.warnings {
             let _ = writeln!(html, "<li>{}</li>", esc(w));
         }

@@ -138,21 +138,32 @@ pub struct Manifest {
     pub warnings: Vec<String>,
 }
 
-/// The warnings of a run's results: every terms row whose totals the horizon cuts
-/// off on more than 1% of a scenario's paths.
+/// Paths below which the 1% and 99% quantiles rest on fewer than ten paths each.
+pub const TAIL_PATHS: usize = 1000;
+
+/// The warnings of a run's results: every scenario with too few paths for its tail
+/// quantiles, and every terms row whose totals the horizon cuts off on more than
+/// 1% of a scenario's paths.
 pub fn warnings(results: &[crate::results::ScenarioResults]) -> Vec<String> {
-    results
-        .iter()
-        .flat_map(|r| {
-            r.truncated().into_iter().map(move |(row, p)| {
-                format!(
-                    "{}: {row} is still paying at the horizon on {:.1}% of paths; its totals stop there (a later horizon would add to them)",
-                    r.scenario,
-                    100.0 * p
-                )
-            })
+    let few = results.iter().filter(|r| r.paths < TAIL_PATHS).map(|r| {
+        format!(
+            "{}: only {} paths, so its 1% and 99% quantiles rest on fewer than ten paths each (and the 5% and 95% \
+             on fewer than {}); run {TAIL_PATHS} paths or more to read the tails",
+            r.scenario,
+            r.paths,
+            (r.paths / 20).max(1)
+        )
+    });
+    let cut = results.iter().flat_map(|r| {
+        r.truncated().into_iter().map(move |(row, p)| {
+            format!(
+                "{}: {row} is still paying at the horizon on {:.1}% of paths; its totals stop there (a later horizon would add to them)",
+                r.scenario,
+                100.0 * p
+            )
         })
-        .collect()
+    });
+    few.chain(cut).collect()
 }
 
 /// How a run with a precision target stopped.
