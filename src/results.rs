@@ -469,7 +469,7 @@ impl Accumulator {
     /// [`crate::engine::CHUNK_PATHS`]) up to `paths` and accumulates them: the blocks
     /// of a run of `paths` paths, simulated in parallel (see
     /// [`crate::engine::simulate_fold`]) into one accumulator per worker thread
-    /// ([`PerThread`]); `done(n)` after each block.
+    /// (`PerThread`); `done(n)` after each block.
     pub fn simulate(
         plan: &Plan<'_>,
         baseline: usize,
@@ -485,7 +485,7 @@ impl Accumulator {
     }
 
     /// Accumulates blocks already simulated (of a run of `paths` paths), in
-    /// parallel, into one accumulator per worker thread ([`PerThread`]).
+    /// parallel, into one accumulator per worker thread (`PerThread`).
     pub fn of_blocks<B: std::borrow::Borrow<Block>>(
         plan: &Plan<'_>,
         baseline: usize,

@@ -285,7 +285,7 @@ pub fn write<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
     w.into_inner().expect("flushing to memory cannot fail")
 }
 
-/// [`write`], with the header alone when there are no rows, so that a reader of
+/// [`write()`], with the header alone when there are no rows, so that a reader of
 /// the file (pandas, say) still finds its columns.
 pub fn write_or_header<R: Serialize + Default>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
     let mut rows = rows.into_iter().peekable();
