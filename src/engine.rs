@@ -747,18 +747,23 @@ impl PathTable {
         let stride = self.layout.stride();
         let first = b * CHUNK_PATHS;
         let n = CHUNK_PATHS.min(self.paths - first);
+        if self.chunk == CHUNK_PATHS {
+            // The table's own chunk is the block, laid out the same way.
+            return Block { first, paths: n, stride, data: self.chunks[b].clone() };
+        }
         let mut data = Vec::with_capacity(n * stride);
         for j in 0..stride {
-            data.extend((first..first + n).map(|i| self.value(i, j)));
+            // Each column of the block is a few contiguous runs of the table's chunks.
+            let mut i = first;
+            while i < first + n {
+                let chunk = &self.chunks[i / self.chunk];
+                let rows = chunk.len() / stride;
+                let (at, end) = (i % self.chunk, rows.min(i % self.chunk + first + n - i));
+                data.extend_from_slice(&chunk[j * rows + at..j * rows + end]);
+                i += end - at;
+            }
         }
         Block { first, paths: n, stride, data }
-    }
-
-    /// Field `j` of path `i`.
-    fn value(&self, i: usize, j: usize) -> f64 {
-        let block = &self.chunks[i / self.chunk];
-        let n = block.len() / self.layout.stride();
-        block[j * n + i % self.chunk]
     }
 
     /// The record of path `i`.

@@ -20,6 +20,18 @@ fn the_path_table_is_identical_for_any_chunk_size_and_thread_count() {
     for chunk in [1, 7, 256, 1000] {
         assert_eq!(two.install(|| simulate_chunked(&plan, 3000, chunk)), reference, "chunk {chunk}");
     }
+    // The blocks a streamed run folds are the same whatever the table's chunking.
+    let streamed = two.install(|| simulate_chunked(&plan, 3000, 256));
+    for chunk in [7, 1000, 3000] {
+        let other = two.install(|| simulate_chunked(&plan, 3000, chunk));
+        for b in 0..streamed.blocks() {
+            let (x, y) = (streamed.block(b), other.block(b));
+            assert_eq!((x.first, x.paths), (y.first, y.paths));
+            let same = (0..plan.layout().stride())
+                .all(|j| x.column(j).iter().zip(y.column(j)).all(|(a, b)| a.to_bits() == b.to_bits()));
+            assert!(same, "block {b} of a table in chunks of {chunk}");
+        }
+    }
     // The first paths of a longer run are the paths of a shorter one.
     let longer = two.install(|| simulate_chunked(&plan, 5000, 256));
     for i in [0, 1, 2999] {
