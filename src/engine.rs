@@ -607,7 +607,7 @@ impl Plan<'_> {
     /// the first month whose revenue or payments are not a finite number.
     pub fn overflow(&self, path: u64) -> crate::error::Problem {
         let trace = self.trace(path);
-        let bad = |v: &f64| v.is_nan() || v.abs() > crate::results::MAX_MONEY;
+        let bad = |v: &f64| crate::results::overflows(*v);
         let revenue = trace.run_rate.iter().position(bad).or_else(|| trace.monthly.iter().position(bad));
         let flows = trace.flows.iter().flatten().flatten().find(|m| [m.paid, m.lost, m.received].iter().any(bad));
         let what = match (revenue, flows) {
@@ -734,6 +734,15 @@ impl PathTable {
     /// The months on the grid.
     pub fn months(&self) -> usize {
         self.months
+    }
+
+    /// The first path whose revenue or money flows overflowed (see
+    /// [`crate::results::overflows`]), if any.
+    pub fn overflow(&self) -> Option<u64> {
+        crate::results::money_columns(self.layout)
+            .filter_map(|j| self.column(j).iter().position(|v| crate::results::overflows(*v)))
+            .min()
+            .map(|i| i as u64)
     }
 
     /// The number of blocks of [`CHUNK_PATHS`] paths the table holds.

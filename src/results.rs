@@ -77,6 +77,19 @@ pub struct Delta {
 /// refuses it as an overflow (1e150 $B is beyond any meaning anyway).
 pub const MAX_MONEY: f64 = 1e150;
 
+/// Whether an amount of revenue or of a flow overflowed: not a number, or beyond
+/// [`MAX_MONEY`].
+pub fn overflows(v: f64) -> bool {
+    v.is_nan() || v.abs() > MAX_MONEY
+}
+
+/// The money columns of a path's record that must not overflow: total revenue, and
+/// each terms row's paid, lost, received, net and PV.
+pub fn money_columns(l: Layout) -> impl Iterator<Item = usize> {
+    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
+    std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(move |t| money.map(|f| l.terms_field(t, f))))
+}
+
 /// Everything reported for one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioResults {
@@ -559,11 +572,8 @@ impl Accumulator {
         self.paths += b.paths as u64;
         // Revenue and money flows are at most MAX_MONEY on every path unless they
         // overflowed.
-        let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
-        let columns =
-            std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(|t| money.map(|f| l.terms_field(t, f))));
-        for j in columns {
-            if let Some(i) = b.column(j).iter().position(|v| v.is_nan() || v.abs() > MAX_MONEY) {
+        for j in money_columns(l) {
+            if let Some(i) = b.column(j).iter().position(|v| overflows(*v)) {
                 let path = (b.first + i) as u64;
                 self.overflow = Some(self.overflow.map_or(path, |o| o.min(path)));
             }

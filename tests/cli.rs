@@ -863,6 +863,16 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
         ),
     );
     assert!(!d.path("o").exists(), "nothing written");
+    // The commands that keep every path refuse it the same way.
+    let overflow = "scenario `boom`, path 0: OpenAI's revenue overflows from 2066-04 on";
+    let solve = ["solve", "boom.csv", "--scenario", "boom", "--terms-row", "fixed-2026", "--param", "share"];
+    revshare(&d, &[&solve[..], &["--target", "10", "--paths", "10"]].concat())
+        .code(1)
+        .stderr(predicates::str::contains(overflow));
+    revshare(&d, &["sensitivity", "boom.csv", "--scenario", "boom", "--metric", "pv", "--paths", "10", "--out", "s"])
+        .code(1)
+        .stderr(predicates::str::contains(overflow));
+    assert!(!d.path("s").exists(), "nothing written");
     // So does one whose revenue stays finite but whose squares would not.
     d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2126\n");
     revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"])

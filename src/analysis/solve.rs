@@ -91,6 +91,15 @@ pub struct Worlds<'a> {
     paths: usize,
 }
 
+impl Worlds<'_> {
+    /// The first path whose monthly revenue overflowed (see
+    /// [`crate::results::overflows`]), if any.
+    pub fn overflow(&self) -> Option<u64> {
+        let months = (self.monthly.len() / self.paths.max(1)).max(1);
+        self.monthly.iter().position(|v| crate::results::overflows(*v)).map(|i| (i / months) as u64)
+    }
+}
+
 impl<'a> Worlds<'a> {
     /// Simulates `paths` worlds of `plan` (in parallel; each path's numbers are the
     /// ones `run` uses).

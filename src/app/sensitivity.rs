@@ -46,6 +46,10 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
     session.check_memory("sensitivity", [scenario], |s| session.table_bytes(s))?;
     let out = OutputDir::prepare(&o.out)?;
     let table = session.simulate(scenario, &|_| {});
+    if let Some(path) = table.overflow() {
+        out.abandon();
+        return Err(session.plan(scenario, terms).overflow(path).into());
+    }
     let e = session.pool.install(|| explain(&table, scenario, terms, o.explained, t, baseline));
     let (ranked, conditions) = revshare::report::csv::explanation(scenario.name(), terms, &e);
     let files = vec![

@@ -61,11 +61,11 @@ pub fn run(o: &SolveOptions) -> Result<(Solution, String), Error> {
     session.check_memory("solve", [scenario], |s| (s.months() as u128 * 2 + 8) * 8)?;
     let terms = &inputs.terms;
     let plan = session.plan(scenario, terms);
-    let solution = session.pool.install(|| {
-        let worlds = Worlds::simulate(&plan, session.paths);
-        solve(&worlds, t, target, o.param, metric)
-    });
-    let solution = solution.map_err(problem)?;
+    let worlds = session.pool.install(|| Worlds::simulate(&plan, session.paths));
+    if let Some(path) = worlds.overflow() {
+        return Err(plan.overflow(path).into());
+    }
+    let solution = session.pool.install(|| solve(&worlds, t, target, o.param, metric)).map_err(problem)?;
     let question = Question {
         scenario: scenario.name(),
         paths: session.paths,
