@@ -597,6 +597,22 @@ fn a_run_replaces_only_its_own_files() {
     assert!(ours(&d.path("r/charts")).len() > first.len());
     run(&[]).success();
     assert_eq!(ours(&d.path("r/charts")), first);
+    // A run without a report leaves no report or chart of an earlier run beside its
+    // files, and still not the user's.
+    run(&["--no-report"]).success();
+    assert!(!d.path("r/report.html").exists());
+    assert_eq!(ours(&d.path("r/charts")), ["mine.svg"]);
+    // Charts drawn before runs kept an index are known by their names (the run
+    // without a report left no index).
+    assert!(!d.path("r/charts/.revshare-charts").exists());
+    d.write("r/charts/01-s-revenue.svg", "an old chart");
+    run(&[]).success();
+    assert!(!read(&d.path("r/charts/01-s-revenue.svg")).contains("an old chart"));
+    d.write("r/charts/09-gone-pv-cdf.svg", "an old chart");
+    fs::remove_file(d.path("r/charts/.revshare-charts")).unwrap();
+    run(&[]).success();
+    assert!(!d.path("r/charts/09-gone-pv-cdf.svg").exists(), "an unlisted chart named as runs name them");
+    assert_eq!(read(&d.path("r/charts/mine.svg")), "x");
     // A per-path target that is not one of ours is refused; one of ours is replaced
     // with its mode kept.
     d.write("notes.csv", "my,own\n1,2\n");

@@ -60,17 +60,23 @@ pub fn created(path: &Path) {
     pending().created.push(path.to_path_buf());
 }
 
-/// Holds off an interrupt while finished results are moved into place; when the
-/// guard is dropped the results in `dir` are complete.
+/// Holds off an interrupt while finished results are moved into place; once
+/// [`Committing::succeeded`] the results in `dir` are complete.
 pub struct Committing {
     guard: MutexGuard<'static, Pending>,
     dir: PathBuf,
+    ok: bool,
 }
 
 impl Committing {
     /// Starts moving results into `dir`.
     pub fn start(dir: &Path) -> Committing {
-        Committing { guard: pending(), dir: dir.to_path_buf() }
+        Committing { guard: pending(), dir: dir.to_path_buf(), ok: false }
+    }
+
+    /// Every file is in place.
+    pub fn succeeded(&mut self) {
+        self.ok = true;
     }
 
     /// Forgets a temporary file or folder while committing.
@@ -81,9 +87,11 @@ impl Committing {
 
 impl Drop for Committing {
     fn drop(&mut self) {
-        let dir = std::mem::take(&mut self.dir);
-        // The folder now holds results: it is no longer only the command's.
-        self.guard.created.retain(|c| *c != dir);
-        self.guard.committed.push(dir);
+        if self.ok {
+            let dir = std::mem::take(&mut self.dir);
+            // The folder now holds results: it is no longer only the command's.
+            self.guard.created.retain(|c| *c != dir);
+            self.guard.committed.push(dir);
+        }
     }
 }

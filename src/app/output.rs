@@ -81,9 +81,20 @@ impl OutputDir {
                 folders.push(folder);
             }
         }
-        // What goes: the stale results, and the files an earlier run drew in a folder
+        // What goes: the stale results (a stale `folder/` is every file an earlier run
+        // drew there, and its index), and the files an earlier run drew in a folder
         // this run writes to and does not draw again.
-        let mut gone: Vec<String> = stale.iter().map(|s| s.to_string()).collect();
+        let mut gone: Vec<String> = Vec::new();
+        for s in stale {
+            match s.strip_suffix('/') {
+                Some(folder) if !folders.contains(&folder) => {
+                    let drawn = listed(&self.dir.join(folder)).into_iter().chain([INDEX.to_string()]);
+                    gone.extend(drawn.map(|n| format!("{folder}/{n}")));
+                }
+                Some(_) => {}
+                None => gone.push(s.to_string()),
+            }
+        }
         for folder in &folders {
             check_folder(&self.dir.join(folder))?;
             gone.extend(
@@ -115,15 +126,6 @@ impl OutputDir {
         }
         // From here on an interrupt waits until every file is in place.
         let mut committing = super::interrupt::Committing::start(&self.dir);
-        // Into the staging folder, which is deleted when it is dropped.
-        let bin = stage.path().join(".old");
-        fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
-        for (i, name) in gone.iter().enumerate() {
-            let target = self.dir.join(name);
-            if target.is_file() {
-                fs::rename(&target, bin.join(i.to_string())).map_err(|e| Error::io(&target, e))?;
-            }
-        }
         for folder in &folders {
             let target = self.dir.join(folder);
             fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
@@ -132,9 +134,20 @@ impl OutputDir {
             let target = self.dir.join(name);
             fs::rename(stage.path().join(name), &target).map_err(|e| Error::io(&target, e))?;
         }
+        // Only once every new file is in place do the stale ones go: into the staging
+        // folder, which is deleted when it is dropped.
+        let bin = stage.path().join(".old");
+        fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
+        for (i, name) in gone.iter().enumerate() {
+            let target = self.dir.join(name);
+            if target.is_file() {
+                fs::rename(&target, bin.join(i.to_string())).map_err(|e| Error::io(&target, e))?;
+            }
+        }
         let path = stage.path().to_path_buf();
         drop(stage);
         committing.done_with(&path);
+        committing.succeeded();
         Ok(())
     }
 }
@@ -142,9 +155,20 @@ impl OutputDir {
 /// The index a folder of drawn files keeps of them.
 const INDEX: &str = ".revshare-charts";
 
-/// The files an earlier run listed in `folder`'s index (plain names only).
+/// The files an earlier run listed in `folder`'s index (plain names only). A folder
+/// drawn before runs kept an index lists the files named as runs name their charts
+/// (`NN-<scenario>-<kind>.svg`, `sensitivity-<scenario>.svg`).
 fn listed(folder: &Path) -> Vec<String> {
-    let text = fs::read_to_string(folder.join(INDEX)).unwrap_or_default();
+    let Ok(text) = fs::read_to_string(folder.join(INDEX)) else {
+        let ours = |n: &str| {
+            let b = n.as_bytes();
+            n.ends_with(".svg")
+                && ((b.len() > 3 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b'-')
+                    || n.starts_with("sensitivity-"))
+        };
+        let names = fs::read_dir(folder).into_iter().flatten().flatten();
+        return names.filter_map(|e| e.file_name().into_string().ok()).filter(|n| ours(n)).collect();
+    };
     text.lines()
         .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "." && *n != "..")
         .map(str::to_string)

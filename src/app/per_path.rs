@@ -92,6 +92,7 @@ impl PerPathWriter {
         let temp = self.temp.path().to_path_buf();
         self.temp.persist(&self.target).map_err(|e| Error::io(&self.target, e.error))?;
         committing.done_with(&temp);
+        committing.succeeded();
         Ok(())
     }
 }

@@ -157,7 +157,14 @@ fn simulate_and_write(
     if opts.report {
         files.extend(pool.install(|| super::report::render(&files))?);
     }
-    out.commit(&files, &OutputFile::ANALYSIS.map(|f| f.name()))?;
+    // The analyses of an earlier run are stale; so are its report and charts when
+    // this run draws none.
+    let charts = format!("{}/", revshare::report::CHARTS_DIR);
+    let mut stale: Vec<&str> = OutputFile::ANALYSIS.iter().map(|f| f.name()).collect();
+    if !opts.report {
+        stale.extend([OutputFile::Report.name(), charts.as_str()]);
+    }
+    out.commit(&files, &stale)?;
     if let Some(w) = per_path {
         w.finish()?;
     }
