@@ -65,15 +65,25 @@ impl<T: Choice + Send + Sync> TypedValueParser for ChoiceParser<T> {
 /// `min` to `max`.
 fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
     let rule = format!("a whole number from {min} to {max} (100000, 100_000, 100,000 and 1e5 are accepted)");
-    let plain: String = text.trim().chars().filter(|c| *c != '_' && *c != ',').collect();
+    let text = text.trim();
+    // Commas only as thousands separators: `100,000`, never `1,0,0`.
+    let groups: Vec<&str> = text.split(',').collect();
+    let thousands = groups.len() == 1
+        || (groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit())));
+    if !thousands {
+        return Err(rule);
+    }
+    let plain: String = text.chars().filter(|c| *c != '_' && *c != ',').collect();
+    // Scientific notation below 2^53, where a decimal that rounds to a whole number
+    // is that number.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     let value = match plain.parse::<u64>() {
         Ok(v) => Some(v),
-        // Scientific notation, when it is a whole number.
-        Err(_) if plain.contains(['e', 'E']) => plain
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= u64::MAX as f64)
-            .map(|v| v as u64),
+        Err(_) if plain.contains(['e', 'E']) => {
+            plain.parse::<f64>().ok().filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v < EXACT).map(|v| v as u64)
+        }
         Err(_) => None,
     };
     match value {
@@ -433,6 +443,11 @@ mod tests {
         assert_eq!(parse_paths("1.5e1"), Ok(15));
         assert!(parse_paths("1.5e0").is_err() && parse_paths("1e9").unwrap_err().contains("out of range"));
         assert_eq!(parse_seed("0"), Ok(0));
+        // Commas only between thousands; e-notation only where it is exact.
+        assert!(parse_seed("1,0,0").is_err() && parse_seed(",100").is_err() && parse_seed("1000,00").is_err());
+        assert_eq!(parse_seed("1,234,567"), Ok(1_234_567));
+        assert!(parse_seed("9007199254740993e0").is_err() && parse_seed("1.8446744073709551616e19").is_err());
+        assert_eq!(parse_seed("18446744073709551615"), Ok(u64::MAX));
     }
 
     #[test]

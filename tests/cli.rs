@@ -522,7 +522,7 @@ fn readings_of_a_contract_are_compared_with_every_other_row_in_every_output() {
     let out = revshare(&d, &["run", "s.csv", "--terms", "t.csv", "--paths", "200", "--out", "o"]).success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(text.contains("flat: PV against each reading of old, $B (95% interval)"), "{text}");
-    assert!(text.contains("  new flips: pays less than late, more than early"), "{text}");
+    assert!(text.contains("  new flips: pays less than late; more than early"), "{text}");
     assert!(text.contains("Under flat, no row's sign holds under every reading of old; the sign of"), "{text}");
     let deltas = read(&d.path("o").join("deltas.csv"));
     // new - early = one year of 2.4; new - late = minus one year.
@@ -535,7 +535,7 @@ fn readings_of_a_contract_are_compared_with_every_other_row_in_every_output() {
     assert!((mean("new", "late") + 2.4).abs() < 1e-9);
     let report = read(&d.path("o").join("report.html"));
     assert!(report.contains("Which conclusions hold under every reading"));
-    assert!(report.contains("<td class=\"text\">flips: pays less than late, more than early</td>"), "readings table");
+    assert!(report.contains("<td class=\"text\">flips: pays less than late; more than early</td>"), "readings table");
     revshare(&d, &["check", "s.csv", "--terms", "t.csv"])
         .success()
         .stdout(predicates::str::contains("reading          one reading of `old`"));

@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "656651029b0fc0d0332d4467e60125929581461a3da81a658b10bf777214be04"),
             ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
             ("manifest.json", "5bf4cd596d7db867203ea3019e724b59086fa152b16d9d86ca55e359d593361f"),
-            ("report.html", "4c74379b4bf30b99d10996fc9adb167a49729df24985d4792ede142ead1c5357"),
+            ("report.html", "0fec848a0423f398013826e3e347a1c2eff37a475999b7aadaca27bf42cdfc98"),
             ("charts/", "5eda6ff359dc3ba0902097dd5ecbe9c0ccdeee9a5b1cae700e3a338e3c74377e"),
         ],
     );

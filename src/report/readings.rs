@@ -84,9 +84,9 @@ impl RowAgainstReadings {
         } else if open.is_empty() && less.is_empty() {
             format!("pays Microsoft more under every reading ({})", range())
         } else if !more.is_empty() && !less.is_empty() {
-            let mut s = format!("flips: pays less than {}, more than {}", less.join(", "), more.join(", "));
+            let mut s = format!("flips: pays less than {}; more than {}", less.join(" and "), more.join(" and "));
             if !open.is_empty() {
-                let _ = write!(s, ", and no clear sign against {}", open.join(", "));
+                let _ = write!(s, "; no clear sign against {}", open.join(" and "));
             }
             s
         } else {
@@ -302,7 +302,7 @@ mod tests {
         // The blend against the readings is the readings against it, negated.
         assert_eq!(g[0].rows[0].against[0].mean, -10.0);
         assert_eq!(g[0].rows[0].against[1].mean, 5.0);
-        assert_eq!(g[0].rows[1].verdict(), "flips: pays less than open, more than to-2030");
+        assert_eq!(g[0].rows[1].verdict(), "flips: pays less than open; more than to-2030");
         let row = |terms: &str, against: &[(&str, f64, f64)]| RowAgainstReadings {
             terms: terms.into(),
             against: against
@@ -318,6 +318,8 @@ mod tests {
         assert_eq!(holds.verdict(), "pays Microsoft less under every reading (-4.0 to -1.5 $B PV)");
         let open = row("z", &[("a", -4.0, 1.0), ("b", -0.5, 1.0)]);
         assert_eq!(open.verdict(), "pays less than a; no clear sign against b (the sign does not flip)");
+        let two = row("w", &[("a", -4.0, 1.0), ("b", -3.0, 1.0), ("c", 2.0, 1.0), ("d", 0.1, 1.0)]);
+        assert_eq!(two.verdict(), "flips: pays less than a and b; more than c; no clear sign against d");
         let same = row("y", &[("a", 1e-14, 0.0)]);
         assert_eq!(same.verdict(), "pays the same under every reading");
         let g = ScenarioReadings {
@@ -344,7 +346,7 @@ mod tests {
         let text = render(&compare(&deltas, &terms(), "blend"));
         assert!(text.starts_with("s: PV against each reading of old, $B (95% interval)\n"), "{text}");
         assert!(text.contains("  new    -13.0 ± 2.0  +2.0 ± 1.0"), "{text}");
-        assert!(text.contains("  new flips: pays less than open, more than to-2030"), "{text}");
+        assert!(text.contains("  new flips: pays less than open; more than to-2030"), "{text}");
         assert!(text.contains("  Under s, no row's sign holds under every reading of old; the sign of blend, new flips with the reading."), "{text}");
     }
 }
