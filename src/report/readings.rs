@@ -284,16 +284,21 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_sign_that_holds_and_one_that_flips_are_told_apart() {
-        let deltas = vec![
-            // Against the baseline (the blend): the readings and the new terms.
+    /// `deltas.csv` rows: against the baseline (the blend), the readings and the
+    /// new terms; then the new terms against each reading.
+    fn deltas() -> Vec<DeltaRow> {
+        vec![
             row("open", "blend", 10.0, 1.0),
             row("to-2030", "blend", -5.0, 1.0),
             row("new", "blend", -3.0, 1.0),
             row("new", "open", -13.0, 1.0),
             row("new", "to-2030", 2.0, 0.5),
-        ];
+        ]
+    }
+
+    #[test]
+    fn a_sign_that_holds_and_one_that_flips_are_told_apart() {
+        let deltas = deltas();
         let g = compare(&deltas, &terms(), "blend");
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].readings, ["open", "to-2030"]);
@@ -336,13 +341,7 @@ mod tests {
 
     #[test]
     fn the_terminal_block_lists_every_row_against_every_reading() {
-        let deltas = vec![
-            row("open", "blend", 10.0, 1.0),
-            row("to-2030", "blend", -5.0, 1.0),
-            row("new", "blend", -3.0, 1.0),
-            row("new", "open", -13.0, 1.0),
-            row("new", "to-2030", 2.0, 0.5),
-        ];
+        let deltas = deltas();
         let text = render(&compare(&deltas, &terms(), "blend"));
         assert!(text.starts_with("s: PV against each reading of old, $B (95% interval)\n"), "{text}");
         assert!(text.contains("  new    -13.0 ± 2.0  +2.0 ± 1.0"), "{text}");
