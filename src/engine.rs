@@ -328,7 +328,8 @@ impl ValueSource<'_> {
 impl<'a> Plan<'a> {
     /// Prepares the simulation of `scenario` with `terms` under `seed`.
     pub fn new(scenario: &'a Scenario, terms: &'a [Terms], seed: u64) -> Plan<'a> {
-        let name = scenario.name();
+        // Every stream is keyed by the scenario's stream: its name unless rows share one.
+        let name = scenario.stream();
         let months = scenario.months();
         let (periods, period_of_month) = Periods::default().of_grid(scenario.start(), months);
         let start_year = scenario.start().decimal_year();

@@ -6,7 +6,7 @@
 //! from a key and the path index. The key of a purpose is
 //!
 //! ```text
-//! K = SHA-256("revshare-rng-v2" || seed (u64 LE) || len || scenario name || len || purpose ...)
+//! K = SHA-256("revshare-rng-v2" || seed (u64 LE) || len || scenario stream || len || purpose ...)
 //! ```
 //!
 //! read as four little-endian words `K_0..K_3`, and path `i`'s state word `j` is
@@ -82,8 +82,8 @@ impl Purpose<'_> {
 /// A one-line description of the scheme, written to `manifest.json`.
 pub fn scheme() -> String {
     format!(
-        "xoshiro256++ (rand_xoshiro crate); key = SHA-256(\"{VERSION}\", seed u64 LE, length-prefixed scenario name \
-         and purpose strings); state word j of path i = splitmix64(key word j ^ splitmix64(i + (j+1) 0x9E3779B97F4A7C15)); \
+        "xoshiro256++ (rand_xoshiro crate); key = SHA-256(\"{VERSION}\", seed u64 LE, length-prefixed scenario stream \
+         (its name unless the stream column sets one) and purpose strings); state word j of path i = splitmix64(key word j ^ splitmix64(i + (j+1) 0x9E3779B97F4A7C15)); \
          one key per purpose: {}",
         Purpose::TEMPLATES.join(", ")
     )
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(
             scheme(),
             "xoshiro256++ (rand_xoshiro crate); key = SHA-256(\"revshare-rng-v2\", seed u64 LE, length-prefixed \
-             scenario name and purpose strings); state word j of path i = splitmix64(key word j ^ splitmix64(i + \
+             scenario stream (its name unless the stream column sets one) and purpose strings); state word j of path i = splitmix64(key word j ^ splitmix64(i + \
              (j+1) 0x9E3779B97F4A7C15)); one key per purpose: param/<column>, revenue-shocks, jumps, events, \
              terms/<row>/<column>"
         );

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{shipped, terms};
-use revshare::engine::simulate_chunked;
+use revshare::engine::{simulate, simulate_chunked};
 use revshare::results::{Accumulator, Budget};
 use revshare::{Metric, Plan, ScenarioResults, simulate_scenario};
 
@@ -148,4 +148,30 @@ fn sketched_calendar_years_stay_within_days_of_the_exact_ones() {
             assert!((a - b).abs() < 10.0 / 2048.0, "{a} vs {b}");
         }
     }
+}
+
+#[test]
+fn rows_sharing_a_stream_draw_the_same_worlds() {
+    // MODEL.md §7, shared streams: two rows that differ only in the discount rate
+    // see the same revenue, AGI and failure on every path; a row on its own stream
+    // does not.
+    let text = "name,revenue0,growth0,sigma,agi_delay,default_rate,discount_rate,stream\n\
+                a,20,\"pert(0.7, 1.1, 1.5)\",0.25,\"lognormal(7, 0.8)\",0.03,0.075,s\n\
+                b,20,\"pert(0.7, 1.1, 1.5)\",0.25,\"lognormal(7, 0.8)\",0.03,0.109,s\n\
+                c,20,\"pert(0.7, 1.1, 1.5)\",0.25,\"lognormal(7, 0.8)\",0.03,0.075,\n";
+    let s = common::scenarios(text);
+    let t = common::terms("name,share,end\nt,0.2,2031\n");
+    let tables: Vec<_> = s.iter().map(|x| simulate(&Plan::new(x, &t, 7), 500)).collect();
+    let l = tables[0].layout();
+    let revenue = |i: usize| tables[i].column(revshare::engine::Layout::REVENUE_TOTAL);
+    let pv = |i: usize| tables[i].column(l.terms_field(0, revshare::engine::TermsField::Pv));
+    assert_eq!(revenue(0), revenue(1), "the same stream, the same revenue path by path");
+    assert_ne!(revenue(0), revenue(2), "another stream, other draws");
+    // A lower discount rate: a PV at least as high on every path (higher wherever
+    // anything is paid after the valuation date).
+    let pairs: Vec<(f64, f64)> = pv(0).iter().copied().zip(pv(1)).collect();
+    assert!(pairs.iter().all(|(a, b)| a >= b) && pairs.iter().filter(|(a, b)| a > b).count() > 450);
+    // A row whose stream is its own name draws as it did without the column.
+    let named = common::scenarios(&text.replace(",\n", ",c\n"));
+    assert_eq!(simulate(&Plan::new(&named[2], &t, 7), 500), tables[2]);
 }

@@ -4,7 +4,7 @@ use super::table::{FileKind, Source, Table};
 use super::{MAX_SCENARIO_ROWS, parse_name, parse_param, parse_rows};
 use crate::date::Date;
 use crate::error::{Error, Problem};
-use crate::model::scenario::{DEFAULT_HORIZON, DEFAULT_START, check_grid_date, check_horizon, columns};
+use crate::model::scenario::{DEFAULT_HORIZON, DEFAULT_START, check_grid_date, check_horizon, check_name, columns};
 use crate::model::{Param, Scenario, ScenarioParam};
 
 /// Parses and validates a scenario file, reporting every problem at once.
@@ -44,6 +44,13 @@ pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
                 })
                 .ok(),
         };
+        let stream = match table.get(rec, "stream") {
+            None => Some(None),
+            Some(text) => check_name(text)
+                .map(|()| Some(text.to_string()))
+                .map_err(|m| problems.push(Problem::cell(&table.file, rec.line, "stream", text, m.0)))
+                .ok(),
+        };
         let mut dates_ok = false;
         if let (Some((s, _)), Some((h, _))) = (start, horizon) {
             match check_horizon(s, h) {
@@ -59,9 +66,9 @@ pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
                 Err(e) => problems.push(e),
             }
         }
-        let (name, start, horizon, valuation) = (name?, start?, horizon?, valuation?);
+        let (name, start, horizon, valuation, stream) = (name?, start?, horizon?, valuation?, stream?);
         let params: [Param; ScenarioParam::COUNT] = params.try_into().ok()?;
-        dates_ok.then(|| Scenario::checked(name, Some(rec.line), start, horizon, valuation, params))
+        dates_ok.then(|| Scenario::checked(name, Some(rec.line), start, horizon, valuation, params, stream))
     })
 }
 

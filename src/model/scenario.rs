@@ -60,10 +60,12 @@ pub const MAX_JUMP_RATE: f64 = 12_000.0;
 pub const MAX_MONTHS: i64 = 12 * 100;
 
 /// Every column a scenario file may have: `name`, `start`, `horizon`,
-/// `valuation_date`, then the parameters in [`ScenarioParam::ALL`] order.
+/// `valuation_date`, then the parameters in [`ScenarioParam::ALL`] order, then
+/// `stream`.
 pub fn columns() -> Vec<&'static str> {
     let mut c = vec!["name", "start", "horizon", "valuation_date"];
     c.extend(ScenarioParam::ALL.iter().map(|p| p.name()));
+    c.push("stream");
     c
 }
 
@@ -119,6 +121,7 @@ pub struct Scenario {
     horizon: (Date, bool),
     valuation: Option<Date>,
     params: [Param; ScenarioParam::COUNT],
+    stream: Option<String>,
 }
 
 impl Scenario {
@@ -130,6 +133,7 @@ impl Scenario {
             horizon: None,
             valuation: None,
             params: std::array::from_fn(|_| None),
+            stream: None,
         }
     }
 
@@ -141,13 +145,21 @@ impl Scenario {
         horizon: (Date, bool),
         valuation: Option<Date>,
         params: [Param; ScenarioParam::COUNT],
+        stream: Option<String>,
     ) -> Scenario {
-        Scenario { name, line, start, horizon, valuation, params }
+        Scenario { name, line, start, horizon, valuation, params, stream }
     }
 
-    /// Unique name; keys the scenario's random streams.
+    /// Unique name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The random streams the scenario draws from (MODEL.md §7, "Shared
+    /// streams"): its `stream` column, or its name. Rows with the same stream draw
+    /// the same random numbers, path by path.
+    pub fn stream(&self) -> &str {
+        self.stream.as_deref().unwrap_or(&self.name)
     }
 
     /// Line of the row in its file, when it was read from one.
@@ -213,6 +225,7 @@ pub struct ScenarioBuilder {
     horizon: Option<Date>,
     valuation: Option<Date>,
     params: [Option<Dist>; ScenarioParam::COUNT],
+    stream: Option<String>,
 }
 
 impl ScenarioBuilder {
@@ -234,6 +247,12 @@ impl ScenarioBuilder {
         self
     }
 
+    /// The random streams to draw from (default: the scenario's name).
+    pub fn stream(mut self, stream: impl Into<String>) -> ScenarioBuilder {
+        self.stream = Some(stream.into());
+        self
+    }
+
     /// Sets parameter `p` to a constant or a distribution.
     pub fn set(mut self, p: ScenarioParam, dist: Dist) -> ScenarioBuilder {
         self.params[p as usize] = Some(dist);
@@ -245,6 +264,9 @@ impl ScenarioBuilder {
         let mut problems = BuildProblems::new(format!("scenario `{}`", self.name));
         if let Err(m) = check_name(&self.name) {
             problems.add("name", None, m);
+        }
+        if let Some(Err(m)) = self.stream.as_deref().map(check_name) {
+            problems.add("stream", self.stream.clone(), m);
         }
         let start = self.start.unwrap_or(DEFAULT_START);
         let horizon = self.horizon.unwrap_or(DEFAULT_HORIZON);
@@ -261,7 +283,7 @@ impl ScenarioBuilder {
         match params.map(<[Param; ScenarioParam::COUNT]>::try_from) {
             Some(Ok(params)) if problems.list.is_empty() => {
                 let (start, horizon) = ((start, self.start.is_none()), (horizon, self.horizon.is_none()));
-                Ok(Scenario::checked(self.name, None, start, horizon, self.valuation, params))
+                Ok(Scenario::checked(self.name, None, start, horizon, self.valuation, params, self.stream))
             }
             _ => Err(Error::Input(problems.list)),
         }
