@@ -179,6 +179,24 @@ impl Choice for Flow {
     }
 }
 
+/// The largest amount ($B) of revenue or of a flow on a path that the statistics
+/// take: beyond it a square overflows and no variance can be computed, so a run
+/// refuses it as an overflow (1e150 $B is beyond any meaning anyway).
+pub const MAX_MONEY: f64 = 1e150;
+
+/// Whether an amount of revenue or of a flow overflowed: not a number, or beyond
+/// [`MAX_MONEY`].
+pub fn overflows(v: f64) -> bool {
+    v.is_nan() || v.abs() > MAX_MONEY
+}
+
+/// The money columns of a path's record that must not overflow: total revenue, and
+/// each terms row's paid, lost, received, net and PV.
+pub fn money_columns(l: Layout) -> impl Iterator<Item = usize> {
+    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
+    std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(move |t| money.map(|f| l.terms_field(t, f))))
+}
+
 /// Where each number of a path's record lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
@@ -608,7 +626,7 @@ impl Plan<'_> {
     /// the first month whose revenue or payments are not a finite number.
     pub fn overflow(&self, path: u64) -> crate::error::Problem {
         let trace = self.trace(path);
-        let bad = |v: &f64| crate::results::overflows(*v);
+        let bad = |v: &f64| overflows(*v);
         let revenue = trace.run_rate.iter().position(bad).or_else(|| trace.monthly.iter().position(bad));
         let flows = trace.flows.iter().flatten().flatten().find(|m| [m.paid, m.lost, m.received].iter().any(bad));
         let what = match (revenue, flows) {
@@ -738,10 +756,10 @@ impl PathTable {
     }
 
     /// The first path whose revenue or money flows overflowed (see
-    /// [`crate::results::overflows`]), if any.
+    /// [`overflows`]), if any.
     pub fn overflow(&self) -> Option<u64> {
-        crate::results::money_columns(self.layout)
-            .filter_map(|j| self.column(j).iter().position(|v| crate::results::overflows(*v)))
+        money_columns(self.layout)
+            .filter_map(|j| self.column(j).iter().position(|v| overflows(*v)))
             .min()
             .map(|i| i as u64)
     }

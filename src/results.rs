@@ -2,7 +2,7 @@
 //! probabilities, annual fans and paired differences against the baseline.
 
 use crate::choice::Choice;
-use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField};
+use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField, money_columns, overflows};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::periods::Period;
@@ -72,24 +72,6 @@ pub struct Delta {
     pub prob_positive: Proportion,
 }
 
-/// The largest amount ($B) of revenue or of a flow on a path that the statistics
-/// take: beyond it a square overflows and no variance can be computed, so a run
-/// refuses it as an overflow (1e150 $B is beyond any meaning anyway).
-pub const MAX_MONEY: f64 = 1e150;
-
-/// Whether an amount of revenue or of a flow overflowed: not a number, or beyond
-/// [`MAX_MONEY`].
-pub fn overflows(v: f64) -> bool {
-    v.is_nan() || v.abs() > MAX_MONEY
-}
-
-/// The money columns of a path's record that must not overflow: total revenue, and
-/// each terms row's paid, lost, received, net and PV.
-pub fn money_columns(l: Layout) -> impl Iterator<Item = usize> {
-    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
-    std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(move |t| money.map(|f| l.terms_field(t, f))))
-}
-
 /// Everything reported for one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioResults {
@@ -112,7 +94,7 @@ pub struct ScenarioResults {
     /// How the quantiles were computed.
     pub quantiles: QuantileMethod,
     /// The first path whose revenue or money flows are not finite numbers or exceed
-    /// [`MAX_MONEY`] (they overflowed); a run refuses results that have one.
+    /// [`crate::engine::MAX_MONEY`] (they overflowed); a run refuses results that have one.
     pub overflow: Option<u64>,
 }
 

@@ -871,6 +871,8 @@ fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
 #[test]
 fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     let d = Dir::new();
+    // R_k = 20 * 5001^(k/12) first exceeds 1e150 at k = 483 (12 ln(5e148) / ln 5001 = 482.4):
+    // the month 40 years and 3 months after January 2026.
     d.write("boom.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nboom,20,5000,5000,0,2126\n");
     revshare(&d, &["run", "boom.csv", "--paths", "10", "--out", "o", "--quiet"]).code(1).stderr(
         predicates::str::contains(

@@ -93,10 +93,10 @@ pub struct Worlds<'a> {
 
 impl Worlds<'_> {
     /// The first path whose monthly revenue overflowed (see
-    /// [`crate::results::overflows`]), if any.
+    /// [`crate::engine::overflows`]), if any.
     pub fn overflow(&self) -> Option<u64> {
         let months = (self.monthly.len() / self.paths.max(1)).max(1);
-        self.monthly.iter().position(|v| crate::results::overflows(*v)).map(|i| (i / months) as u64)
+        self.monthly.iter().position(|v| crate::engine::overflows(*v)).map(|i| (i / months) as u64)
     }
 }
 

@@ -178,26 +178,26 @@ fn listed(folder: &Path) -> Vec<String> {
 /// Refuses a path that exists and is not a regular file: the run would replace a
 /// device, a FIFO, a socket, a folder or a symbolic link it did not make.
 pub fn check_regular(path: &Path) -> Result<(), Error> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => Err(Problem::file(
-            &path.display().to_string(),
-            format!(
-                "exists and is not a regular file (it is {}); revshare replaces only files it wrote: move it or \
-                 choose another folder",
-                kind(&m.file_type())
-            ),
-        )
-        .into()),
-        _ => Ok(()),
-    }
+    check_kind(
+        path,
+        fs::FileType::is_file,
+        "a regular file",
+        "revshare replaces only files it wrote: move it or choose another folder",
+    )
 }
 
 /// Refuses a path that exists and is not a folder.
 fn check_folder(path: &Path) -> Result<(), Error> {
+    check_kind(path, fs::FileType::is_dir, "a folder", "move it or choose another folder")
+}
+
+/// Refuses a path that exists and is not `wanted` (by `is_wanted`), saying what it is
+/// and what to do (`advice`). A symbolic link is judged as itself, never followed.
+fn check_kind(path: &Path, is_wanted: fn(&fs::FileType) -> bool, wanted: &str, advice: &str) -> Result<(), Error> {
     match fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_dir() => Err(Problem::file(
+        Ok(m) if !is_wanted(&m.file_type()) => Err(Problem::file(
             &path.display().to_string(),
-            format!("exists and is not a folder (it is {}); move it or choose another folder", kind(&m.file_type())),
+            format!("exists and is not {wanted} (it is {}); {advice}", kind(&m.file_type())),
         )
         .into()),
         _ => Ok(()),
