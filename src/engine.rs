@@ -952,19 +952,45 @@ pub fn simulate_fold<A: Send>(
     fold: impl Fn(&mut A, &Block) + Sync + Send,
     merge: impl Fn(A, A) -> A + Sync + Send,
 ) -> A {
+    let plans = std::slice::from_ref(plan);
+    simulate_group_fold(plans, from, paths, done, init, |acc, blocks| fold(acc, &blocks[0]), merge)
+}
+
+/// [`simulate_fold`] for several plans at once, in lockstep: block `b` of every
+/// plan is simulated by the same worker and `fold` gets them together, in the
+/// order of `plans`, so that quantities of the same path under different plans
+/// can be paired (scenario rows sharing a stream, MODEL.md §7). `done(n)` is
+/// called after each plan's block of `n` paths.
+///
+/// # Panics
+/// If `from` is not a multiple of [`CHUNK_PATHS`]: a programming error.
+pub fn simulate_group_fold<A: Send>(
+    plans: &[Plan<'_>],
+    from: usize,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+    init: impl Fn() -> A + Sync + Send,
+    fold: impl Fn(&mut A, &[Block]) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
     assert_eq!(from % CHUNK_PATHS, 0, "rounds start on a block boundary");
+    let scratch = || -> (Vec<Workspace>, Vec<Block>) {
+        (plans.iter().map(Plan::workspace).collect(), vec![Block::default(); plans.len()])
+    };
     (from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS))
         .into_par_iter()
         .fold(
-            || (plan.workspace(), Block::default(), init()),
-            |(mut ws, mut block, mut acc), b| {
-                plan.simulate_block(b, CHUNK_PATHS, paths, &mut ws, &mut block);
-                fold(&mut acc, &block);
-                done(block.paths as u64);
-                (ws, block, acc)
+            || (scratch(), init()),
+            |((mut ws, mut blocks), mut acc), b| {
+                for ((plan, ws), block) in plans.iter().zip(&mut ws).zip(&mut blocks) {
+                    plan.simulate_block(b, CHUNK_PATHS, paths, ws, block);
+                }
+                fold(&mut acc, &blocks);
+                blocks.iter().for_each(|block| done(block.paths as u64));
+                ((ws, blocks), acc)
             },
         )
-        .map(|(_, _, acc)| acc)
+        .map(|(_, acc)| acc)
         .reduce_with(&merge)
         .unwrap_or_else(init)
 }

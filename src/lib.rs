@@ -28,7 +28,8 @@
 //!   and the formulas of one path;
 //! - [`streams`] and [`engine`]: keyed random numbers and the chunked parallel
 //!   simulation into a per-path table;
-//! - [`results`], [`analysis`]: the summaries users read, sensitivity and
+//! - [`results`], [`groups`], [`analysis`]: the summaries users read, paired
+//!   differences between scenario rows sharing a stream, sensitivity and
 //!   break-even terms;
 //! - [`input`]: CSV files to validated model types;
 //! - [`report`]: CSV bytes, the terminal table, the manifest, charts and the HTML
@@ -80,6 +81,7 @@ pub mod date;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod groups;
 pub mod input;
 pub mod model;
 pub mod periods;

@@ -346,7 +346,7 @@ impl Budget {
 
     /// Whether the main and the per-period series of `paths` paths over `periods`
     /// periods keep every value.
-    fn exact_fits(self, paths: usize, periods: usize) -> (bool, bool) {
+    pub(crate) fn exact_fits(self, paths: usize, periods: usize) -> (bool, bool) {
         (paths <= self.main, paths.saturating_mul(periods) <= self.annual_values)
     }
 }
@@ -475,8 +475,9 @@ impl Accumulator {
     ) -> Accumulator {
         let init = || Accumulator::with_budget(plan, baseline, paths, budget);
         let accs = PerThread::new();
-        crate::engine::simulate_fold(plan, from, paths, done, || (), |_, block| accs.add(block, init), |_, _| ());
-        accs.merged().unwrap_or_else(init)
+        let fold = |_: &mut (), block: &Block| accs.add(init, |acc: &mut Accumulator| acc.add_block(block));
+        crate::engine::simulate_fold(plan, from, paths, done, || (), fold, |_, _| ());
+        accs.merged(Accumulator::merge).unwrap_or_else(init)
     }
 
     /// Accumulates blocks already simulated (of a run of `paths` paths), in
@@ -489,8 +490,8 @@ impl Accumulator {
     ) -> Accumulator {
         let init = || Accumulator::new(plan, baseline, paths);
         let accs = PerThread::new();
-        blocks.for_each(|block| accs.add(block.borrow(), init));
-        accs.merged().unwrap_or_else(init)
+        blocks.for_each(|block| accs.add(init, |acc: &mut Accumulator| acc.add_block(block.borrow())));
+        accs.merged(Accumulator::merge).unwrap_or_else(init)
     }
 
     /// The paths accumulated.
@@ -756,7 +757,7 @@ impl Accumulator {
     }
 }
 
-/// One [`Accumulator`] per worker thread of the current rayon pool, each made when
+/// One accumulator per worker thread of the current rayon pool, each made when
 /// its thread first adds a block.
 ///
 /// rayon's `fold` makes an accumulator for every piece of work it splits off (a
@@ -768,35 +769,35 @@ impl Accumulator {
 ///
 /// A thread holds its own slot's lock only while it adds one block, and adding a
 /// block starts no parallel work, so a thread never waits on itself.
-struct PerThread {
-    slots: Vec<std::sync::Mutex<Option<Accumulator>>>,
+pub(crate) struct PerThread<A> {
+    slots: Vec<std::sync::Mutex<Option<A>>>,
 }
 
-impl PerThread {
+impl<A> PerThread<A> {
     /// A slot for every worker thread of the current pool (empty until used).
-    fn new() -> PerThread {
-        PerThread { slots: (0..rayon::current_num_threads().max(1)).map(|_| Default::default()).collect() }
+    pub(crate) fn new() -> PerThread<A> {
+        PerThread { slots: (0..rayon::current_num_threads().max(1)).map(|_| std::sync::Mutex::new(None)).collect() }
     }
 
-    /// Adds `block` to the calling thread's accumulator, made by `init` first if
-    /// the thread has none yet.
-    fn add(&self, block: &Block, init: impl FnOnce() -> Accumulator) {
+    /// Runs `add` on the calling thread's accumulator, made by `init` first if the
+    /// thread has none yet.
+    pub(crate) fn add(&self, init: impl FnOnce() -> A, add: impl FnOnce(&mut A)) {
         // A thread outside the pool (none calls this in practice) shares slot 0.
         let i = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
         let mut slot = self.slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        slot.get_or_insert_with(init).add_block(block);
+        add(slot.get_or_insert_with(init));
     }
 
     /// Every thread's accumulator merged into one; `None` when no block was added.
-    fn merged(self) -> Option<Accumulator> {
+    pub(crate) fn merged(self, merge: impl Fn(A, A) -> A) -> Option<A> {
         self.slots
             .into_iter()
             .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
-            .reduce(Accumulator::merge)
+            .reduce(merge)
     }
 }
 
-fn summarize(mut series: Series) -> Summary {
+pub(crate) fn summarize(mut series: Series) -> Summary {
     // An accumulator always holds at least one path when it is finished.
     series.summary().unwrap_or(Summary {
         n: 0,

@@ -30,6 +30,10 @@ pub fn redraw(dir: &Path) -> Result<PathBuf, Error> {
     let mut files = Vec::new();
     for f in OutputFile::DATA {
         let path = dir.join(f.name());
+        // Folders written before it existed have no scenario_deltas.csv.
+        if f == OutputFile::ScenarioDeltas && !path.exists() {
+            continue;
+        }
         let bytes = std::fs::read(&path).map_err(|e| {
             Problem::file(
                 &path.display().to_string(),

@@ -9,7 +9,7 @@ use revshare::engine::CHUNK_PATHS;
 use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, TermsInfo};
 use revshare::report::{OutputFile, csv, readings, table};
 use revshare::results::{HalfWidth, QuantileMethod};
-use revshare::{Choice, Error, Problem, ScenarioResults};
+use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -82,33 +82,54 @@ fn simulate_and_write(
     let mut per_path = opts.per_path.as_deref().map(PerPathWriter::create).transpose()?;
     let pool = &session.pool;
     let clock = Instant::now();
-    let progress = Progress::new((session.paths * inputs.scenarios.len()) as u64, opts.progress);
-    let mut results = Vec::with_capacity(inputs.scenarios.len());
+    let groups = revshare::groups::groups(&inputs.scenarios);
+    // With --per-path, the rows of a group are simulated once for their rows and
+    // results, then again together for their paired differences.
+    let again: usize =
+        groups.iter().filter(|g| g.members.len() > 1 && per_path.is_some()).map(|g| g.members.len()).sum();
+    let progress = Progress::new((session.paths * (inputs.scenarios.len() + again)) as u64, opts.progress);
+    let mut results: Vec<Option<ScenarioResults>> = vec![None; inputs.scenarios.len()];
+    let mut scenario_deltas = Vec::new();
     let mut stops = Vec::new();
-    for s in &inputs.scenarios {
-        progress.set_scenario(s.name());
+    for g in &groups {
+        let rows: Vec<&Scenario> = g.members.iter().map(|i| &inputs.scenarios[*i]).collect();
+        let names: Vec<&str> = rows.iter().map(|s| s.name()).collect();
+        progress.set_scenario(&names.join(", "));
         let done = |n| progress.inc(n);
-        match (per_path.as_mut(), opts.precision) {
+        let (group_results, deltas) = match (per_path.as_mut(), opts.precision) {
             (Some(w), _) => {
-                let mut rows = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
-                results.push(session.results_with_rows(s, baseline, &done, &mut rows)?);
+                let mut own = Vec::new();
+                for s in &rows {
+                    let mut write = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
+                    own.push(session.results_with_rows(s, baseline, &done, &mut write)?);
+                }
+                let deltas = if rows.len() > 1 { session.results(&rows, baseline, &done).1 } else { Vec::new() };
+                (own, deltas)
             }
             (None, Some(target)) => {
                 let status = |w: &HalfWidth, ratio: f64| {
-                    let (name, hw) = (s.name(), w.half_width);
+                    let (name, hw) = (&g.stream, w.half_width);
                     progress.set_status(format!("{name}: widest ±{hw:.4}, {ratio:.2}x the target ({})", w.name))
                 };
-                let (r, stopped) = session.results_to_precision(s, baseline, target, session.paths, &done, &status);
-                results.push(r);
-                stops.push((s.name().to_string(), stopped));
+                let (r, d, stopped) =
+                    session.results_to_precision(&rows, baseline, target, session.paths, &done, &status);
+                stops.extend(names.iter().map(|n| (n.to_string(), stopped.clone())));
+                (r, d)
             }
-            (None, None) => results.push(session.results(s, baseline, &done)),
+            (None, None) => session.results(&rows, baseline, &done),
+        };
+        for ((i, r), s) in g.members.iter().zip(group_results).zip(&rows) {
+            // No number that overflowed reaches a file or the terminal.
+            if let Some(path) = r.overflow {
+                return Err(session.plan(s, &inputs.terms).overflow(path).into());
+            }
+            results[*i] = Some(r);
         }
-        // No number that overflowed reaches a file or the terminal.
-        if let Some(path) = results.last().and_then(|r| r.overflow) {
-            return Err(session.plan(s, &inputs.terms).overflow(path).into());
-        }
+        scenario_deltas.extend(deltas);
     }
+    let results: Vec<ScenarioResults> = results.into_iter().flatten().collect();
+    // Stops in file order, as the scenarios are.
+    stops.sort_by_key(|(name, _)| inputs.scenarios.iter().position(|s| s.name() == name));
     progress.finish();
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
@@ -148,6 +169,7 @@ fn simulate_and_write(
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
         (OutputFile::Deltas, csv::deltas(&results)),
+        (OutputFile::ScenarioDeltas, csv::scenario_deltas(&scenario_deltas)),
         (OutputFile::Outcomes, csv::outcomes(&results)),
         (OutputFile::Annual, csv::annual(&results)),
         (OutputFile::Curves, csv::curves(&results)),

@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
+use revshare::groups::{GroupAccumulator, ScenarioDelta};
 use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
 use revshare::periods::Periods;
 use revshare::results::{Accumulator, Budget, HalfWidth};
@@ -225,42 +226,51 @@ impl Session {
         })
     }
 
-    /// Simulates one scenario and computes its results, streaming the paths
-    /// through the statistics without keeping them; `done(n)` after each chunk.
-    pub fn results(&self, scenario: &Scenario, baseline: usize, done: &(dyn Fn(u64) + Sync)) -> ScenarioResults {
+    /// Simulates the rows of a stream group (see [`revshare::groups`]) in lockstep
+    /// and computes each row's results and the paired differences against the
+    /// first, streaming the paths through the statistics without keeping them;
+    /// `done(n)` after each chunk of one row.
+    pub fn results(
+        &self,
+        rows: &[&Scenario],
+        baseline: usize,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> (Vec<ScenarioResults>, Vec<ScenarioDelta>) {
         let terms = &self.inputs.terms;
         self.pool.install(|| {
-            let plan = self.plan(scenario, terms);
-            Accumulator::simulate(&plan, baseline, 0, self.paths, Budget::DEFAULT, done).finish(scenario.name(), terms)
+            let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, terms)).collect();
+            GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done).finish(rows, terms)
         })
     }
 
-    /// Simulates one scenario in rounds until the 95% half-width of every money
-    /// mean it reports meets `target`, or `max_paths` paths; returns the results
-    /// (identical to a run of that many paths) and how it stopped. Each round ends
-    /// on a block boundary (or at `max_paths`), so the rounds fold exactly the
-    /// blocks of a run made at once. `status` is told the widest half-width after
-    /// each round, with its ratio to what the target allows.
+    /// Simulates the rows of a stream group in rounds until the 95% half-width of
+    /// every money mean they report (paired differences included) meets `target`,
+    /// or `max_paths` paths; returns the results (identical to a run of that many
+    /// paths) and how it stopped. Each round ends on a block boundary (or at
+    /// `max_paths`), so the rounds fold exactly the blocks of a run made at once.
+    /// `status` is told the widest half-width after each round, with its ratio to
+    /// what the target allows.
     pub fn results_to_precision(
         &self,
-        scenario: &Scenario,
+        rows: &[&Scenario],
         baseline: usize,
         target: PrecisionTarget,
         max_paths: usize,
         done: &(dyn Fn(u64) + Sync),
         status: &(dyn Fn(&HalfWidth, f64) + Sync),
-    ) -> (ScenarioResults, Stopped) {
+    ) -> (Vec<ScenarioResults>, Vec<ScenarioDelta>, Stopped) {
         let terms = &self.inputs.terms;
         let names: Vec<&str> = terms.iter().map(|t| t.name()).collect();
+        let row_names: Vec<&str> = rows.iter().map(|s| s.name()).collect();
         self.pool.install(|| {
-            let plan = self.plan(scenario, terms);
-            let mut acc = Accumulator::new(&plan, baseline, 0);
+            let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, terms)).collect();
+            let mut acc = GroupAccumulator::with_budget(&plans, baseline, 0, Budget::DEFAULT);
             let mut next = FIRST_ROUND.min(max_paths);
             loop {
                 let from = acc.paths() as usize;
-                acc = acc.merge(Accumulator::simulate(&plan, baseline, from, next, Budget::DEFAULT, done));
+                acc = acc.merge(GroupAccumulator::simulate(&plans, baseline, from, next, Budget::DEFAULT, done));
                 acc.limit_memory();
-                let widths = acc.half_widths(&names);
+                let widths = acc.half_widths(&row_names, &names);
                 // With fewer than two paths no half-width can be estimated yet.
                 let (ratio, widest) = if widths.is_empty() { (f64::INFINITY, None) } else { target.worst(&widths) };
                 if let Some(w) = widest {
@@ -269,7 +279,8 @@ impl Session {
                 let paths = acc.paths() as usize;
                 if ratio <= 1.0 || paths >= max_paths {
                     let stopped = Stopped { paths, met: ratio <= 1.0, widest: widest.cloned() };
-                    return (acc.finish(scenario.name(), terms), stopped);
+                    let (results, deltas) = acc.finish(rows, terms);
+                    return (results, deltas, stopped);
                 }
                 // The half-width falls as 1/sqrt(paths): aim 10% past the estimate.
                 let needed = (paths as f64 * ratio * ratio * 1.1).min(max_paths as f64) as usize;
@@ -279,7 +290,7 @@ impl Session {
     }
 
     /// Simulates one scenario and computes its results as [`Session::results`]
-    /// does, handing every block of paths to `rows` in path order (for the
+    /// does for a row alone, handing every block of paths to `rows` in path order (for the
     /// `--per-path` file); a batch of blocks at a time is kept, so memory does not
     /// grow with the paths.
     pub fn results_with_rows(

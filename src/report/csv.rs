@@ -11,6 +11,7 @@ use crate::analysis::sensitivity::Explanation;
 use crate::choice::Choice;
 use crate::date::Date;
 use crate::engine::{Flow, Metric};
+use crate::groups::ScenarioDelta;
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::results::{Annual, NO_TERMS, Outcome, Quantity, ScenarioResults};
@@ -143,6 +144,38 @@ pub struct DeltaRow {
     /// What is summarised.
     pub metric: String,
     /// Paths (values) summarised.
+    pub n: usize,
+    /// Mean.
+    pub mean: Num,
+    /// Standard deviation (n − 1); empty for one value.
+    pub sd: Num,
+    /// Standard error of the mean; empty for one value.
+    pub se: Num,
+    /// 5% quantile.
+    pub p05: Num,
+    /// Median.
+    pub p50: Num,
+    /// 95% quantile.
+    pub p95: Num,
+    /// Share of paths where the difference is above zero.
+    pub prob_positive: Num,
+}
+
+/// A row of `scenario_deltas.csv`: a paired difference between a scenario row and
+/// the first row of its stream group, under one terms row.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScenarioDeltaRow {
+    /// The stream the rows share.
+    pub stream: String,
+    /// The scenario row.
+    pub scenario: String,
+    /// The group's first row, which the difference is taken against.
+    pub against: String,
+    /// The terms row.
+    pub terms: String,
+    /// What is summarised: `net` or `pv`.
+    pub metric: String,
+    /// Paths summarised.
     pub n: usize,
     /// Mean.
     pub mean: Num,
@@ -370,6 +403,27 @@ pub fn delta_rows(results: &[ScenarioResults]) -> impl Iterator<Item = DeltaRow>
             prob_positive: d.prob_positive.p.into(),
         })
     })
+}
+
+/// `scenario_deltas.csv`: per stream group, every row after the first against the
+/// first, per terms row, `net` then `pv`; the header alone when no rows share a
+/// stream.
+pub fn scenario_deltas(deltas: &[ScenarioDelta]) -> Vec<u8> {
+    write_or_header(deltas.iter().map(|d| ScenarioDeltaRow {
+        stream: d.stream.clone(),
+        scenario: d.scenario.clone(),
+        against: d.against.clone(),
+        terms: d.terms.clone(),
+        metric: d.metric.name().to_string(),
+        n: d.summary.n,
+        mean: d.summary.mean.into(),
+        sd: Num(d.summary.sd),
+        se: Num(d.summary.se),
+        p05: d.summary.quantile(0.05).into(),
+        p50: d.summary.quantile(0.5).into(),
+        p95: d.summary.quantile(0.95).into(),
+        prob_positive: d.prob_positive.p.into(),
+    }))
 }
 
 /// `outcomes.csv`: P(cap hit) and P(end by each cause), with binomial standard errors.

@@ -25,6 +25,8 @@ pub enum OutputFile {
     Summary,
     /// `deltas.csv`: paired differences against the baseline.
     Deltas,
+    /// `scenario_deltas.csv`: paired differences between scenario rows sharing a stream.
+    ScenarioDeltas,
     /// `outcomes.csv`: cap and end-cause probabilities.
     Outcomes,
     /// `annual.csv`: per calendar year fans.
@@ -45,6 +47,7 @@ impl Choice for OutputFile {
     const ALL: &'static [OutputFile] = &[
         OutputFile::Summary,
         OutputFile::Deltas,
+        OutputFile::ScenarioDeltas,
         OutputFile::Outcomes,
         OutputFile::Annual,
         OutputFile::Curves,
@@ -58,6 +61,7 @@ impl Choice for OutputFile {
         match self {
             OutputFile::Summary => "summary.csv",
             OutputFile::Deltas => "deltas.csv",
+            OutputFile::ScenarioDeltas => "scenario_deltas.csv",
             OutputFile::Outcomes => "outcomes.csv",
             OutputFile::Annual => "annual.csv",
             OutputFile::Curves => "curves.csv",
@@ -71,10 +75,12 @@ impl Choice for OutputFile {
 
 impl OutputFile {
     /// The data files of a run, in the order they are written; the report is drawn
-    /// from them alone.
-    pub const DATA: [OutputFile; 6] = [
+    /// from them alone (a folder written before `scenario_deltas.csv` existed has
+    /// none, and its report draws without it).
+    pub const DATA: [OutputFile; 7] = [
         OutputFile::Summary,
         OutputFile::Deltas,
+        OutputFile::ScenarioDeltas,
         OutputFile::Outcomes,
         OutputFile::Annual,
         OutputFile::Curves,
