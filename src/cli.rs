@@ -11,6 +11,7 @@ use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, PrecisionTarget, SimOptio
 use crate::app::solve::{SolveOptions, SolveTarget};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use revshare::input::Sweep;
 use revshare::periods::{PeriodLength, Periods};
 use revshare::{Choice, Explained, Metric, SolveParam};
 use std::path::PathBuf;
@@ -219,6 +220,25 @@ pub struct SimArgs {
     /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
     #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub year_start: u32,
+    /// Sweep a scenario column: one variant of every row (or of ROW) per value, named
+    /// <row>@<column>=<value>, sharing the row's random stream so that its difference
+    /// from the row is paired path by path (scenario_deltas.csv); repeatable
+    #[arg(long, value_name = "[ROW:]COLUMN=V1,V2,...", value_parser = parse_vary, action = clap::ArgAction::Append)]
+    pub vary: Vec<Sweep>,
+    /// Sweep a terms column: one variant of every terms row (or of ROW) per value,
+    /// named <row>@<column>=<value>, evaluated on the same paths; repeatable
+    #[arg(long, value_name = "[ROW:]COLUMN=V1,V2,...", value_parser = parse_vary_terms, action = clap::ArgAction::Append)]
+    pub vary_terms: Vec<Sweep>,
+}
+
+/// Parses a `--vary` option.
+fn parse_vary(text: &str) -> Result<Sweep, String> {
+    Sweep::parse("--vary", text)
+}
+
+/// Parses a `--vary-terms` option.
+fn parse_vary_terms(text: &str) -> Result<Sweep, String> {
+    Sweep::parse("--vary-terms", text)
 }
 
 impl SimArgs {
@@ -232,6 +252,8 @@ impl SimArgs {
             threads: self.threads.map(|t| t as usize),
             // clap has already limited --year-start to 1..=12.
             periods: Periods::new(self.period, self.year_start).unwrap_or_default(),
+            vary: self.vary.clone(),
+            vary_terms: self.vary_terms.clone(),
         }
     }
 }
@@ -396,6 +418,8 @@ impl ReplayArgs {
             seed: self.seed,
             threads: Some(1),
             periods: Periods::default(),
+            vary: Vec::new(),
+            vary_terms: Vec::new(),
         }
     }
 }

@@ -281,6 +281,8 @@ pub struct Plan<'a> {
     reporting: Periods,
     period_of_month: Vec<usize>,
     readings: Vec<usize>,
+    /// Per terms row, the row it is a sweep's variant of.
+    originals: Vec<Option<usize>>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
     shocks: StreamKey,
     jumps: StreamKey,
@@ -378,6 +380,10 @@ impl<'a> Plan<'a> {
             reporting: Periods::default(),
             period_of_month,
             readings: terms.iter().enumerate().filter(|(_, t)| t.reading().is_some()).map(|(i, _)| i).collect(),
+            originals: terms
+                .iter()
+                .map(|t| t.variant_of().and_then(|o| terms.iter().position(|u| u.name() == o)))
+                .collect(),
             param_sources,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
             jumps: StreamKey::new(seed, name, Purpose::Jumps),
@@ -404,6 +410,17 @@ impl<'a> Plan<'a> {
     /// The terms rows that are readings of a contract (the `reading` column), in order.
     pub fn readings(&self) -> &[usize] {
         &self.readings
+    }
+
+    /// The rows whose PV terms row `t` is compared with path by path besides the
+    /// `baseline`: every reading of a contract, then the row `t` is a sweep's
+    /// variant of (neither `t` itself nor the baseline).
+    pub fn compared_with(&self, t: usize, baseline: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.readings.iter().copied().filter(|r| *r != t && *r != baseline).collect();
+        if let Some(o) = self.originals.get(t).copied().flatten().filter(|o| *o != baseline && !out.contains(o)) {
+            out.push(o);
+        }
+        out
     }
 
     /// How the plan's periods are set.

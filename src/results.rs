@@ -312,7 +312,8 @@ struct TermsAcc {
     /// Net and PV minus the baseline's, and how often each is positive.
     deltas: Option<([Series; 2], [u64; 2])>,
     /// PV minus each reading's (rows that are readings of a contract; not this row,
-    /// nor the baseline, which `deltas` covers), sketched, and how often positive.
+    /// nor the baseline, which `deltas` covers) and the row this one is a sweep's
+    /// variant of, sketched, and how often positive.
     vs_readings: Vec<(usize, Series, u64)>,
 }
 
@@ -437,12 +438,7 @@ impl Accumulator {
                 annual: Flow::ALL.iter().map(|_| annual()).collect(),
                 cum_paid: annual(),
                 deltas: (t != baseline).then(|| ([main(), main()], [0, 0])),
-                vs_readings: plan
-                    .readings()
-                    .iter()
-                    .filter(|r| **r != t && **r != baseline)
-                    .map(|r| (*r, Series::new(false), 0))
-                    .collect(),
+                vs_readings: plan.compared_with(t, baseline).into_iter().map(|r| (r, Series::new(false), 0)).collect(),
             })
             .collect();
         Accumulator {

@@ -6,8 +6,8 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
-use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, TermsInfo};
-use revshare::report::{OutputFile, csv, readings, table};
+use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo};
+use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
 use std::path::PathBuf;
@@ -165,6 +165,7 @@ fn simulate_and_write(
                 .collect(),
         }),
         warnings: revshare::report::manifest::warnings(&results),
+        sweeps: sweeps(session, opts),
     };
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
@@ -200,6 +201,8 @@ fn simulate_and_write(
         table.push_str(readings.trim_end());
         table.push('\n');
     }
+    let paired: Vec<csv::ScenarioDeltaRow> = csv::scenario_delta_rows(&scenario_deltas).collect();
+    table.push_str(&sweeps::render(&sweeps::panels(&manifest, &paired, &deltas), &sweeps::pairs(&manifest, &paired)));
     if !manifest.warnings.is_empty() {
         table.push_str("\nwarnings:\n");
         for w in &manifest.warnings {
@@ -217,6 +220,15 @@ fn simulate_and_write(
         }
     }
     Ok(RunOutput { manifest, table })
+}
+
+/// The manifest's record of the run's sweeps.
+fn sweeps(session: &Session, opts: &RunOptions) -> Vec<SweepInfo> {
+    let inputs = &session.inputs;
+    let scenarios: Vec<&str> = inputs.scenarios.iter().map(|s| s.name()).collect();
+    let terms: Vec<&str> = inputs.terms.iter().map(|t| t.name()).collect();
+    let over_scenarios = opts.sim.vary.iter().map(|s| SweepInfo::new(s, &scenarios));
+    over_scenarios.chain(opts.sim.vary_terms.iter().map(|s| SweepInfo::new(s, &terms))).collect()
 }
 
 /// The manifest's account of how quantiles were computed: exact everywhere, or

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
 use revshare::groups::{GroupAccumulator, ScenarioDelta};
-use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
+use revshare::input::{Source, Sweep, read_scenarios_varied, read_terms_varied, shipped_scenarios, shipped_terms};
 use revshare::periods::Periods;
 use revshare::results::{Accumulator, Budget, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
@@ -96,6 +96,17 @@ impl Inputs {
     /// Reads and validates both files (the shipped ones where `None`), reporting
     /// the problems of both at once.
     pub fn load(scenarios: Option<&PathBuf>, terms: Option<&PathBuf>) -> Result<Inputs, Error> {
+        Inputs::load_varied(scenarios, terms, &[], &[])
+    }
+
+    /// [`Inputs::load`] with the variants of the sweeps over scenario rows (`vary`)
+    /// and over terms rows (`vary_terms`) after the rows they vary.
+    pub fn load_varied(
+        scenarios: Option<&PathBuf>,
+        terms: Option<&PathBuf>,
+        vary: &[Sweep],
+        vary_terms: &[Sweep],
+    ) -> Result<Inputs, Error> {
         let scenario_source = match scenarios {
             Some(p) => Source::from_path(p)?,
             None => shipped_scenarios(),
@@ -104,7 +115,7 @@ impl Inputs {
             Some(p) => Source::from_path(p)?,
             None => shipped_terms(),
         };
-        match (read_scenarios(&scenario_source), read_terms(&terms_source)) {
+        match (read_scenarios_varied(&scenario_source, vary), read_terms_varied(&terms_source, vary_terms)) {
             (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
             (Err(a), Err(b)) => Err(a.and(b)),
             (Err(e), _) | (_, Err(e)) => Err(e),
@@ -151,6 +162,10 @@ pub struct SimOptions {
     pub threads: Option<usize>,
     /// The reporting periods.
     pub periods: Periods,
+    /// Sweeps over scenario rows (`--vary`).
+    pub vary: Vec<Sweep>,
+    /// Sweeps over terms rows (`--vary-terms`).
+    pub vary_terms: Vec<Sweep>,
 }
 
 /// Validated inputs and a worker pool, ready to simulate: everything that can be
@@ -171,7 +186,7 @@ pub struct Session {
 impl Session {
     /// Loads and checks the inputs and the memory a run needs, and starts the pool.
     pub fn open(o: &SimOptions) -> Result<Session, Error> {
-        let inputs = Inputs::load(o.scenarios.as_ref(), o.terms.as_ref())?;
+        let inputs = Inputs::load_varied(o.scenarios.as_ref(), o.terms.as_ref(), &o.vary, &o.vary_terms)?;
         if o.paths == 0 {
             return Err(Problem::option("--paths", "must be at least 1").into());
         }

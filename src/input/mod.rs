@@ -11,10 +11,12 @@
 pub mod scenario;
 pub mod table;
 pub mod terms;
+pub mod vary;
 
-pub use scenario::read_scenarios;
+pub use scenario::{read_scenarios, read_scenarios_varied};
 pub use table::Source;
-pub use terms::read_terms;
+pub use terms::{read_terms, read_terms_varied};
+pub use vary::Sweep;
 
 use crate::dist::Dist;
 use crate::error::{Error, Problem};
@@ -97,10 +99,17 @@ pub(crate) fn parse_rows<T>(
     let mut out = Vec::with_capacity(table.rows.len());
     let mut problems = table.problems.clone();
     for rec in &table.rows {
+        let before = problems.len();
         if let Some(v) = parse(rec, &mut problems) {
             out.push(v);
         }
+        if let Some(v) = &rec.variant {
+            vary::as_option_problems(&mut problems[before..], &v.flag, &v.option);
+        }
     }
+    // A sweep's bad value is the same problem in the variant of every row.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.to_string()));
     if problems.is_empty() { Ok(out) } else { Err(Error::Input(problems)) }
 }
 

@@ -1,6 +1,7 @@
 //! Scenario files: CSV rows checked against the rules of [`crate::model::scenario`].
 
 use super::table::{FileKind, Source, Table};
+use super::vary::Sweep;
 use super::{MAX_SCENARIO_ROWS, parse_name, parse_param, parse_rows};
 use crate::date::Date;
 use crate::error::{Error, Problem};
@@ -9,6 +10,12 @@ use crate::model::{Param, Scenario, ScenarioParam};
 
 /// Parses and validates a scenario file, reporting every problem at once.
 pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
+    read_scenarios_varied(source, &[])
+}
+
+/// [`read_scenarios`] with the variants of `sweeps` (`--vary`, see
+/// [`super::vary`]) after the rows they vary, sharing their streams.
+pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Scenario>, Error> {
     let cols = columns();
     let terms = crate::model::terms::columns();
     let kind = FileKind {
@@ -18,7 +25,8 @@ pub fn read_scenarios(source: &Source) -> Result<Vec<Scenario>, Error> {
         max_rows: MAX_SCENARIO_ROWS,
         other: Some(("terms", &terms, "--terms")),
     };
-    let table = Table::read(source, kind)?;
+    let mut table = Table::read(source, kind)?;
+    super::vary::apply(&mut table, sweeps, &kind, true)?;
     let mut seen = Vec::new();
     parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();

@@ -32,6 +32,10 @@ pub struct Record {
     /// 1-based line number where the row starts.
     pub line: u64,
     cells: Vec<String>,
+    /// For a row a sweep made from a file row (see [`super::vary`]): the option
+    /// that made it, so that a problem in it is reported as the option's, and the
+    /// row it varies.
+    pub(crate) variant: Option<super::vary::Variant>,
 }
 
 /// What kind of file a [`Table`] is read as.
@@ -69,6 +73,23 @@ impl Table {
     pub fn get<'a>(&self, record: &'a Record, column: &str) -> Option<&'a str> {
         let i = self.headers.iter().position(|h| h == column)?;
         record.cells.get(i).map(String::as_str).filter(|c| !c.is_empty())
+    }
+
+    /// The index of `column`, added (empty in every row) when the file has none.
+    pub(crate) fn column_or_add(&mut self, column: &str) -> usize {
+        if let Some(i) = self.headers.iter().position(|h| h == column) {
+            return i;
+        }
+        self.headers.push(column.to_string());
+        self.rows.iter_mut().for_each(|r| r.cells.push(String::new()));
+        self.headers.len() - 1
+    }
+
+    /// A copy of `record` with cell `i` set to `value`.
+    pub(crate) fn with_cell(record: &Record, i: usize, value: &str) -> Record {
+        let mut r = record.clone();
+        r.cells[i] = value.to_string();
+        r
     }
 
     /// Parses `source`: every header must be one of the kind's columns (once),
@@ -167,7 +188,7 @@ impl Table {
                 let msg = format!("more than {} {kind} rows; split the file into several runs", of.max_rows);
                 return Err(Problem::line(file, line, msg).into());
             }
-            rows.push(Record { line, cells: rec.iter().map(str::to_string).collect() });
+            rows.push(Record { line, cells: rec.iter().map(str::to_string).collect(), variant: None });
         }
         if rows.is_empty() && problems.is_empty() {
             return Err(Problem::file(file, format!("the file has a header but no {kind} rows")).into());

@@ -1,6 +1,7 @@
 //! Terms files: CSV rows checked against the rules of [`crate::model::terms`].
 
 use super::table::{FileKind, Source, Table, closest};
+use super::vary::Sweep;
 use super::{MAX_TERMS_ROWS, parse_name, parse_param, parse_rows};
 use crate::choice::Choice;
 use crate::date::{Date, MAX_YEAR, MIN_YEAR};
@@ -96,6 +97,12 @@ fn parse_trigger_term(text: &str) -> Result<TriggerTerm, String> {
 
 /// Parses and validates a terms file, reporting every problem at once.
 pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
+    read_terms_varied(source, &[])
+}
+
+/// [`read_terms`] with the variants of `sweeps` (`--vary-terms`, see
+/// [`super::vary`]) after the rows they vary.
+pub fn read_terms_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Terms>, Error> {
     let cols = columns();
     let scenarios = crate::model::scenario::columns();
     let kind = FileKind {
@@ -105,9 +112,10 @@ pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
         max_rows: MAX_TERMS_ROWS,
         other: Some(("scenario", &scenarios, "the SCENARIOS.csv argument")),
     };
-    let table = Table::read(source, kind)?;
+    let mut table = Table::read(source, kind)?;
+    super::vary::apply(&mut table, sweeps, &kind, false)?;
     let mut seen = Vec::new();
-    parse_rows(&table, |rec, problems| {
+    let terms = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
         let mut cell =
             |column: &str, text: &str, m: String| problems.push(Problem::cell(&table.file, rec.line, column, text, m));
@@ -135,7 +143,16 @@ pub fn read_terms(source: &Source) -> Result<Vec<Terms>, Error> {
         let (name, end, trigger, reading) = (name?, end?, trigger?, reading?);
         let params: [Option<Param>; TermsParam::COUNT] = params.try_into().ok()?;
         Some(Terms::checked(name, Some(rec.line), end, trigger, params, reading))
-    })
+    })?;
+    // Every row parsed, so the rows and the terms are in step.
+    Ok(terms
+        .into_iter()
+        .zip(&table.rows)
+        .map(|(t, rec)| match &rec.variant {
+            Some(v) => t.with_variant_of(v.of.clone()),
+            None => t,
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -143,6 +143,7 @@ pub struct Terms {
     trigger: TriggerTerm,
     params: [Option<Param>; TermsParam::COUNT],
     reading: Option<String>,
+    variant_of: Option<String>,
 }
 
 impl Terms {
@@ -167,7 +168,19 @@ impl Terms {
         params: [Option<Param>; TermsParam::COUNT],
         reading: Option<String>,
     ) -> Terms {
-        Terms { name, line, end, trigger, params, reading }
+        Terms { name, line, end, trigger, params, reading, variant_of: None }
+    }
+
+    /// Marks the row as a sweep's variant of row `original` (`--vary-terms`): a run
+    /// compares its PV with the original's, path by path, besides the baseline's.
+    pub fn with_variant_of(mut self, original: impl Into<String>) -> Terms {
+        self.variant_of = Some(original.into());
+        self
+    }
+
+    /// The row this one is a sweep's variant of, if it is one.
+    pub fn variant_of(&self) -> Option<&str> {
+        self.variant_of.as_deref()
     }
 
     /// Unique name; keys the row's random streams.

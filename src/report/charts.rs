@@ -234,6 +234,12 @@ pub fn value_label(x: &f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Formats an axis of small values (rates, say) with up to four decimals.
+pub fn fine_label(x: &f64) -> String {
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Fan chart: per series, the 5–95% and 25–75% bands and the median line (say so
 /// in the title).
 /// With `log`, the y axis is logarithmic (values at or below zero are drawn at the
@@ -530,6 +536,75 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
             .label("higher input, lower mean")
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], color(4).mix(0.7).filled()));
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// A line with a band around it: an estimate and its interval at each x.
+#[derive(Debug, Clone)]
+pub struct Band {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// `(x, estimate, low, high)` in increasing x.
+    pub points: Vec<[f64; 4]>,
+}
+
+/// Estimates against a swept value: per series a line through the estimates with
+/// a dot at each and its interval as a shaded band, and a dashed line at zero.
+/// With `labels`, the x positions are `0, 1, ...` and are labelled by them.
+pub fn bands(frame: &Frame<'_>, bands: &[Band], labels: Option<&[String]>) -> Result<String, ChartError> {
+    let mut svg = String::new();
+    {
+        let root = canvas(&mut svg, frame.size)?;
+        let xs = span(bands.iter().flat_map(|b| b.points.iter().map(|p| p[0])));
+        let pad = 0.08 * (xs.1 - xs.0);
+        let xs = (xs.0 - pad, xs.1 + pad);
+        let (lo, hi) =
+            padded(span(bands.iter().flat_map(|b| b.points.iter().flat_map(|p| p[1..].to_vec())).chain([0.0])), false);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(frame.title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(xs.0..xs.1, lo..hi)
+            .map_err(err)?;
+        match labels {
+            Some(labels) => {
+                let labels = labels.to_vec();
+                let label = move |x: &f64| {
+                    let i = x.round();
+                    if (x - i).abs() < 1e-9 && i >= 0.0 {
+                        labels.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                };
+                mesh(&mut chart, frame, &label, &value_label)?;
+            }
+            None => mesh(&mut chart, frame, &fine_label, &value_label)?,
+        }
+        for b in bands {
+            let mut band: Vec<(f64, f64)> = b.points.iter().map(|p| (p[0], p[3])).collect();
+            band.extend(b.points.iter().rev().map(|p| (p[0], p[2])));
+            chart.draw_series(std::iter::once(Polygon::new(band, b.color.mix(0.15).filled()))).map_err(err)?;
+            let color = b.color;
+            chart
+                .draw_series(LineSeries::new(b.points.iter().map(|p| (p[0], p[1])), color.stroke_width(2)))
+                .map_err(err)?
+                .label(b.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3)));
+            chart.draw_series(b.points.iter().map(|p| Circle::new((p[0], p[1]), 3, color.filled()))).map_err(err)?;
+        }
+        let zero =
+            Marker { label: "no difference".to_string(), color: RGBColor(120, 120, 120), at: 0.0, vertical: false };
+        draw_markers(&mut chart, &[zero], xs, (lo, hi))?;
+        // The legend goes to the upper corner the lines leave empty: the left one
+        // when they rise.
+        let rise: f64 = bands.iter().filter_map(|b| Some(b.points.last()?[1] - b.points.first()?[1])).sum();
+        legend(&mut chart, if rise > 0.0 { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
         root.present().map_err(err)?;
     }
     Ok(svg)

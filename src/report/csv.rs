@@ -409,7 +409,12 @@ pub fn delta_rows(results: &[ScenarioResults]) -> impl Iterator<Item = DeltaRow>
 /// first, per terms row, `net` then `pv`; the header alone when no rows share a
 /// stream.
 pub fn scenario_deltas(deltas: &[ScenarioDelta]) -> Vec<u8> {
-    write_or_header(deltas.iter().map(|d| ScenarioDeltaRow {
+    write_or_header(scenario_delta_rows(deltas))
+}
+
+/// The rows of `scenario_deltas.csv`.
+pub fn scenario_delta_rows(deltas: &[ScenarioDelta]) -> impl Iterator<Item = ScenarioDeltaRow> + '_ {
+    deltas.iter().map(|d| ScenarioDeltaRow {
         stream: d.stream.clone(),
         scenario: d.scenario.clone(),
         against: d.against.clone(),
@@ -423,7 +428,7 @@ pub fn scenario_deltas(deltas: &[ScenarioDelta]) -> Vec<u8> {
         p50: d.summary.quantile(0.5).into(),
         p95: d.summary.quantile(0.95).into(),
         prob_positive: d.prob_positive.p.into(),
-    }))
+    })
 }
 
 /// `outcomes.csv`: P(cap hit) and P(end by each cause), with binomial standard errors.

@@ -7,10 +7,10 @@
 //! `revshare report DIR` from the files in `DIR`, so both give the same bytes.
 
 use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
-use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, SensitivityRow, SummaryRow, read};
+use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, ScenarioDeltaRow, SensitivityRow, SummaryRow, read};
 use super::manifest::Manifest;
-use super::readings;
 use super::{CHARTS_DIR, OutputFile};
+use super::{readings, sweeps};
 use crate::analysis::inputs::Explained;
 use crate::choice::Choice;
 use crate::engine::{Flow, Metric};
@@ -32,6 +32,7 @@ pub struct ReportData {
     annual: Vec<AnnualRow>,
     curves: Vec<CurveRow>,
     sensitivity: Vec<SensitivityRow>,
+    scenario_deltas: Vec<ScenarioDeltaRow>,
 }
 
 impl ReportData {
@@ -48,6 +49,11 @@ impl ReportData {
             Some(bytes) => read(OutputFile::Sensitivity.name(), &bytes)?,
             None => Vec::new(),
         };
+        // Absent from folders written before it existed.
+        let scenario_deltas = match get(OutputFile::ScenarioDeltas)? {
+            Some(bytes) => read(OutputFile::ScenarioDeltas.name(), &bytes)?,
+            None => Vec::new(),
+        };
         Ok(ReportData {
             manifest,
             summary: read(OutputFile::Summary.name(), &need(OutputFile::Summary)?)?,
@@ -56,6 +62,7 @@ impl ReportData {
             annual: read(OutputFile::Annual.name(), &need(OutputFile::Annual)?)?,
             curves: read(OutputFile::Curves.name(), &need(OutputFile::Curves)?)?,
             sensitivity,
+            scenario_deltas,
         })
     }
 
@@ -574,6 +581,70 @@ td:first-child,th:first-child,td.text{text-align:left}table.meta td{text-align:l
 .warn{border-left:4px solid #d55e00;background:#fff4ec;padding:.4em 1em;margin:1em 0}\
 @media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
 
+impl Page<'_> {
+    /// The sweeps (per row varied, a chart of the paired difference against the
+    /// value and its table) and the other rows sharing a stream (a table each).
+    fn sweeps(&mut self) -> Result<(), Error> {
+        let d = self.data;
+        let panels = sweeps::panels(&d.manifest, &d.scenario_deltas, &d.deltas);
+        let pairs = sweeps::pairs(&d.manifest, &d.scenario_deltas);
+        if !panels.is_empty() {
+            self.body.push_str(
+                "<h2 id=\"sweeps\">How the answer moves with what was varied</h2>\n<p class=\"how\">Each variant of a \
+                 row differs from it in one column only. A scenario variant shares the row's random numbers, so its \
+                 PV is compared with the row's on the same paths; a terms variant is compared with the baseline terms \
+                 on the same paths, as every terms row is. The line is the mean of the paired difference, the band its \
+                 95% interval (1.96 standard errors), $B.</p>\n",
+            );
+        }
+        for (i, p) in panels.iter().enumerate() {
+            let _ = writeln!(self.body, "<h3>{}: {}</h3>", esc(&p.option), esc(&p.row));
+            let file = format!("{CHARTS_DIR}/sweep-{:02}-{}.svg", i + 1, slug(&p.row));
+            self.figure(file, "sweep", p.lines.len(), sweeps::chart(p))?;
+            let _ = write!(self.body, "<table><thead><tr><th>{}</th>", esc(&format!("{}=", p.column)));
+            for v in &p.values {
+                let _ = write!(self.body, "<th>{}</th>", esc(v));
+            }
+            self.body.push_str("</tr></thead><tbody>\n");
+            for l in &p.lines {
+                let _ = write!(self.body, "<tr><td>{}</td>", esc(&l.label));
+                for pt in &l.points {
+                    let _ = write!(self.body, "<td>{}</td>", pt.as_ref().map_or("-".to_string(), sweeps::interval));
+                }
+                self.body.push_str("</tr>\n");
+            }
+            self.body.push_str("</tbody></table>\n");
+        }
+        if !pairs.is_empty() {
+            self.body.push_str(
+                "<h2 id=\"streams\">Scenario rows that share a stream</h2>\n<p class=\"how\">These rows draw the same \
+                 random numbers as the first row of their stream, so each is compared with it path by path: the mean \
+                 of the difference, ± its 95% half-width, $B.</p>\n",
+            );
+        }
+        for p in &pairs {
+            let _ = writeln!(
+                self.body,
+                "<h3>{} minus {}</h3>\n<table><thead><tr><th>terms</th><th>net</th><th>PV</th><th>P(PV higher)</th></tr></thead><tbody>",
+                esc(&p.scenario),
+                esc(&p.against)
+            );
+            for (terms, net, pv, prob) in &p.rows {
+                let _ = writeln!(
+                    self.body,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(terms),
+                    sweeps::interval(net),
+                    sweeps::interval(pv),
+                    pct(*prob)
+                );
+            }
+            self.body.push_str("</tbody></table>\n");
+        }
+        Ok(())
+    }
+}
+
 /// The section that says which conclusions hold under every reading of a
 /// contract: per scenario, each row's PV difference against each reading with its
 /// 95% interval, and one sentence per row (see [`super::readings`]).
@@ -652,6 +723,8 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     }
     html.push_str(&std::mem::take(&mut page.body));
     readings_section(&mut html, data);
+    page.sweeps()?;
+    html.push_str(&std::mem::take(&mut page.body));
     html.push_str("<h2 id=\"detail\">In detail</h2>\n");
     for (i, s) in m.scenarios.iter().enumerate() {
         page.scenario(i, s)?;

@@ -136,6 +136,53 @@ pub struct Manifest {
     /// Warnings a reader of the results must see (a terms row cut off at the horizon).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The sweeps (`--vary`, `--vary-terms`) that made variant rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sweeps: Vec<SweepInfo>,
+}
+
+/// A sweep as the manifest records it: the option, and for each row it varied the
+/// variants it made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepInfo {
+    /// The option as typed: `--vary discount_rate=0.075,0.09`.
+    pub option: String,
+    /// `scenario` (`--vary`) or `terms` (`--vary-terms`).
+    pub of: String,
+    /// The column varied.
+    pub column: String,
+    /// Each row varied, in file order.
+    pub rows: Vec<SweptRow>,
+}
+
+/// The variants of one row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweptRow {
+    /// The row varied.
+    pub row: String,
+    /// `(value, variant name)`, in the option's order.
+    pub variants: Vec<(String, String)>,
+}
+
+impl SweepInfo {
+    /// The record of `sweep` over rows named `names` (the rows after the sweeps,
+    /// variants included): every row for which all the sweep's variants exist.
+    pub fn new(sweep: &crate::input::Sweep, names: &[&str]) -> SweepInfo {
+        let rows = names
+            .iter()
+            .filter(|n| sweep.row.as_deref().is_none_or(|r| r == **n))
+            .filter_map(|n| {
+                let variants: Vec<(String, String)> =
+                    sweep.values.iter().map(|v| (v.clone(), sweep.variant_name(n, v))).collect();
+                variants
+                    .iter()
+                    .all(|(_, name)| names.contains(&name.as_str()))
+                    .then(|| SweptRow { row: n.to_string(), variants })
+            })
+            .collect();
+        let of = if sweep.flag == "--vary-terms" { "terms" } else { "scenario" };
+        SweepInfo { option: sweep.describe(), of: of.to_string(), column: sweep.column.clone(), rows }
+    }
 }
 
 /// Paths below which the 1% and 99% quantiles rest on fewer than ten paths each.

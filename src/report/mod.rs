@@ -14,6 +14,7 @@ pub mod per_path;
 pub mod readings;
 pub mod replay;
 pub mod solution;
+pub mod sweeps;
 pub mod table;
 
 use crate::choice::Choice;
