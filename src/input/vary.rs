@@ -7,8 +7,10 @@
 //! right after the row. A scenario variant keeps the row's stream (MODEL.md §7,
 //! "Shared streams"), so it draws the same worlds path by path and its difference
 //! from the row is paired; a terms variant is evaluated on the same paths as every
-//! terms row, as all terms rows are. Variants are checked as file rows are; a
-//! problem in one is reported as the option's, with the value that made it.
+//! terms row, as all terms rows are. A scenario variant's `weight` is 0: it is not
+//! in the mixture of weighted rows (MODEL.md §5) unless the sweep varies `weight`.
+//! Variants are checked as file rows are; a problem in one is reported as the
+//! option's, with the value that made it.
 
 use super::table::{FileKind, Table, closest};
 use crate::error::{Error, Problem};
@@ -139,6 +141,7 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
         return Err(Error::Input(problems));
     }
     let stream_col = keep_stream.then(|| table.column_or_add("stream"));
+    let weight_col = table.has_column("weight").then(|| table.column_or_add("weight"));
     let mut rows = Vec::with_capacity(table.rows.len());
     for rec in std::mem::take(&mut table.rows) {
         let Some(name) = table.get(&rec, "name").map(str::to_string) else {
@@ -156,6 +159,11 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
                 variant = Table::with_cell(&variant, name_col, &s.variant_name(&name, v));
                 if let Some(i) = stream_col {
                     variant = Table::with_cell(&variant, i, &stream);
+                }
+                // A variant is not in the mixture of weighted rows (MODEL.md §5) unless
+                // the sweep varies the weight itself.
+                if let Some(i) = weight_col.filter(|i| i != col) {
+                    variant = Table::with_cell(&variant, i, "0");
                 }
                 variant.variant = Some(Variant { flag: s.flag.clone(), option: s.describe(), of: name.clone() });
                 variants.push(variant);
