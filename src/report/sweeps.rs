@@ -63,57 +63,50 @@ pub fn panels(m: &Manifest, scenario_deltas: &[ScenarioDeltaRow], deltas: &[Delt
     for sweep in &m.sweeps {
         for swept in &sweep.rows {
             let values: Vec<String> = swept.variants.iter().map(|(v, _)| v.clone()).collect();
-            let (measure, lines) = if sweep.of == "terms" {
-                // Per scenario of the file (not the variants of a scenario sweep).
-                let lines = m
-                    .scenarios
-                    .iter()
-                    .filter(|s| !made_by_sweep(m, s))
-                    .map(|s| PanelLine {
-                        label: s.clone(),
-                        points: swept
-                            .variants
-                            .iter()
-                            .map(|(_, variant)| {
-                                deltas
-                                    .iter()
-                                    .find(|d| {
-                                        d.scenario == *s
-                                            && d.terms == *variant
-                                            && d.baseline == swept.row
-                                            && d.metric == "pv"
-                                    })
-                                    .map(|d| point(d.mean.get(), d.se.0))
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                (format!("PV minus {}'s, paired on the same paths", swept.row), lines)
-            } else {
-                let lines = m
-                    .terms
-                    .iter()
-                    .map(|t| PanelLine {
-                        label: t.name.clone(),
-                        points: swept
-                            .variants
-                            .iter()
-                            .map(|(_, variant)| {
-                                scenario_deltas
-                                    .iter()
-                                    .find(|d| {
-                                        d.scenario == *variant
-                                            && d.against == swept.row
-                                            && d.terms == t.name
-                                            && d.metric == "pv"
-                                    })
-                                    .map(|d| point(d.mean.get(), d.se.0))
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                (format!("PV minus {}'s, paired on the same paths", swept.row), lines)
+            // A line's point at each value: `find(variant)`.
+            let line = |label: &str, find: &dyn Fn(&str) -> Option<Point>| PanelLine {
+                label: label.to_string(),
+                points: swept.variants.iter().map(|(_, variant)| find(variant)).collect(),
             };
+            let lines = if sweep.of == "terms" {
+                // Per scenario of the file (not the variants of a scenario sweep): the
+                // variant's PV minus the row's, from deltas.csv.
+                let scenarios = m.scenarios.iter().filter(|s| !made_by_sweep(m, s));
+                scenarios
+                    .map(|s| {
+                        line(s, &|variant| {
+                            deltas
+                                .iter()
+                                .find(|d| {
+                                    d.scenario == *s
+                                        && d.terms == variant
+                                        && d.baseline == swept.row
+                                        && d.metric == "pv"
+                                })
+                                .map(|d| point(d.mean.get(), d.se.0))
+                        })
+                    })
+                    .collect()
+            } else {
+                // Per terms row: the variant's PV minus the row's, from scenario_deltas.csv.
+                m.terms
+                    .iter()
+                    .map(|t| {
+                        line(&t.name, &|variant| {
+                            scenario_deltas
+                                .iter()
+                                .find(|d| {
+                                    d.scenario == variant
+                                        && d.against == swept.row
+                                        && d.terms == t.name
+                                        && d.metric == "pv"
+                                })
+                                .map(|d| point(d.mean.get(), d.se.0))
+                        })
+                    })
+                    .collect()
+            };
+            let measure = format!("PV minus {}'s, paired on the same paths", swept.row);
             out.push(Panel {
                 option: sweep.option.clone(),
                 column: sweep.column.clone(),
