@@ -26,6 +26,17 @@ impl Source {
     }
 }
 
+/// Where a row a sweep made comes from.
+#[derive(Debug, Clone)]
+pub(crate) struct Variant {
+    /// The option's flag.
+    pub flag: String,
+    /// The option as typed.
+    pub option: String,
+    /// The name of the row it varies.
+    pub of: String,
+}
+
 /// A raw data row.
 #[derive(Debug, Clone)]
 pub struct Record {
@@ -35,7 +46,7 @@ pub struct Record {
     /// For a row a sweep made from a file row (see [`super::vary`]): the option
     /// that made it, so that a problem in it is reported as the option's, and the
     /// row it varies.
-    pub(crate) variant: Option<super::vary::Variant>,
+    pub(crate) variant: Option<Variant>,
 }
 
 /// What kind of file a [`Table`] is read as.

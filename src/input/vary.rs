@@ -12,7 +12,7 @@
 //! Variants are checked as file rows are; a problem in one is reported as the
 //! option's, with the value that made it.
 
-use super::table::{FileKind, Table, closest};
+use super::table::{FileKind, Table, Variant, closest};
 use crate::error::{Error, Problem};
 
 /// One `--vary` or `--vary-terms` option.
@@ -26,17 +26,6 @@ pub struct Sweep {
     pub column: String,
     /// The values, as written.
     pub values: Vec<String>,
-}
-
-/// Where a row a sweep made comes from.
-#[derive(Debug, Clone)]
-pub(crate) struct Variant {
-    /// The option's flag.
-    pub flag: String,
-    /// The option as typed.
-    pub option: String,
-    /// The name of the row it varies.
-    pub of: String,
 }
 
 /// The columns a sweep may not vary: a variant's own name and stream are set by
