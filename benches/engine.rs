@@ -101,6 +101,7 @@ fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
         wall_seconds: 0.0,
         precision: None,
         warnings: Vec::new(),
+        mixture: Vec::new(),
     };
     let files = [
         (OutputFile::Summary, csv::summary(all)),

@@ -28,8 +28,8 @@
 //!   and the formulas of one path;
 //! - [`streams`] and [`engine`]: keyed random numbers and the chunked parallel
 //!   simulation into a per-path table;
-//! - [`results`], [`analysis`]: the summaries users read, sensitivity and
-//!   break-even terms;
+//! - [`results`], [`mixture`], [`analysis`]: the summaries users read, the
+//!   weighted mixture of scenarios, sensitivity and break-even terms;
 //! - [`input`]: CSV files to validated model types;
 //! - [`report`]: CSV bytes, the terminal table, the manifest, charts and the HTML
 //!   report, rendered from computed results.
@@ -81,6 +81,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod input;
+pub mod mixture;
 pub mod model;
 pub mod periods;
 pub mod report;

@@ -6,7 +6,9 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
-use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, TermsInfo};
+use revshare::report::manifest::{
+    InputFile, Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, TermsInfo,
+};
 use revshare::report::{OutputFile, csv, readings, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, ScenarioResults};
@@ -110,6 +112,9 @@ fn simulate_and_write(
         }
     }
     progress.finish();
+    let mixture = revshare::mixture::combine(&inputs.scenarios, &results);
+    // The scenarios' distributions were kept for the mixture alone.
+    results.iter_mut().for_each(|r| r.distributions = None);
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -126,7 +131,7 @@ fn simulate_and_write(
         ],
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
-        quantiles: quantile_note(&results),
+        quantiles: quantile_note(&results) + &mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
         wall_seconds: clock.elapsed().as_secs_f64(),
         precision: opts.precision.map(|target| Precision {
             target: target.describe(),
@@ -144,7 +149,9 @@ fn simulate_and_write(
                 .collect(),
         }),
         warnings: revshare::report::manifest::warnings(&results),
+        mixture: MixtureWeight::of(&inputs.scenarios),
     };
+    results.extend(mixture);
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
         (OutputFile::Deltas, csv::deltas(&results)),
