@@ -190,23 +190,37 @@ fn a_run_writes_mixture_rows_to_every_file_and_the_report() {
     assert_eq!(file("q", "summary.csv"), file("out", "summary.csv"));
     let rows = std::fs::read_to_string(d.path().join("paths.csv")).unwrap();
     assert!(!rows.contains("mixture") && rows.contains("\nhigh,"));
-    // The commands that analyse one row's paths say the mixture is not one.
+    // Sensitivity over the mixture: 100, 200 and 100 of 400 paths, pooled, each
+    // weighing the same. revenue0 differs between the rows, so it is an input.
+    let text = cargo_bin_cmd!("revshare")
+        .current_dir(d.path())
+        .args(["sensitivity", "s.csv", "--terms", "t.csv", "--scenario", "mixture", "--metric", "pv"])
+        .args(["--paths", "400", "--out", "x"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("low (weight 1): 100 paths, mid (weight 2): 200 paths, high (weight 1): 100 paths"),
+        "{text}"
+    );
+    let ranked = file("x", "sensitivity.csv");
+    let row = ranked.lines().find(|l| l.starts_with("mixture,flat,flat,pv,")).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    let mean: f64 = cells[4].parse().unwrap();
+    let mixture_pv: f64 = file("out", "summary.csv")
+        .lines()
+        .find(|l| l.starts_with("mixture,flat,pv,"))
+        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .unwrap();
+    assert!((mean - mixture_pv).abs() < 1e-9 * mixture_pv, "{mean} vs {mixture_pv}");
+    assert_eq!((cells[5], cells[6], cells[7]), ("revenue0", "400", "1"), "{row}");
+    // The commands that replay or solve one row's paths say the mixture is not one.
     let refused = cargo_bin_cmd!("revshare")
         .current_dir(d.path())
-        .args([
-            "sensitivity",
-            "s.csv",
-            "--terms",
-            "t.csv",
-            "--scenario",
-            "mixture",
-            "--metric",
-            "pv",
-            "--paths",
-            "50",
-            "--out",
-            "x",
-        ])
+        .args(["replay", "s.csv", "--terms", "t.csv", "--scenario", "mixture", "--path", "0"])
         .assert()
         .failure();
     let stderr = String::from_utf8(refused.get_output().stderr.clone()).unwrap();
@@ -216,4 +230,10 @@ fn a_run_writes_mixture_rows_to_every_file_and_the_report() {
     run(&["--no-report", "--out", "n"]);
     assert!(!file("n", "summary.csv").contains("mixture"));
     assert!(!file("n", "manifest.json").contains("mixture"));
+    cargo_bin_cmd!("revshare")
+        .current_dir(d.path())
+        .args(["sensitivity", "s.csv", "--terms", "t.csv", "--scenario", "mixture", "--metric", "pv", "--out", "y"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no row of s.csv has a weight, so there is no mixture"));
 }
