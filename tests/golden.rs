@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "217040a53bc655e13bb6a5fa2ef962f341863a92ef395f9c0a3b2b1b9d846e6b"),
             ("curves.csv", "1b4521bbe3ef1d0b661769e679df3872fa6fb1d60848268cf45b8a9e36955785"),
             ("manifest.json", "80c8a1f4d7922a079bf03701df48b87b67d90be97816bcff59fdc27ce3f34890"),
-            ("report.html", "84e5000ccfaaf297be314d9911e969cd2e093b8722db8709e29fc97204295be6"),
+            ("report.html", "360cc0108ba205469e306b6a4ea00020cf212c546ccfef9e1d2314e8c1e6ae4c"),
             ("charts/", "ab63be3e0bc726d6439fd52ab30869e4facc95ed2214749547312d67a5453970"),
         ],
     );

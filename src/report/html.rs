@@ -357,6 +357,18 @@ impl Page<'_> {
         let terms: Vec<&str> = d.manifest.terms.iter().map(|t| t.name.as_str()).collect();
         let baseline = d.manifest.baseline.as_str();
         let _ = writeln!(self.body, "<section class=\"answer\">\n<h3>{}</h3>", esc(scenario));
+        if scenario == crate::mixture::MIXTURE {
+            let m = &d.manifest.mixture;
+            let names: Vec<&str> = m.iter().map(|w| w.scenario.as_str()).collect();
+            let weights: Vec<String> = m.iter().map(|w| w.weight.to_string()).collect();
+            let _ = writeln!(
+                self.body,
+                "<p class=\"how\">The scenarios {} with weights {}: each counts by its weight, whatever its number of \
+                 paths, and a share of paths is a weighted share.</p>",
+                esc(&names.join(", ")),
+                weights.join(", ")
+            );
+        }
         let mut text = String::new();
         if let Some(b) = d.summary(scenario, baseline, Metric::Pv) {
             let _ = write!(
