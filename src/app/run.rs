@@ -6,7 +6,9 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions};
 use revshare::engine::CHUNK_PATHS;
-use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo};
+use revshare::report::manifest::{
+    InputFile, Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
+};
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
@@ -127,10 +129,13 @@ fn simulate_and_write(
         }
         scenario_deltas.extend(deltas);
     }
-    let results: Vec<ScenarioResults> = results.into_iter().flatten().collect();
+    let mut results: Vec<ScenarioResults> = results.into_iter().flatten().collect();
     // Stops in file order, as the scenarios are.
     stops.sort_by_key(|(name, _)| inputs.scenarios.iter().position(|s| s.name() == name));
     progress.finish();
+    let mixture = revshare::mixture::combine(&inputs.scenarios, &results);
+    // The scenarios' distributions were kept for the mixture alone.
+    results.iter_mut().for_each(|r| r.distributions = None);
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -147,7 +152,7 @@ fn simulate_and_write(
         ],
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
-        quantiles: quantile_note(&results),
+        quantiles: quantile_note(&results) + &mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
         wall_seconds: clock.elapsed().as_secs_f64(),
         precision: opts.precision.map(|target| Precision {
             target: target.describe(),
@@ -166,7 +171,9 @@ fn simulate_and_write(
         }),
         warnings: revshare::report::manifest::warnings(&results),
         sweeps: sweeps(session, opts),
+        mixture: MixtureWeight::of(&inputs.scenarios),
     };
+    results.extend(mixture);
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
         (OutputFile::Deltas, csv::deltas(&results)),
