@@ -44,7 +44,9 @@ enum Sampler {
     Triangular(Triangular<f64>),
     Pert(Pert<f64>),
     Gamma(Gamma<f64>),
-    Discrete(WeightedIndex<f64>, Vec<f64>),
+    /// The index sampler, the values as written, and for the quantile function the
+    /// values that can be drawn in increasing order with their cumulative probabilities.
+    Discrete(WeightedIndex<f64>, Vec<f64>, Vec<(f64, f64)>),
     /// Piecewise-linear CDF through `(xs[i], ps[i])`, sampled by inversion.
     Cdf {
         xs: Vec<f64>,
@@ -128,12 +130,14 @@ impl Dist {
                 Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|x| e(&x))?)
             }
             Kind::Pert { min, mode, max } => {
-                Sampler::Pert(Pert::new(*min, *max).with_shape(4.0).with_mode(*mode).map_err(|x| e(&x))?)
+                Sampler::Pert(Pert::new(*min, *max).with_shape(PERT_SHAPE).with_mode(*mode).map_err(|x| e(&x))?)
             }
             Kind::Gamma { shape, scale } => Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?),
-            Kind::Discrete { values, probs } => {
-                Sampler::Discrete(WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?, values.clone())
-            }
+            Kind::Discrete { values, probs } => Sampler::Discrete(
+                WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?,
+                values.clone(),
+                cumulative(values, probs),
+            ),
             Kind::Cdf { xs, ps } => Sampler::Cdf { xs: xs.clone(), ps: ps.clone() },
         };
         Ok(Dist { kind, sampler })
@@ -285,10 +289,108 @@ impl Dist {
             Sampler::Triangular(d) => d.sample(rng),
             Sampler::Pert(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),
-            Sampler::Discrete(w, values) => values[w.sample(rng)],
+            Sampler::Discrete(w, values, _) => values[w.sample(rng)],
             Sampler::Cdf { xs, ps } => invert_piecewise_cdf(xs, ps, rng.random::<f64>()),
         }
     }
+
+    /// The quantile function `F^-1(u)`, `u` in `[0, 1]` (clamped into
+    /// `[2^-53, 1 - 2^-53]`, so that every kind gives a finite value inside its
+    /// support): the smallest `x` with `F(x) >= u`. For `discrete` that is the
+    /// smallest value whose cumulative probability reaches `u` (values with
+    /// probability 0 are never returned); for `cdf` the piecewise-linear inverse;
+    /// for `pert` and `gamma` the inverse regularized incomplete beta and gamma
+    /// functions of the `statrs` crate. Used by the Gaussian copula
+    /// ([`crate::model::copula`]); it does not allocate.
+    ///
+    /// ```
+    /// use revshare::Dist;
+    /// assert_eq!(Dist::uniform(2.0, 4.0)?.quantile(0.25), 2.5);
+    /// let d = Dist::discrete(&[(3.0, 0.5), (1.0, 0.25), (2.0, 0.25)])?;
+    /// assert_eq!([d.quantile(0.2), d.quantile(0.25), d.quantile(0.3), d.quantile(0.9)], [1.0, 1.0, 2.0, 3.0]);
+    /// # Ok::<(), revshare::Invalid>(())
+    /// ```
+    pub fn quantile(&self, u: f64) -> f64 {
+        const LO: f64 = f64::EPSILON / 2.0;
+        let u = if u.is_nan() { 0.5 } else { u.clamp(LO, 1.0 - LO) };
+        match (&self.kind, &self.sampler) {
+            (Kind::Const(v), _) => *v,
+            (Kind::Uniform { lo, hi }, _) => (lo + u * (hi - lo)).clamp(*lo, *hi),
+            (Kind::Normal { .. } | Kind::LogNormal { .. }, _) => self.from_normal_score(normal_quantile(u)),
+            (Kind::Triangular { min, mode, max }, _) => {
+                let (range, left, right) = (max - min, mode - min, max - mode);
+                let x = if u * range < left {
+                    min + (u * range * left).sqrt()
+                } else {
+                    max - ((1.0 - u) * range * right).sqrt()
+                };
+                x.clamp(*min, *max)
+            }
+            (Kind::Pert { min, mode, max }, _) => {
+                let range = max - min;
+                let (alpha, beta) = (1.0 + PERT_SHAPE * (mode - min) / range, 1.0 + PERT_SHAPE * (max - mode) / range);
+                (min + range * statrs::function::beta::inv_beta_reg(alpha, beta, u)).clamp(*min, *max)
+            }
+            (Kind::Gamma { shape, scale }, _) => {
+                use statrs::distribution::ContinuousCDF;
+                // Scaled from the unit scale: the library would multiply x by the rate
+                // inside its search and could overflow to a value it refuses.
+                match statrs::distribution::Gamma::new(*shape, 1.0) {
+                    Ok(g) => scale * g.inverse_cdf(u),
+                    Err(_) => f64::NAN, // unreachable: the parameters were validated
+                }
+            }
+            (_, Sampler::Discrete(_, _, cumulative)) => {
+                let i = cumulative.partition_point(|(_, c)| *c < u).min(cumulative.len() - 1);
+                cumulative[i].0
+            }
+            (Kind::Cdf { xs, ps }, _) => invert_piecewise_cdf(xs, ps, u),
+            (Kind::Discrete { .. }, _) => f64::NAN, // unreachable: a discrete kind has a discrete sampler
+        }
+    }
+
+    /// The value whose quantile is that of the standard normal score `z`,
+    /// `F^-1(Phi(z))`: exactly `mean + sd z` for a normal and `median exp(sigma z)`
+    /// for a lognormal (no round trip through a probability, so no loss in the
+    /// tails), [`Dist::quantile`]`(Phi(z))` for the other kinds.
+    pub fn from_normal_score(&self, z: f64) -> f64 {
+        match self.kind {
+            Kind::Normal { mean, sd } => mean + sd * z,
+            Kind::LogNormal { median, sigma } => median * (sigma * z).exp(),
+            _ => self.quantile(normal_cdf(z)),
+        }
+    }
+}
+
+/// The shape of every Beta-PERT distribution of the grammar.
+const PERT_SHAPE: f64 = 4.0;
+
+/// `Phi(z)`, the standard normal distribution function (via `statrs`' `erfc`).
+pub fn normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// `Phi^-1(u)`, the standard normal quantile function (via `statrs`' inverse `erfc`).
+pub fn normal_quantile(u: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
+}
+
+/// The values of a discrete distribution that can be drawn (probability above
+/// 0), in increasing order, each once, with `P(X <= value)`.
+fn cumulative(values: &[f64], probs: &[f64]) -> Vec<(f64, f64)> {
+    let mut pairs: Vec<(f64, f64)> =
+        values.iter().zip(probs).filter(|(_, p)| **p > 0.0).map(|(v, p)| (*v, *p)).collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(pairs.len());
+    let mut total = 0.0;
+    for (v, p) in pairs {
+        total += p;
+        match out.last_mut() {
+            Some(last) if last.0 == v => last.1 = total,
+            _ => out.push((v, total)),
+        }
+    }
+    out
 }
 
 impl Kind {
@@ -569,6 +671,7 @@ mod tests {
                     // Whatever parses can be checked and sampled.
                     let _ = Domain::Positive.check(&d);
                     let _ = d.sample(&mut rng);
+                    let _ = d.quantile(rng.random());
                 }
             }
             let _ = crate::date::Date::parse(&text);
@@ -588,6 +691,10 @@ mod tests {
             if let Ok(d) = Dist::parse(extreme, false) {
                 for _ in 0..100 {
                     let _ = d.sample(&mut rng);
+                }
+                for u in [0.0, 1e-300, 0.5, 1.0 - 1e-16, 1.0, f64::NAN] {
+                    let _ = d.from_normal_score(normal_quantile(u));
+                    let _ = d.quantile(u);
                 }
             }
         }
