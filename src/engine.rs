@@ -14,10 +14,13 @@
 use crate::choice::Choice;
 use crate::dist::Dist;
 use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
+use crate::model::copula::Copula;
 use crate::model::world::{self, Events, WorldParams};
 use crate::model::{EndTerm, Param, Scenario, ScenarioParam, Terms, TermsParam, Trigger, TriggerTerm};
 use crate::periods::{Period, Periods};
 use crate::streams::{Purpose, StreamKey};
+use rand::RngExt;
+use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
@@ -282,6 +285,8 @@ pub struct Plan<'a> {
     period_of_month: Vec<usize>,
     readings: Vec<usize>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
+    /// The correlated parameters, when the scenario has some.
+    coupled: Option<Coupled<'a>>,
     shocks: StreamKey,
     jumps: StreamKey,
     events: StreamKey,
@@ -295,6 +300,33 @@ enum ValueSource<'a> {
     Fixed(f64),
     /// A distribution sampled from the purpose's stream for the path.
     Random(StreamKey, &'a Dist),
+    /// A parameter of the scenario's copula: [`Coupled`] draws it.
+    Coupled,
+}
+
+/// The parameters a scenario correlates (MODEL.md §7), fixed for a plan: each
+/// one's place in the parameter array, the key of its own `param/<column>` stream
+/// and its distribution, in the copula's order. Drawing them allocates nothing.
+struct Coupled<'a> {
+    copula: &'a Copula,
+    slots: Vec<(usize, StreamKey, &'a Dist)>,
+}
+
+impl Coupled<'_> {
+    /// Fills the correlated parameters of path `path` into `values`: one standard
+    /// normal from each parameter's stream, `X = L Z`, then `F^-1(Phi(X_j))`.
+    #[inline]
+    fn draw(&self, path: u64, values: &mut [f64; N_SCENARIO_PARAMS]) {
+        let mut z = [0.0; N_SCENARIO_PARAMS];
+        let z = &mut z[..self.slots.len()];
+        for (zj, (_, key, _)) in z.iter_mut().zip(&self.slots) {
+            *zj = key.rng(path).sample(StandardNormal);
+        }
+        self.copula.correlate(z);
+        for (zj, (at, _, dist)) in z.iter().zip(&self.slots) {
+            values[*at] = dist.from_normal_score(*zj);
+        }
+    }
 }
 
 /// Where `param` comes from; an absent term (no cap) is the model's neutral `inf`.
@@ -339,6 +371,8 @@ impl ValueSource<'_> {
         match self {
             ValueSource::Fixed(v) => *v,
             ValueSource::Random(k, dist) => dist.sample(&mut k.rng(path)),
+            // Overwritten by the copula's draw.
+            ValueSource::Coupled => f64::NAN,
         }
     }
 }
@@ -351,8 +385,19 @@ impl<'a> Plan<'a> {
         let months = scenario.months();
         let (periods, period_of_month) = Periods::default().of_grid(scenario.start(), months);
         let start_year = scenario.start().decimal_year();
-        let param_sources =
+        let mut param_sources =
             ScenarioParam::ALL.map(|p| value_source(Some(scenario.param(p)), seed, name, Purpose::Param(p)));
+        let coupled = scenario.copula().map(|copula| {
+            let slots = copula
+                .params()
+                .iter()
+                .map(|p| {
+                    param_sources[*p as usize] = ValueSource::Coupled;
+                    (*p as usize, StreamKey::new(seed, name, Purpose::Param(*p)), scenario.param(*p).dist())
+                })
+                .collect();
+            Coupled { copula, slots }
+        });
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
@@ -379,6 +424,7 @@ impl<'a> Plan<'a> {
             period_of_month,
             readings: terms.iter().enumerate().filter(|(_, t)| t.reading().is_some()).map(|(i, _)| i).collect(),
             param_sources,
+            coupled,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
             jumps: StreamKey::new(seed, name, Purpose::Jumps),
             events: StreamKey::new(seed, name, Purpose::Events),
@@ -442,7 +488,11 @@ impl<'a> Plan<'a> {
 
     /// Draws the world of path `path`.
     pub fn world(&self, path: u64) -> (WorldParams, Events) {
-        let params = WorldParams::from_values(&self.param_sources.map(|s| s.draw(path)));
+        let mut values = self.param_sources.map(|s| s.draw(path));
+        if let Some(c) = &self.coupled {
+            c.draw(path, &mut values);
+        }
+        let params = WorldParams::from_values(&values);
         let events = Events::draw(&params, &mut self.events.rng(path));
         (params, events)
     }

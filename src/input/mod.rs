@@ -8,10 +8,12 @@
 //! each naming the file, line, column, value and what is allowed. The shipped files
 //! are compiled in ([`SHIPPED_SCENARIOS`], [`SHIPPED_TERMS`]).
 
+pub mod correlations;
 pub mod scenario;
 pub mod table;
 pub mod terms;
 
+pub use correlations::correlate;
 pub use scenario::read_scenarios;
 pub use table::Source;
 pub use terms::read_terms;

@@ -122,6 +122,8 @@ pub struct Scenario {
     valuation: Option<Date>,
     params: [Param; ScenarioParam::COUNT],
     stream: Option<String>,
+    /// Rank correlations between parameters (MODEL.md §7), when some are given.
+    copula: Option<super::copula::Copula>,
 }
 
 impl Scenario {
@@ -147,7 +149,7 @@ impl Scenario {
         params: [Param; ScenarioParam::COUNT],
         stream: Option<String>,
     ) -> Scenario {
-        Scenario { name, line, start, horizon, valuation, params, stream }
+        Scenario { name, line, start, horizon, valuation, params, stream, copula: None }
     }
 
     /// Unique name.
@@ -196,6 +198,28 @@ impl Scenario {
     /// The parameter `p`.
     pub fn param(&self, p: ScenarioParam) -> &Param {
         &self.params[p as usize]
+    }
+
+    /// The same scenario with its parameters joined by `copula` (MODEL.md §7,
+    /// "Correlated parameters"); refuses a parameter of it that is a constant here,
+    /// naming it. The other parameters are drawn as without it.
+    pub fn with_copula(mut self, copula: super::copula::Copula) -> Result<Scenario, Invalid> {
+        if let Some(p) = copula.params().iter().find(|p| self.param(**p).dist().is_constant()) {
+            return Err(Invalid(format!(
+                "`{}` is the constant {} in scenario `{}`: only a parameter that is a distribution there can be \
+                 correlated",
+                p.name(),
+                self.param(*p).dist(),
+                self.name
+            )));
+        }
+        self.copula = Some(copula);
+        Ok(self)
+    }
+
+    /// The rank correlations between the scenario's parameters, if any.
+    pub fn copula(&self) -> Option<&super::copula::Copula> {
+        self.copula.as_ref()
     }
 
     /// Number of simulated months `K`.
