@@ -62,8 +62,12 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
     let mut rows: Vec<Row> = Vec::new();
     for rec in &table.rows {
         let cell = |column: &str| table.get(rec, column).unwrap_or("");
-        let mut bad =
-            |column: &str, msg: String| problems.push(Problem::cell(file, rec.line, column, cell(column), msg));
+        let mut bad = |column: &str, msg: String| {
+            problems.push(match cell(column) {
+                "" => Problem::line(file, rec.line, msg).with_column(column),
+                value => Problem::cell(file, rec.line, column, value, msg),
+            })
+        };
         let scenario = match cell("scenario") {
             EVERY => Some(None),
             "" => {
