@@ -12,7 +12,7 @@
 //! the block alone.
 
 use crate::choice::Choice;
-use crate::dist::Dist;
+use crate::dist::{Dist, ScoreMap};
 use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
 use crate::model::copula::Copula;
 use crate::model::world::{self, Events, WorldParams};
@@ -306,10 +306,11 @@ enum ValueSource<'a> {
 
 /// The parameters a scenario correlates (MODEL.md §7), fixed for a plan: each
 /// one's place in the parameter array, the key of its own `param/<column>` stream
-/// and its distribution, in the copula's order. Drawing them allocates nothing.
+/// and the map of a normal score to its value, in the copula's order. Drawing them
+/// allocates nothing.
 struct Coupled<'a> {
     copula: &'a Copula,
-    slots: Vec<(usize, StreamKey, &'a Dist)>,
+    slots: Vec<(usize, StreamKey, ScoreMap)>,
 }
 
 impl Coupled<'_> {
@@ -323,8 +324,8 @@ impl Coupled<'_> {
             *zj = key.rng(path).sample(StandardNormal);
         }
         self.copula.correlate(z);
-        for (zj, (at, _, dist)) in z.iter().zip(&self.slots) {
-            values[*at] = dist.from_normal_score(*zj);
+        for (zj, (at, _, map)) in z.iter().zip(&self.slots) {
+            values[*at] = map.value(*zj);
         }
     }
 }
@@ -393,7 +394,11 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|p| {
                     param_sources[*p as usize] = ValueSource::Coupled;
-                    (*p as usize, StreamKey::new(seed, name, Purpose::Param(*p)), scenario.param(*p).dist())
+                    (
+                        *p as usize,
+                        StreamKey::new(seed, name, Purpose::Param(*p)),
+                        ScoreMap::new(scenario.param(*p).dist()),
+                    )
                 })
                 .collect();
             Coupled { copula, slots }

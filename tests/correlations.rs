@@ -148,6 +148,10 @@ fn the_quantile_functions_match_known_values() {
         close(q("gamma(1, 2)", u), -2.0 * (1.0 - u).ln(), 1e-12, "exponential");
     }
     close(q("gamma(2, 0.5)", 0.5), 0.8391734950083546, 1e-12, "gamma median");
+    // Below its mode a small shape puts quantiles far under 1e-15, where P(a, x) is
+    // x^a / Gamma(a + 1) to first order: gamma(0.2, 1) at 1e-6 is (1e-6 Gamma(1.2))^5.
+    close(q("gamma(0.2, 1)", 1e-6), (1e-6f64 * 0.9181687423997607).powi(5), 1e-9, "gamma lower tail");
+    close(q("gamma(0.2, 1)", 0.5), 0.020746339192824873, 1e-9, "gamma(0.2, 1) median");
     // cdf: piecewise linear.
     close(q("cdf(0: 0, 1: 0.5, 3: 1)", 0.75), 2.0, 1e-15, "cdf");
     // discrete: the smallest value whose cumulative probability reaches u, in value
@@ -162,6 +166,27 @@ fn the_quantile_functions_match_known_values() {
     assert!(q("gamma(2, 0.5)", 0.0) > 0.0 && q("lognormal(7, 0.8)", 0.0) > 0.0);
     let (lo, hi) = (q("pert(1, 2, 3)", 0.0), q("pert(1, 2, 3)", 1.0));
     assert!((1.0..1.0001).contains(&lo) && (2.9999..=3.0).contains(&hi), "{lo} {hi}");
+}
+
+#[test]
+fn the_tabulated_score_maps_agree_with_the_exact_quantiles() {
+    use revshare::dist::ScoreMap;
+    for text in
+        ["pert(0.7, 1.1, 1.5)", "pert(0, 0, 1)", "pert(-5, 0, 1e6)", "gamma(2, 0.5)", "gamma(0.2, 1)", "gamma(50, 0.1)"]
+    {
+        let d = Dist::parse(text, false).unwrap();
+        let map = ScoreMap::new(&d);
+        let scale = if text.starts_with("pert") { d.support().hi - d.support().lo } else { 0.0 };
+        for i in 0..20_000 {
+            let z = -9.0 + 18.0 * (i as f64 + 0.37) / 20_000.0;
+            let (got, exact) = (map.value(z), d.from_normal_score(z));
+            let tol = 1e-10 * if scale > 0.0 { scale } else { exact.abs() };
+            assert!((got - exact).abs() <= tol, "{text} at z = {z}: {got} vs {exact}");
+        }
+    }
+    // Exact where nothing is slow.
+    let d = Dist::parse("triangular(1, 2, 6)", false).unwrap();
+    assert_eq!(ScoreMap::new(&d).value(0.3), d.from_normal_score(0.3));
 }
 
 #[test]
