@@ -5,6 +5,7 @@
 mod common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::PredicateBooleanExt;
 use revshare::dist::{normal_cdf, normal_quantile};
 use revshare::input::correlate;
 use revshare::model::copula::{Copula, Correlation, pearson_of_rank};
@@ -367,4 +368,23 @@ fn a_run_with_correlations_records_the_file_and_moves_only_the_correlated_scenar
     assert_ne!(replay(&[]), replay(&["--correlations", "c.csv"]));
 }
 
-use predicates::prelude::PredicateBooleanExt;
+#[test]
+fn sensitivity_says_a_correlated_input_carries_its_partners_influence() {
+    let d = Dir::new();
+    d.write("c.csv", "scenario,a,b,rank_correlation\ns1,growth0,agi_delay,-0.5\n");
+    let args = ["sensitivity", "s.csv", "--scenario", "s1", "--metric", "pv", "--paths", "2000"];
+    let with: Vec<&str> = args.iter().copied().chain(["--correlations", "c.csv", "--out", "with"]).collect();
+    revshare(&d, &with)
+        .success()
+        .stdout(predicates::str::contains(
+            "note: `s1` draws correlated parameters (growth0 ~ agi_delay -0.5; --correlations)",
+        ))
+        .stdout(predicates::str::contains("includes what its partners explain"));
+    let csv = d.read("with/sensitivity.csv");
+    assert!(csv.lines().next().unwrap().ends_with(",variance_share,correlated_with"), "{csv}");
+    assert!(csv.lines().any(|l| l.contains(",growth0,") && l.ends_with(",agi_delay -0.5")), "{csv}");
+    assert!(csv.lines().any(|l| l.contains(",agi_delay,") && l.ends_with(",growth0 -0.5")), "{csv}");
+    let without: Vec<&str> = args.iter().copied().chain(["--out", "without"]).collect();
+    revshare(&d, &without).success().stdout(predicates::str::contains("note:").not());
+    assert!(!d.read("without/sensitivity.csv").contains("correlated_with"));
+}

@@ -14,7 +14,9 @@
 //! Paths where the input is NaN (the realised growth of a one-month grid) are left out.
 
 use super::inputs::{Explained, InputColumn, terms_inputs, uncertain_inputs};
+use crate::choice::Choice;
 use crate::engine::{PathTable, TermsField};
+use crate::model::copula::Correlation;
 use crate::model::{Scenario, Terms};
 use crate::stats::quantiles;
 
@@ -256,6 +258,25 @@ pub struct Explanation {
     pub ranked: Vec<Sensitivity>,
     /// For every capped row, each input when its cap binds and when it does not.
     pub conditions: Vec<CapCondition>,
+    /// The scenario's rank correlations between parameters (MODEL.md §7), empty when
+    /// its parameters are independent: a correlated input's rank correlation with
+    /// the metric then includes what its partners explain.
+    pub correlations: Vec<Correlation>,
+}
+
+impl Explanation {
+    /// The parameters `input` is correlated with, with the rank correlation asked
+    /// for each pair (none for an input that is not a correlated parameter).
+    pub fn partners(&self, input: &str) -> Vec<(&'static str, f64)> {
+        self.correlations
+            .iter()
+            .filter_map(|c| match (c.a.name(), c.b.name()) {
+                (a, b) if a == input => Some((b, c.rank)),
+                (a, b) if b == input => Some((a, c.rank)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// Explains `explained` of terms row `t` (against `baseline` for a paired
@@ -282,7 +303,8 @@ pub fn explain(
     for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
         conditions.extend(cap_conditions(table, c, row.name(), &uncertain_inputs(scenario, terms, c, table)));
     }
-    Explanation { explained, terms: t, baseline, mean, ranked, conditions }
+    let correlations = scenario.copula().map_or_else(Vec::new, |c| c.pairs().to_vec());
+    Explanation { explained, terms: t, baseline, mean, ranked, conditions, correlations }
 }
 
 #[cfg(test)]
