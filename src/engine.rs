@@ -1,8 +1,9 @@
 //! Chunked parallel simulation with keyed random streams (MODEL.md §7).
 //!
 //! A [`Plan`] is built once per scenario: the stream keys of every purpose
-//! (see [`crate::streams`]), the calendar of the monthly grid, and each terms row's
-//! end date in years since start. The paths are simulated in blocks of
+//! (see [`crate::streams`]), the calendar of the monthly grid, each terms row's
+//! end date in years since start, and for a scenario with correlated parameters
+//! their Gaussian copula ([`crate::model::copula`]) with each one's normal-score map. The paths are simulated in blocks of
 //! [`CHUNK_PATHS`] consecutive paths, in parallel with rayon, each worker reusing
 //! one [`Workspace`]. [`simulate_fold`] folds each block into an accumulator and
 //! keeps nothing else (a run's statistics); [`simulate`] keeps every path's record

@@ -388,3 +388,12 @@ fn sensitivity_says_a_correlated_input_carries_its_partners_influence() {
     revshare(&d, &without).success().stdout(predicates::str::contains("note:").not());
     assert!(!d.read("without/sensitivity.csv").contains("correlated_with"));
 }
+
+#[test]
+fn the_shipped_correlations_fit_the_shipped_scenarios() {
+    let text = include_str!("../scenarios/correlations.csv");
+    let (scenarios, _) = revshare::input::shipped();
+    let s = correlate(&Source::builtin("scenarios/correlations.csv", text), "scenarios/openai.csv", scenarios).unwrap();
+    let pairs = |name: &str| s.iter().find(|s| s.name() == name).unwrap().copula().map_or(0, |c| c.pairs().len());
+    assert_eq!(["company-plan", "base", "bear", "bull", "early-agi", "no-agi"].map(pairs), [0, 2, 2, 2, 2, 1]);
+}
