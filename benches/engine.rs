@@ -31,6 +31,16 @@ fn engine(c: &mut Criterion) {
         g.bench_function(format!("{name}/3-terms/all-cores"), |b| b.iter(|| black_box(simulate(&plan, paths))));
     }
     let base = scenarios.iter().find(|s| s.name() == "base").unwrap();
+    // The same workload with the shipped rank correlations (growth0 with agi_delay
+    // and with growth_inf: two perts and a lognormal through the Gaussian copula).
+    let shipped_correlations = revshare::Source::builtin(
+        "scenarios/correlations.csv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/correlations.csv")),
+    );
+    let correlated = revshare::input::correlate(&shipped_correlations, "first edition", scenarios.clone()).unwrap();
+    let correlated_base = correlated.iter().find(|s| s.name() == "base").unwrap();
+    let correlated_plan = Plan::new(correlated_base, three, 42);
+    g.bench_function("base-correlated/3-terms/all-cores", |b| b.iter(|| black_box(simulate(&correlated_plan, paths))));
     let plan = Plan::new(base, three, 42);
     // The same with an observer called per chunk from the worker threads, as the
     // binary's progress bar is.

@@ -204,6 +204,11 @@ pub struct SimArgs {
     /// baseline of the paired differences [default: the shipped scenarios/terms.csv]
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
+    /// Rank correlations between scenario parameters that are distributions (columns
+    /// scenario, a, b, rank_correlation; scenario `*` for every row), joined by a
+    /// Gaussian copula [default: none, the parameters are independent]
+    #[arg(long, value_name = "FILE.csv")]
+    pub correlations: Option<PathBuf>,
     /// Simulated paths (worlds) per scenario; every terms row is evaluated on the same paths
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS as u64, value_parser = parse_paths, allow_negative_numbers = true)]
     pub paths: u64,
@@ -247,6 +252,7 @@ impl SimArgs {
         SimOptions {
             scenarios: self.scenarios.clone(),
             terms: self.terms.clone(),
+            correlations: self.correlations.clone(),
             paths: self.paths as usize,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
@@ -366,6 +372,9 @@ pub struct ReplayArgs {
     /// Terms CSV file [default: the shipped scenarios/terms.csv]
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
+    /// The correlation file of the run whose path is replayed [default: none]
+    #[arg(long, value_name = "FILE.csv")]
+    pub correlations: Option<PathBuf>,
     /// Seed of the run whose path is replayed (a path's numbers depend only on the
     /// seed, the scenario and the path's index, not on the run's paths or threads)
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
@@ -387,6 +396,9 @@ pub struct CheckArgs {
     /// Terms CSV file to validate [default: the shipped scenarios/terms.csv]
     #[arg(long, value_name = "TERMS.csv")]
     pub terms: Option<PathBuf>,
+    /// Correlation CSV file to validate against the scenarios [default: none]
+    #[arg(long, value_name = "FILE.csv")]
+    pub correlations: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -414,6 +426,7 @@ impl ReplayArgs {
         SimOptions {
             scenarios: self.scenarios.clone(),
             terms: self.terms.clone(),
+            correlations: self.correlations.clone(),
             paths: 1,
             seed: self.seed,
             threads: Some(1),

@@ -44,7 +44,9 @@ enum Sampler {
     Triangular(Triangular<f64>),
     Pert(Pert<f64>),
     Gamma(Gamma<f64>),
-    Discrete(WeightedIndex<f64>, Vec<f64>),
+    /// The index sampler, the values as written, and for the quantile function the
+    /// values that can be drawn in increasing order with their cumulative probabilities.
+    Discrete(WeightedIndex<f64>, Vec<f64>, Vec<(f64, f64)>),
     /// Piecewise-linear CDF through `(xs[i], ps[i])`, sampled by inversion.
     Cdf {
         xs: Vec<f64>,
@@ -128,12 +130,14 @@ impl Dist {
                 Sampler::Triangular(Triangular::new(*min, *max, *mode).map_err(|x| e(&x))?)
             }
             Kind::Pert { min, mode, max } => {
-                Sampler::Pert(Pert::new(*min, *max).with_shape(4.0).with_mode(*mode).map_err(|x| e(&x))?)
+                Sampler::Pert(Pert::new(*min, *max).with_shape(PERT_SHAPE).with_mode(*mode).map_err(|x| e(&x))?)
             }
             Kind::Gamma { shape, scale } => Sampler::Gamma(Gamma::new(*shape, *scale).map_err(|x| e(&x))?),
-            Kind::Discrete { values, probs } => {
-                Sampler::Discrete(WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?, values.clone())
-            }
+            Kind::Discrete { values, probs } => Sampler::Discrete(
+                WeightedIndex::new(probs.iter().copied()).map_err(|x| e(&x))?,
+                values.clone(),
+                cumulative(values, probs),
+            ),
             Kind::Cdf { xs, ps } => Sampler::Cdf { xs: xs.clone(), ps: ps.clone() },
         };
         Ok(Dist { kind, sampler })
@@ -285,10 +289,281 @@ impl Dist {
             Sampler::Triangular(d) => d.sample(rng),
             Sampler::Pert(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),
-            Sampler::Discrete(w, values) => values[w.sample(rng)],
+            Sampler::Discrete(w, values, _) => values[w.sample(rng)],
             Sampler::Cdf { xs, ps } => invert_piecewise_cdf(xs, ps, rng.random::<f64>()),
         }
     }
+
+    /// The quantile function `F^-1(u)`, `u` in `[0, 1]` (clamped into
+    /// `[2^-53, 1 - 2^-53]`, so that every kind gives a finite value inside its
+    /// support): the smallest `x` with `F(x) >= u`. For `discrete` that is the
+    /// smallest value whose cumulative probability reaches `u` (values with
+    /// probability 0 are never returned); for `cdf` the piecewise-linear inverse;
+    /// for `pert` the inverse regularized incomplete beta function of the `statrs`
+    /// crate; for `gamma` the root of `statrs`' regularized incomplete gamma
+    /// function, found by safeguarded Newton steps. Used by the Gaussian copula
+    /// ([`crate::model::copula`]); it does not allocate.
+    ///
+    /// ```
+    /// use revshare::Dist;
+    /// assert_eq!(Dist::uniform(2.0, 4.0)?.quantile(0.25), 2.5);
+    /// let d = Dist::discrete(&[(3.0, 0.5), (1.0, 0.25), (2.0, 0.25)])?;
+    /// assert_eq!([d.quantile(0.2), d.quantile(0.25), d.quantile(0.3), d.quantile(0.9)], [1.0, 1.0, 2.0, 3.0]);
+    /// # Ok::<(), revshare::Invalid>(())
+    /// ```
+    pub fn quantile(&self, u: f64) -> f64 {
+        let u = if u.is_nan() { 0.5 } else { u.clamp(MIN_PROB, 1.0 - MIN_PROB) };
+        // 1 - u is exact for u >= 1/2, where it is the smaller tail.
+        self.quantile_tails(u, 1.0 - u)
+    }
+
+    /// The value whose quantile is that of the standard normal score `z`,
+    /// `F^-1(Phi(z))`: exactly `mean + sd z` for a normal and `median exp(sigma z)`
+    /// for a lognormal; for the other kinds the upper tail is solved from
+    /// `Phi(-z)`, not from `1 - Phi(z)`, which loses every digit as `z` grows.
+    /// Probabilities are kept at least `2^-53`, as in [`Dist::quantile`].
+    pub fn from_normal_score(&self, z: f64) -> f64 {
+        match self.kind {
+            Kind::Normal { mean, sd } => mean + sd * z,
+            Kind::LogNormal { median, sigma } => median * (sigma * z).exp(),
+            _ if z.is_nan() => self.quantile(0.5),
+            _ => self.quantile_tails(normal_cdf(z).max(MIN_PROB), normal_cdf(-z).max(MIN_PROB)),
+        }
+    }
+
+    /// The quantile at probability `p`, given with its complement `q = 1 - p`
+    /// (both at least [`MIN_PROB`]): each tail is computed from its own small
+    /// probability.
+    fn quantile_tails(&self, p: f64, q: f64) -> f64 {
+        let lower = p <= q;
+        match (&self.kind, &self.sampler) {
+            (Kind::Const(v), _) => *v,
+            (Kind::Uniform { lo, hi }, _) => {
+                let x = if lower { lo + p * (hi - lo) } else { hi - q * (hi - lo) };
+                x.clamp(*lo, *hi)
+            }
+            (Kind::Normal { .. } | Kind::LogNormal { .. }, _) => {
+                self.from_normal_score(if lower { normal_quantile(p) } else { -normal_quantile(q) })
+            }
+            (Kind::Triangular { min, mode, max }, _) => {
+                let (range, left, right) = (max - min, mode - min, max - mode);
+                let x =
+                    if p * range < left { min + (p * range * left).sqrt() } else { max - (q * range * right).sqrt() };
+                x.clamp(*min, *max)
+            }
+            (Kind::Pert { min, mode, max }, _) => {
+                use statrs::function::beta::inv_beta_reg;
+                let range = max - min;
+                let (alpha, beta) = (1.0 + PERT_SHAPE * (mode - min) / range, 1.0 + PERT_SHAPE * (max - mode) / range);
+                // If X is Beta(alpha, beta), 1 - X is Beta(beta, alpha).
+                let x = if lower {
+                    min + range * inv_beta_reg(alpha, beta, p)
+                } else {
+                    max - range * inv_beta_reg(beta, alpha, q)
+                };
+                x.clamp(*min, *max)
+            }
+            (Kind::Gamma { shape, scale }, _) => scale * unit_gamma_quantile(*shape, p, q),
+            (_, Sampler::Discrete(_, _, cumulative)) => {
+                let i = cumulative.partition_point(|(_, c)| *c < p).min(cumulative.len() - 1);
+                cumulative[i].0
+            }
+            (Kind::Cdf { xs, ps }, _) => invert_piecewise_cdf(xs, ps, p),
+            (Kind::Discrete { .. }, _) => f64::NAN, // unreachable: a discrete kind has a discrete sampler
+        }
+    }
+}
+
+/// The smallest probability a quantile is taken at, `2^-53` (and the largest
+/// `1 - 2^-53`): every quantile is then finite and inside its support.
+const MIN_PROB: f64 = f64::EPSILON / 2.0;
+
+/// Above this shape (a coefficient of variation under 0.1%), [`unit_gamma_quantile`]
+/// uses the Wilson-Hilferty approximation, whose error shrinks as the shape grows.
+const HUGE_SHAPE: f64 = 1e6;
+
+/// Below this, [`unit_gamma_quantile`] evaluates the incomplete gamma function by
+/// its leading series terms.
+const TINY_X: f64 = 1e-10;
+
+/// The `x` with `P(shape, x) = p` (equivalently `Q(shape, x) = q`, `q = 1 - p`),
+/// `P` and `Q` the regularized incomplete gamma functions of `statrs`: the
+/// quantile of a gamma distribution of unit scale. Solved for `y = ln x` on the
+/// smaller of `p` and `q`, so both tails keep their digits: the root is first
+/// bracketed by doubling steps, then Newton steps (`dP/dy = x f(x)`) are taken,
+/// falling back to bisection whenever one would leave the bracket.
+fn unit_gamma_quantile(shape: f64, p: f64, q: f64) -> f64 {
+    use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur, ln_gamma};
+    let lower = p <= q;
+    if shape > HUGE_SHAPE {
+        // Wilson and Hilferty's cube-root normal form, exact to O(1/shape): the
+        // series statrs sums below the mean would take ~sqrt(shape) terms.
+        let z = if lower { normal_quantile(p) } else { -normal_quantile(q) };
+        let c = 1.0 / (9.0 * shape);
+        return shape * (1.0 - c + z * c.sqrt()).powi(3);
+    }
+    let ln_gamma_shape = ln_gamma(shape);
+    let ln_gamma_next = ln_gamma(shape + 1.0);
+    // Increasing in y, zero at the root.
+    let g = |y: f64| -> f64 {
+        let x = y.exp();
+        if x < TINY_X {
+            // statrs returns P = 0 below x = 1.1e-15; the series
+            // P = x^a e^-x / Gamma(a+1) (1 + x / (a+1) + ...) to first order in x is
+            // exact to 1e-20 here.
+            let cdf = (shape * y - ln_gamma_next).exp() * (1.0 - x * shape / (shape + 1.0));
+            return if lower { cdf - p } else { q - (1.0 - cdf) };
+        }
+        if lower {
+            let cdf = checked_gamma_lr(shape, x).unwrap_or(if x <= 0.0 { 0.0 } else { 1.0 });
+            cdf - p
+        } else {
+            let upper = checked_gamma_ur(shape, x).unwrap_or(if x <= 0.0 { 1.0 } else { 0.0 });
+            q - upper
+        }
+    };
+    let slope = |y: f64| (shape * y - y.exp() - ln_gamma_shape).exp();
+    // The logarithms of the smallest and largest positive doubles.
+    let (floor, ceiling) = (-745.0, 709.0);
+    let mut y = shape.ln().clamp(floor, ceiling);
+    let mut gy = g(y);
+    let (mut lo, mut hi) = (y, y);
+    let mut step = 1.0;
+    if gy < 0.0 {
+        while g(hi) < 0.0 && hi < ceiling {
+            lo = hi;
+            hi = (hi + step).min(ceiling);
+            step *= 2.0;
+        }
+    } else {
+        while g(lo) > 0.0 && lo > floor {
+            hi = lo;
+            lo = (lo - step).max(floor);
+            step *= 2.0;
+        }
+    }
+    y = 0.5 * (lo + hi);
+    for _ in 0..200 {
+        gy = g(y);
+        if gy == 0.0 {
+            break;
+        }
+        if gy < 0.0 {
+            lo = y;
+        } else {
+            hi = y;
+        }
+        let newton = y - gy / slope(y);
+        let next = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
+        let done = (next - y).abs() <= 4.0 * f64::EPSILON * y.abs().max(1.0) || hi - lo <= f64::EPSILON * hi.abs();
+        y = next;
+        if done {
+            break;
+        }
+    }
+    y.exp()
+}
+
+/// `z -> F^-1(Phi(z))` for one distribution, ready to be evaluated in a hot loop:
+/// what the Gaussian copula ([`crate::model::copula`]) maps each correlated
+/// normal score through.
+///
+/// Most kinds are evaluated exactly ([`Dist::from_normal_score`]: a few
+/// nanoseconds to a few tens). The inverse incomplete beta and gamma functions
+/// behind `pert` and `gamma` take close to a microsecond, which would slow a path
+/// by a fifth; for them the map is tabulated once, on 4,097 evenly spaced scores
+/// in `[-8, 8]`, and read by cubic Lagrange interpolation through the four nearest
+/// nodes (for `gamma` on the logarithm of the value, which is smooth in `z` down
+/// to the smallest quantiles). The interpolation error is below `1e-12` of the
+/// value (of the range for `pert`; `tests/correlations.rs` checks `1e-10`), far
+/// below anything a simulation can resolve; scores outside the table
+/// (probability `1e-15`) are computed exactly.
+#[derive(Debug, Clone)]
+pub struct ScoreMap {
+    dist: Dist,
+    /// Node values (or their logarithms); empty for an exact map.
+    nodes: Vec<f64>,
+    log: bool,
+}
+
+/// Half-width of the tabulated scores.
+const SCORE_MAX: f64 = 8.0;
+/// Intervals of the table.
+const SCORE_STEPS: usize = 4096;
+
+impl ScoreMap {
+    /// The map of `dist`, tabulated where its exact form is slow.
+    pub fn new(dist: &Dist) -> ScoreMap {
+        let (tabulate, log) = match dist.kind {
+            Kind::Pert { .. } => (true, false),
+            Kind::Gamma { .. } => (true, true),
+            _ => (false, false),
+        };
+        let nodes = if tabulate {
+            let h = 2.0 * SCORE_MAX / SCORE_STEPS as f64;
+            (0..=SCORE_STEPS)
+                .map(|i| {
+                    let x = dist.from_normal_score(-SCORE_MAX + i as f64 * h);
+                    if log { x.ln() } else { x }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ScoreMap { dist: dist.clone(), nodes, log }
+    }
+
+    /// `F^-1(Phi(z))`, exactly or from the table.
+    #[inline]
+    pub fn value(&self, z: f64) -> f64 {
+        if self.nodes.is_empty() {
+            return self.dist.from_normal_score(z);
+        }
+        let t = (z + SCORE_MAX) * (SCORE_STEPS as f64 / (2.0 * SCORE_MAX));
+        // The four nodes i-1..=i+2 around t must exist; NaN fails the test too.
+        if !(t >= 1.0 && t < (SCORE_STEPS - 1) as f64) {
+            return self.dist.from_normal_score(z);
+        }
+        let i = t as usize;
+        let f = t - i as f64;
+        let y = &self.nodes[i - 1..i + 3];
+        let (a, b, c) = (f + 1.0, f - 1.0, f - 2.0);
+        let v = -f * b * c / 6.0 * y[0] + a * b * c / 2.0 * y[1] - a * f * c / 2.0 * y[2] + a * f * b / 6.0 * y[3];
+        if self.log { v.exp() } else { v }
+    }
+}
+
+/// The shape of every Beta-PERT distribution of the grammar.
+const PERT_SHAPE: f64 = 4.0;
+
+/// `Phi(z)`, the standard normal distribution function, from the `erfc` of the
+/// `libm` crate (a port of musl's, accurate to an ulp or so; `statrs` 0.18's is
+/// off by up to 1e-10 relative).
+pub fn normal_cdf(z: f64) -> f64 {
+    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// `Phi^-1(u)`, the standard normal quantile function (via `statrs`' inverse `erfc`).
+pub fn normal_quantile(u: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u)
+}
+
+/// The values of a discrete distribution that can be drawn (probability above
+/// 0), in increasing order, each once, with `P(X <= value)`.
+fn cumulative(values: &[f64], probs: &[f64]) -> Vec<(f64, f64)> {
+    let mut pairs: Vec<(f64, f64)> =
+        values.iter().zip(probs).filter(|(_, p)| **p > 0.0).map(|(v, p)| (*v, *p)).collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(pairs.len());
+    let mut total = 0.0;
+    for (v, p) in pairs {
+        total += p;
+        match out.last_mut() {
+            Some(last) if last.0 == v => last.1 = total,
+            _ => out.push((v, total)),
+        }
+    }
+    out
 }
 
 impl Kind {
@@ -569,6 +844,7 @@ mod tests {
                     // Whatever parses can be checked and sampled.
                     let _ = Domain::Positive.check(&d);
                     let _ = d.sample(&mut rng);
+                    let _ = d.quantile(rng.random());
                 }
             }
             let _ = crate::date::Date::parse(&text);
@@ -588,6 +864,10 @@ mod tests {
             if let Ok(d) = Dist::parse(extreme, false) {
                 for _ in 0..100 {
                     let _ = d.sample(&mut rng);
+                }
+                for u in [0.0, 1e-300, 0.5, 1.0 - 1e-16, 1.0, f64::NAN] {
+                    let _ = d.from_normal_score(normal_quantile(u));
+                    let _ = d.quantile(u);
                 }
             }
         }

@@ -1,8 +1,9 @@
 //! Chunked parallel simulation with keyed random streams (MODEL.md §7).
 //!
 //! A [`Plan`] is built once per scenario: the stream keys of every purpose
-//! (see [`crate::streams`]), the calendar of the monthly grid, and each terms row's
-//! end date in years since start. The paths are simulated in blocks of
+//! (see [`crate::streams`]), the calendar of the monthly grid, each terms row's
+//! end date in years since start, and for a scenario with correlated parameters
+//! their Gaussian copula ([`crate::model::copula`]) with each one's normal-score map. The paths are simulated in blocks of
 //! [`CHUNK_PATHS`] consecutive paths, in parallel with rayon, each worker reusing
 //! one [`Workspace`]. [`simulate_fold`] folds each block into an accumulator and
 //! keeps nothing else (a run's statistics); [`simulate`] keeps every path's record
@@ -12,12 +13,15 @@
 //! the block alone.
 
 use crate::choice::Choice;
-use crate::dist::Dist;
+use crate::dist::{Dist, ScoreMap};
 use crate::model::contract::{self, ContractDraw, Flows, Grid, MonthFlow};
+use crate::model::copula::Copula;
 use crate::model::world::{self, Events, WorldParams};
 use crate::model::{EndTerm, Param, Scenario, ScenarioParam, Terms, TermsParam, Trigger, TriggerTerm};
 use crate::periods::{Period, Periods};
 use crate::streams::{Purpose, StreamKey};
+use rand::RngExt;
+use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 const N_SCENARIO_PARAMS: usize = ScenarioParam::COUNT;
@@ -284,6 +288,8 @@ pub struct Plan<'a> {
     /// Per terms row, the row it is a sweep's variant of.
     originals: Vec<Option<usize>>,
     param_sources: [ValueSource<'a>; N_SCENARIO_PARAMS],
+    /// The correlated parameters, when the scenario has some.
+    coupled: Option<Coupled<'a>>,
     shocks: StreamKey,
     jumps: StreamKey,
     events: StreamKey,
@@ -297,6 +303,34 @@ enum ValueSource<'a> {
     Fixed(f64),
     /// A distribution sampled from the purpose's stream for the path.
     Random(StreamKey, &'a Dist),
+    /// A parameter of the scenario's copula: [`Coupled`] draws it.
+    Coupled,
+}
+
+/// The parameters a scenario correlates (MODEL.md §7), fixed for a plan: each
+/// one's place in the parameter array, the key of its own `param/<column>` stream
+/// and the map of a normal score to its value, in the copula's order. Drawing them
+/// allocates nothing.
+struct Coupled<'a> {
+    copula: &'a Copula,
+    slots: Vec<(usize, StreamKey, ScoreMap)>,
+}
+
+impl Coupled<'_> {
+    /// Fills the correlated parameters of path `path` into `values`: one standard
+    /// normal from each parameter's stream, `X = L Z`, then `F^-1(Phi(X_j))`.
+    #[inline]
+    fn draw(&self, path: u64, values: &mut [f64; N_SCENARIO_PARAMS]) {
+        let mut z = [0.0; N_SCENARIO_PARAMS];
+        let z = &mut z[..self.slots.len()];
+        for (zj, (_, key, _)) in z.iter_mut().zip(&self.slots) {
+            *zj = key.rng(path).sample(StandardNormal);
+        }
+        self.copula.correlate(z);
+        for (zj, (at, _, map)) in z.iter().zip(&self.slots) {
+            values[*at] = map.value(*zj);
+        }
+    }
 }
 
 /// Where `param` comes from; an absent term (no cap) is the model's neutral `inf`.
@@ -341,6 +375,8 @@ impl ValueSource<'_> {
         match self {
             ValueSource::Fixed(v) => *v,
             ValueSource::Random(k, dist) => dist.sample(&mut k.rng(path)),
+            // Overwritten by the copula's draw.
+            ValueSource::Coupled => f64::NAN,
         }
     }
 }
@@ -353,8 +389,23 @@ impl<'a> Plan<'a> {
         let months = scenario.months();
         let (periods, period_of_month) = Periods::default().of_grid(scenario.start(), months);
         let start_year = scenario.start().decimal_year();
-        let param_sources =
+        let mut param_sources =
             ScenarioParam::ALL.map(|p| value_source(Some(scenario.param(p)), seed, name, Purpose::Param(p)));
+        let coupled = scenario.copula().map(|copula| {
+            let slots = copula
+                .params()
+                .iter()
+                .map(|p| {
+                    param_sources[*p as usize] = ValueSource::Coupled;
+                    (
+                        *p as usize,
+                        StreamKey::new(seed, name, Purpose::Param(*p)),
+                        ScoreMap::new(scenario.param(*p).dist()),
+                    )
+                })
+                .collect();
+            Coupled { copula, slots }
+        });
         let terms_plans = terms
             .iter()
             .map(|t| TermsPlan {
@@ -385,6 +436,7 @@ impl<'a> Plan<'a> {
                 .map(|t| t.variant_of().and_then(|o| terms.iter().position(|u| u.name() == o)))
                 .collect(),
             param_sources,
+            coupled,
             shocks: StreamKey::new(seed, name, Purpose::RevenueShocks),
             jumps: StreamKey::new(seed, name, Purpose::Jumps),
             events: StreamKey::new(seed, name, Purpose::Events),
@@ -464,7 +516,11 @@ impl<'a> Plan<'a> {
 
     /// Draws the world of path `path`.
     pub fn world(&self, path: u64) -> (WorldParams, Events) {
-        let params = WorldParams::from_values(&self.param_sources.map(|s| s.draw(path)));
+        let mut values = self.param_sources.map(|s| s.draw(path));
+        if let Some(c) = &self.coupled {
+            c.draw(path, &mut values);
+        }
+        let params = WorldParams::from_values(&values);
         let events = Events::draw(&params, &mut self.events.rng(path));
         (params, events)
     }

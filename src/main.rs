@@ -14,7 +14,9 @@ fn main() -> ExitCode {
     app::interrupt::install();
     let result = match cli.command {
         Some(Command::Run(args)) => app::run::command(&args.options()),
-        Some(Command::Check(args)) => app::check::command(&args.scenarios, args.terms.as_ref()),
+        Some(Command::Check(args)) => {
+            app::check::command(&args.scenarios, args.terms.as_ref(), args.correlations.as_ref())
+        }
         Some(Command::Report(args)) => app::report::command(&args.dir),
         Some(Command::Sensitivity(args)) => app::sensitivity::command(&args.options()),
         Some(Command::Solve(args)) => app::solve::command(&args.options()),

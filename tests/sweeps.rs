@@ -239,3 +239,23 @@ fn rows_sharing_a_stream_stop_together_at_a_precision_target_and_equal_that_fixe
         assert_eq!(fs::read(d.join("p").join(f)).unwrap(), fs::read(d.join("f").join(f)).unwrap(), "{f}");
     }
 }
+
+#[test]
+fn a_variant_takes_the_correlations_of_the_row_it_varies() {
+    let rows = read_scenarios_varied(&source(SCENARIOS), &[sweep("--vary", "discount_rate=0.075")]).unwrap();
+    let file = Source {
+        name: "c.csv".into(),
+        bytes: b"scenario,a,b,rank_correlation\nbase,growth0,agi_delay,-0.5\n".to_vec(),
+    };
+    let rows = revshare::input::correlate(&file, "s.csv", rows).unwrap();
+    assert_eq!(rows[1].variant_of(), Some("base"));
+    assert!(rows[0].copula().is_some());
+    assert_eq!(rows[0].copula(), rows[1].copula(), "the same copula, so the same worlds");
+    // The same worlds: the paired net difference is zero on every path.
+    let terms = common::terms(TERMS);
+    let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, &terms, 9)).collect();
+    let refs: Vec<_> = rows.iter().collect();
+    let (_, deltas) = GroupAccumulator::simulate(&plans, 0, 0, 2000, Budget::DEFAULT, &|_| {}).finish(&refs, &terms);
+    let net = deltas.iter().find(|d| d.metric == Metric::Net).unwrap();
+    assert_eq!((net.summary.min, net.summary.max), (0.0, 0.0));
+}

@@ -22,7 +22,9 @@
 //! scenario.
 
 use super::inputs::{Explained, InputColumn, pooled_inputs, terms_inputs, uncertain_inputs};
+use crate::choice::Choice;
 use crate::engine::{PathTable, TermsField};
+use crate::model::copula::Correlation;
 use crate::model::{Scenario, Terms};
 use crate::stats::quantiles;
 
@@ -280,6 +282,25 @@ pub struct Explanation {
     pub ranked: Vec<Sensitivity>,
     /// For every capped row, each input when its cap binds and when it does not.
     pub conditions: Vec<CapCondition>,
+    /// The scenario's rank correlations between parameters (MODEL.md §7), empty when
+    /// its parameters are independent: a correlated input's rank correlation with
+    /// the metric then includes what its partners explain.
+    pub correlations: Vec<Correlation>,
+}
+
+impl Explanation {
+    /// The parameters `input` is correlated with, with the rank correlation asked
+    /// for each pair (none for an input that is not a correlated parameter).
+    pub fn partners(&self, input: &str) -> Vec<(&'static str, f64)> {
+        self.correlations
+            .iter()
+            .filter_map(|c| match (c.a.name(), c.b.name()) {
+                (a, b) if a == input => Some((b, c.rank)),
+                (a, b) if b == input => Some((a, c.rank)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// Explains `explained` of terms row `t` (against `baseline` for a paired
@@ -306,7 +327,8 @@ pub fn explain(
     for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
         conditions.extend(cap_conditions(table, c, row.name(), &uncertain_inputs(scenario, terms, c, table)));
     }
-    Explanation { explained, terms: t, baseline, mean, ranked, conditions }
+    let correlations = scenario.copula().map_or_else(Vec::new, |c| c.pairs().to_vec());
+    Explanation { explained, terms: t, baseline, mean, ranked, conditions, correlations }
 }
 
 /// [`explain`] over the pooled paths of several scenarios that share a layout (the
@@ -339,7 +361,14 @@ pub fn explain_pooled(
         let inputs = pooled_inputs(&scenarios, terms, c, first);
         conditions.extend(cap_conditions_in(&column, first.layout(), c, row.name(), &inputs));
     }
-    Explanation { explained, terms: t, baseline, mean, ranked, conditions }
+    // The pairs correlated in any of the pooled scenarios, each once.
+    let mut correlations: Vec<crate::model::copula::Correlation> = Vec::new();
+    for c in scenarios.iter().filter_map(|s| s.copula()).flat_map(|c| c.pairs()) {
+        if !correlations.iter().any(|x| x.same_pair(c)) {
+            correlations.push(*c);
+        }
+    }
+    Explanation { explained, terms: t, baseline, mean, ranked, conditions, correlations }
 }
 
 #[cfg(test)]

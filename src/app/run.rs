@@ -137,10 +137,14 @@ fn simulate_and_write(
         baseline: inputs.terms[baseline].name().to_string(),
         scenarios: inputs.scenarios.iter().map(|s| s.name().to_string()).collect(),
         terms: inputs.terms.iter().map(TermsInfo::new).collect(),
-        inputs: vec![
-            InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes),
-            InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes),
-        ],
+        inputs: [
+            Some(InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes)),
+            Some(InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes)),
+            inputs.correlations_source.as_ref().map(|c| InputFile::new("correlations", &c.name, &c.bytes)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
         quantiles: quantile_note(results)

@@ -90,6 +90,8 @@ pub struct Inputs {
     pub scenario_source: Source,
     /// The terms file.
     pub terms_source: Source,
+    /// The correlation file, when one was given (MODEL.md §7).
+    pub correlations_source: Option<Source>,
 }
 
 impl Inputs {
@@ -116,10 +118,22 @@ impl Inputs {
             None => shipped_terms(),
         };
         match (read_scenarios_varied(&scenario_source, vary), read_terms_varied(&terms_source, vary_terms)) {
-            (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
+            (Ok(scenarios), Ok(terms)) => {
+                Ok(Inputs { scenarios, terms, scenario_source, terms_source, correlations_source: None })
+            }
             (Err(a), Err(b)) => Err(a.and(b)),
             (Err(e), _) | (_, Err(e)) => Err(e),
         }
+    }
+
+    /// The same inputs with the rank correlations of the file at `path` (none when
+    /// `None`) attached to their scenarios.
+    pub fn correlate(mut self, path: Option<&PathBuf>) -> Result<Inputs, Error> {
+        let Some(path) = path else { return Ok(self) };
+        let source = Source::from_path(path)?;
+        self.scenarios = revshare::input::correlate(&source, &self.scenario_source.name, self.scenarios)?;
+        self.correlations_source = Some(source);
+        Ok(self)
     }
 
     /// The terms row named `name` by option `flag`; `None` names the first row.
@@ -159,6 +173,8 @@ pub struct SimOptions {
     pub scenarios: Option<PathBuf>,
     /// Terms file; `None` for the shipped one.
     pub terms: Option<PathBuf>,
+    /// Correlation file; `None` for independent parameters.
+    pub correlations: Option<PathBuf>,
     /// Paths per scenario (at least 1).
     pub paths: usize,
     /// Seed.
@@ -191,7 +207,8 @@ pub struct Session {
 impl Session {
     /// Loads and checks the inputs and the memory a run needs, and starts the pool.
     pub fn open(o: &SimOptions) -> Result<Session, Error> {
-        let inputs = Inputs::load_varied(o.scenarios.as_ref(), o.terms.as_ref(), &o.vary, &o.vary_terms)?;
+        let inputs = Inputs::load_varied(o.scenarios.as_ref(), o.terms.as_ref(), &o.vary, &o.vary_terms)?
+            .correlate(o.correlations.as_ref())?;
         if o.paths == 0 {
             return Err(Problem::option("--paths", "must be at least 1").into());
         }

@@ -8,11 +8,13 @@
 //! each naming the file, line, column, value and what is allowed. The shipped files
 //! are compiled in ([`SHIPPED_SCENARIOS`], [`SHIPPED_TERMS`]).
 
+pub mod correlations;
 pub mod scenario;
 pub mod table;
 pub mod terms;
 pub mod vary;
 
+pub use correlations::correlate;
 pub use scenario::{read_scenarios, read_scenarios_varied};
 pub use table::Source;
 pub use terms::{read_terms, read_terms_varied};

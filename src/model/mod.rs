@@ -10,6 +10,7 @@
 //! beyond the generators they are handed.
 
 pub mod contract;
+pub mod copula;
 pub mod params;
 pub mod scenario;
 pub mod terms;

@@ -151,6 +151,10 @@ pub struct Scenario {
     params: [Param; ScenarioParam::COUNT],
     stream: Option<String>,
     weight: f64,
+    /// Rank correlations between parameters (MODEL.md §7), when some are given.
+    copula: Option<super::copula::Copula>,
+    /// The row this one is a sweep's variant of (`--vary`), if it is one.
+    variant_of: Option<String>,
 }
 
 impl Scenario {
@@ -177,13 +181,25 @@ impl Scenario {
         params: [Param; ScenarioParam::COUNT],
         stream: Option<String>,
     ) -> Scenario {
-        Scenario { name, line, start, horizon, valuation, params, stream, weight: 0.0 }
+        Scenario { name, line, start, horizon, valuation, params, stream, weight: 0.0, copula: None, variant_of: None }
     }
 
     /// The same scenario with weight `weight` (checked by the caller).
     pub(crate) fn with_weight(mut self, weight: f64) -> Scenario {
         self.weight = weight;
         self
+    }
+
+    /// Marks the row as a sweep's variant of row `original` (`--vary`): it takes
+    /// the original's correlations, as it takes its stream.
+    pub fn with_variant_of(mut self, original: impl Into<String>) -> Scenario {
+        self.variant_of = Some(original.into());
+        self
+    }
+
+    /// The row this one is a sweep's variant of, if it is one.
+    pub fn variant_of(&self) -> Option<&str> {
+        self.variant_of.as_deref()
     }
 
     /// The row's weight in the mixture (MODEL.md §5): 0, the default, leaves it out.
@@ -237,6 +253,28 @@ impl Scenario {
     /// The parameter `p`.
     pub fn param(&self, p: ScenarioParam) -> &Param {
         &self.params[p as usize]
+    }
+
+    /// The same scenario with its parameters joined by `copula` (MODEL.md §7,
+    /// "Correlated parameters"); refuses a parameter of it that is a constant here,
+    /// naming it. The other parameters are drawn as without it.
+    pub fn with_copula(mut self, copula: super::copula::Copula) -> Result<Scenario, Invalid> {
+        if let Some(p) = copula.params().iter().find(|p| self.param(**p).dist().is_constant()) {
+            return Err(Invalid(format!(
+                "`{}` is the constant {} in scenario `{}`: only a parameter that is a distribution there can be \
+                 correlated",
+                p.name(),
+                self.param(*p).dist(),
+                self.name
+            )));
+        }
+        self.copula = Some(copula);
+        Ok(self)
+    }
+
+    /// The rank correlations between the scenario's parameters, if any.
+    pub fn copula(&self) -> Option<&super::copula::Copula> {
+        self.copula.as_ref()
     }
 
     /// Number of simulated months `K`.

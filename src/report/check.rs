@@ -31,6 +31,11 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
         if sc.stream() != sc.name() {
             line(w, "stream", &format!("{}  (draws shared with the rows of this stream)", sc.stream()));
         }
+        for c in sc.copula().map_or(&[][..], |c| c.pairs()) {
+            let pair = format!("{} ~ {}", c.a.name(), c.b.name());
+            let gaussian = crate::model::copula::pearson_of_rank(c.rank);
+            line(w, "correlation", &format!("{pair}: rank {} (Gaussian copula, r = {gaussian:.4})", c.rank));
+        }
     }
     let _ = writeln!(
         w,

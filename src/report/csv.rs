@@ -282,6 +282,12 @@ pub struct SensitivityRow {
     pub mean_high_decile: Num,
     /// First-order share of the metric's variance the input explains.
     pub variance_share: Num,
+    /// Only when the scenario has rank correlations (`--correlations`): the
+    /// parameters this input is correlated with and their rank correlations
+    /// (`agi_delay -0.4; growth_inf 0.3`), whose influence its own `rho` includes;
+    /// empty for an input correlated with none. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlated_with: Option<String>,
 }
 
 /// A row of `cap_conditions.csv`: an input when a cap binds and when it does not.
@@ -508,6 +514,10 @@ pub fn explanation(scenario: &str, terms: &[Terms], e: &Explanation) -> (Vec<u8>
         mean_low_decile: s.mean_low.into(),
         mean_high_decile: s.mean_high.into(),
         variance_share: s.variance_share.into(),
+        correlated_with: (!e.correlations.is_empty()).then(|| {
+            let partners: Vec<String> = e.partners(&s.input).iter().map(|(p, r)| format!("{p} {r}")).collect();
+            partners.join("; ")
+        }),
     });
     let conditions = e.conditions.iter().map(|c| CapConditionRow {
         scenario: scenario.to_string(),

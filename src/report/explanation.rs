@@ -56,6 +56,17 @@ pub fn render(scenario: &str, terms: &[Terms], paths: usize, seed: u64, e: &Expl
             100.0 * s.variance_share
         );
     }
+    if !e.correlations.is_empty() {
+        let pairs: Vec<String> =
+            e.correlations.iter().map(|c| format!("{} ~ {} {}", c.a.name(), c.b.name(), c.rank)).collect();
+        let _ = writeln!(
+            text,
+            "note: `{scenario}` draws correlated parameters ({}; --correlations): the rank correlation of a correlated \
+             input with the metric includes what its partners explain, so it is not that input's own effect \
+             (sensitivity.csv names the partners in its correlated_with column)",
+            pairs.join(", ")
+        );
+    }
     let cap_file = super::OutputFile::CapConditions.name();
     for capped in terms.iter().filter(|r| r.cap().is_some()) {
         let _ = writeln!(

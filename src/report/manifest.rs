@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 /// One input file and its hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputFile {
-    /// `scenarios` or `terms`.
+    /// `scenarios`, `terms` or `correlations`.
     pub role: String,
     /// The file as named by the user (or the built-in name).
     pub file: String,
