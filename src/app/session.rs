@@ -115,6 +115,16 @@ impl Inputs {
             Some(p) => Source::from_path(p)?,
             None => shipped_terms(),
         };
+        Inputs::from_sources(scenario_source, terms_source, vary, vary_terms)
+    }
+
+    /// [`Inputs::load_varied`] of files already read (a shard's copies, at a merge).
+    pub fn from_sources(
+        scenario_source: Source,
+        terms_source: Source,
+        vary: &[Sweep],
+        vary_terms: &[Sweep],
+    ) -> Result<Inputs, Error> {
         match (read_scenarios_varied(&scenario_source, vary), read_terms_varied(&terms_source, vary_terms)) {
             (Ok(scenarios), Ok(terms)) => Ok(Inputs { scenarios, terms, scenario_source, terms_source }),
             (Err(a), Err(b)) => Err(a.and(b)),
@@ -187,6 +197,11 @@ impl Session {
     /// Loads and checks the inputs and the memory a run needs, and starts the pool.
     pub fn open(o: &SimOptions) -> Result<Session, Error> {
         let inputs = Inputs::load_varied(o.scenarios.as_ref(), o.terms.as_ref(), &o.vary, &o.vary_terms)?;
+        Session::with_inputs(inputs, o)
+    }
+
+    /// [`Session::open`] with the inputs already loaded (`o`'s files are not read).
+    pub fn with_inputs(inputs: Inputs, o: &SimOptions) -> Result<Session, Error> {
         if o.paths == 0 {
             return Err(Problem::option("--paths", "must be at least 1").into());
         }
