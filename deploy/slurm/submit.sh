@@ -10,7 +10,7 @@
 #             OUT/parts/part-I are the shards' partial results, OUT/results the
 #             merged result folder (the files `revshare run --out` writes),
 #             OUT/logs the jobs' logs
-#   -w        wait until the merge has finished; exit with its status
+#   -w        wait until the merge has finished (exit 1 unless it succeeded)
 #   -m ARGS   extra arguments of `revshare merge` (e.g. "--no-report")
 #   RUN_ARGS  the arguments of `revshare run`: inputs, --paths, --seed, --vary...
 #             (not --out, --shard, --threads; file paths absolute or relative to
@@ -29,7 +29,7 @@ while getopts "n:c:b:o:wm:" opt; do
         c) cpus="$OPTARG" ;;
         b) bin="$OPTARG" ;;
         o) out="$OPTARG" ;;
-        w) wait="--wait" ;;
+        w) wait=1 ;;
         m) merge_args="$OPTARG" ;;
         *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
@@ -52,15 +52,20 @@ array=$(sbatch --parsable --array="0-$((n - 1))" --cpus-per-task="$cpus" \
 array="${array%%;*}"
 echo "shards: job array $array (tasks 0-$((n - 1)))"
 # shellcheck disable=SC2086 # the merge's extra arguments are words
-status=0
 merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes --cpus-per-task="$cpus" \
-    --output="$out/logs/merge.log" $wait "$here/merge.sbatch" $merge_args) || status=$?
+    --output="$out/logs/merge.log" "$here/merge.sbatch" $merge_args)
 merge="${merge%%;*}"
 echo "merge: job $merge, after every shard succeeds; results in $out/results"
 if [ -n "$wait" ]; then
-    if [ "$status" -ne 0 ]; then
-        echo "submit.sh: the merge did not succeed (status $status); see $out/logs/" >&2
-        exit "$status"
+    # Polled every second (sbatch --wait polls ever less often, up to half a minute).
+    state=PENDING
+    while [[ "$state" =~ ^(PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING)$ ]]; do
+        sleep 1
+        state=$(scontrol show job -o "$merge" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2) || state=""
+    done
+    if [ "$state" != COMPLETED ]; then
+        echo "submit.sh: the merge ended ${state:-in an unknown state}; see $out/logs/ (a failed shard cancels it)" >&2
+        exit 1
     fi
     echo "merge: done"
 fi
