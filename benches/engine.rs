@@ -102,6 +102,7 @@ fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
         precision: None,
         warnings: Vec::new(),
         sweeps: Vec::new(),
+        mixture: Vec::new(),
     };
     let files = [
         (OutputFile::Summary, csv::summary(all)),

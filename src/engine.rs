@@ -397,6 +397,11 @@ impl<'a> Plan<'a> {
         self.period_of_month.len()
     }
 
+    /// The scenario simulated.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario
+    }
+
     /// Where each number of a path's record lives.
     pub fn layout(&self) -> Layout {
         self.layout

@@ -28,9 +28,9 @@
 //!   and the formulas of one path;
 //! - [`streams`] and [`engine`]: keyed random numbers and the chunked parallel
 //!   simulation into a per-path table;
-//! - [`results`], [`groups`], [`analysis`]: the summaries users read, paired
-//!   differences between scenario rows sharing a stream, sensitivity and
-//!   break-even terms;
+//! - [`results`], [`groups`], [`mixture`], [`analysis`]: the summaries users read,
+//!   paired differences between scenario rows sharing a stream, the weighted
+//!   mixture of scenarios, sensitivity and break-even terms;
 //! - [`input`]: CSV files to validated model types;
 //! - [`report`]: CSV bytes, the terminal table, the manifest, charts and the HTML
 //!   report, rendered from computed results.
@@ -83,6 +83,7 @@ pub mod engine;
 pub mod error;
 pub mod groups;
 pub mod input;
+pub mod mixture;
 pub mod model;
 pub mod periods;
 pub mod report;

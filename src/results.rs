@@ -3,6 +3,7 @@
 
 use crate::choice::Choice;
 use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField, money_columns, overflows};
+use crate::mixture::{Distributions, TermsDistributions};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::periods::Period;
@@ -96,6 +97,9 @@ pub struct ScenarioResults {
     /// The first path whose revenue or money flows are not finite numbers or exceed
     /// [`crate::engine::MAX_MONEY`] (they overflowed); a run refuses results that have one.
     pub overflow: Option<u64>,
+    /// The distribution of every series, kept for the mixture when the scenario has
+    /// a weight (MODEL.md §5); `None` otherwise.
+    pub distributions: Option<Box<Distributions>>,
 }
 
 /// The share of paths still paying at the horizon above which a run warns that a
@@ -407,6 +411,9 @@ pub struct Accumulator {
     scratch: Vec<f64>,
     /// The first path whose revenue or flows are not finite numbers.
     overflow: Option<u64>,
+    /// Whether [`Accumulator::finish`] keeps the distributions for the mixture:
+    /// the scenario has a weight.
+    keep: bool,
 }
 
 impl Accumulator {
@@ -461,6 +468,7 @@ impl Accumulator {
             terms,
             scratch: Vec::new(),
             overflow: None,
+            keep: plan.scenario().weight() > 0.0,
         }
     }
 
@@ -672,10 +680,44 @@ impl Accumulator {
         }
     }
 
+    /// The finished distribution of every series, in the order of the results:
+    /// what the mixture needs of the scenario (see [`crate::mixture`]).
+    pub fn distributions(&self) -> Distributions {
+        use crate::stats::mixture::EXACT_VALUES;
+        // A per-period quantity hands over its values while all its periods' fit
+        // in what one main series may.
+        let per_period = EXACT_VALUES / self.periods.len().max(1);
+        let main = |s: &Series| s.finished(EXACT_VALUES);
+        let annual = |s: &Series| s.finished(per_period);
+        Distributions {
+            revenue: main(&self.revenue),
+            annual_revenue: self.annual_revenue.iter().map(annual).collect(),
+            terms: self
+                .terms
+                .par_iter()
+                .map(|t| TermsDistributions {
+                    metrics: t.metrics.iter().map(main).collect(),
+                    cap_year: main(&t.cap_year),
+                    annual: t.annual.iter().map(|q| q.iter().map(annual).collect()).collect(),
+                    cum_paid: t.cum_paid.iter().map(annual).collect(),
+                    deltas: t
+                        .deltas
+                        .iter()
+                        .flat_map(|(s, _)| s.iter())
+                        .chain(t.vs_readings.iter().map(|r| &r.1))
+                        .map(main)
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// The results of the accumulated paths (at least one) of scenario `scenario`
-    /// under `terms`.
+    /// under `terms`; with the distributions for the mixture when the scenario has
+    /// a weight.
     pub fn finish(mut self, scenario: &str, terms: &[Terms]) -> ScenarioResults {
         let n = self.paths;
+        let distributions = self.keep.then(|| Box::new(self.distributions()));
         let method = self.quantile_method();
         let (periods, grid, baseline) = (self.periods, self.grid, self.baseline);
         let annual_of = |series: Vec<Series>| -> Vec<Annual> {
@@ -751,6 +793,7 @@ impl Accumulator {
             curves: Vec::new(),
             quantiles: method,
             overflow: self.overflow,
+            distributions,
         };
         for (t, d, c) in finished {
             results.terms.push(t);

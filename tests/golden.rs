@@ -66,14 +66,14 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "13ee92c41a7bfdbd414f8cef0fd978713b44fa298b1763d6bb62c9c57fa295f9"),
-            ("deltas.csv", "a7566d7a3244fd91f3ba99a9e509d89bc808bc8f16c5613f5caa0b024ed02c19"),
-            ("outcomes.csv", "ef53ad4f14992fcd8c401b222e66d9c10b5e3800b86113c41a363c10d7bcd576"),
-            ("annual.csv", "656651029b0fc0d0332d4467e60125929581461a3da81a658b10bf777214be04"),
-            ("curves.csv", "1a903b023968ae986d55ca0e6939d7d0dec918b98f41d1a383bdf74ce82052a9"),
-            ("manifest.json", "e7b008c7d50a2e3491f93c7c6f0c6da23afa1a0aee799f89140be721d8fd761b"),
-            ("report.html", "54fea6fc21b02571d38f12fd8bae357d423aca3c1047b4c48d8e516a0dafa8fb"),
-            ("charts/", "5eda6ff359dc3ba0902097dd5ecbe9c0ccdeee9a5b1cae700e3a338e3c74377e"),
+            ("summary.csv", "9771841e04a31dbacf89291f3a2db57b0f1d01de66d37a1be1e4425f557bbd5e"),
+            ("deltas.csv", "88ad5dbb02620c6bc150928ced3f895e8e5518abdac70490da1bb8af84ad95a0"),
+            ("outcomes.csv", "3d3e57d0cfc801f76a2bd620108ec82f962250163a9c1a05948298103ca921a7"),
+            ("annual.csv", "217040a53bc655e13bb6a5fa2ef962f341863a92ef395f9c0a3b2b1b9d846e6b"),
+            ("curves.csv", "1b4521bbe3ef1d0b661769e679df3872fa6fb1d60848268cf45b8a9e36955785"),
+            ("manifest.json", "80c8a1f4d7922a079bf03701df48b87b67d90be97816bcff59fdc27ce3f34890"),
+            ("report.html", "360cc0108ba205469e306b6a4ea00020cf212c546ccfef9e1d2314e8c1e6ae4c"),
+            ("charts/", "ab63be3e0bc726d6439fd52ab30869e4facc95ed2214749547312d67a5453970"),
         ],
     );
 }

@@ -179,9 +179,9 @@ fn the_report_embeds_every_chart_and_the_inputs() {
     // fans, the PV CDF and histogram, the cap chart, an end-cause chart per terms
     // row, and a paired-difference chart per row but the baseline. company-plan,
     // where every present value and end is one value, gets text instead of those
-    // distributions.
+    // distributions. The mixture of base, bear and bull is drawn as a scenario.
     let varied = 1 + 2 + 2 + 2 + 1 + TERMS.len() + TERMS.len() - 1;
-    assert_eq!(charts, 6 + 5 * varied, "every chart of the 6 shipped scenarios");
+    assert_eq!(charts, 6 + 6 * varied, "every chart of the 6 shipped scenarios and the mixture");
     assert!(html.contains("No distribution to draw.") && html.contains("(no distribution to draw)"));
     assert!(!html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no address to fetch from");
     assert!(!html.contains("<script"), "no script");
@@ -271,8 +271,12 @@ fn the_page_leads_with_the_answer_and_ends_with_how_it_was_computed() {
     assert!(html.contains("Under <b>base</b>, <b>panel-2025</b> is worth "));
     assert!(html.contains("<tr><td>fixed-2026</td>") && html.contains(&format!("{mean:+.1} (95%: ")));
     assert!(html[at("id=\"answer\"")..at("id=\"readings\"")].contains("data-chart=\"answer\""));
-    // Each scenario's detail is folded; the hashes are at the end.
-    assert_eq!(html.matches("<details id=\"scenario-").count(), 6);
+    // Each scenario's detail is folded, the mixture's too; the hashes are at the end.
+    assert_eq!(html.matches("<details id=\"scenario-").count(), 7);
+    // The mixture is in the answer and in the readings, after the scenarios.
+    assert!(at("<h3>mixture</h3>") > at("<h3>no-agi</h3>") && at("<h3>mixture</h3>") < at("id=\"readings\""));
+    assert!(at("<h3>mixture: against each reading of oct-2025</h3>") < at("id=\"detail\""));
+    assert!(at("weights base 50, bear 25, bull 25") > at("id=\"how\""));
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     let hash = manifest.split("\"sha256\": \"").nth(1).unwrap().split('"').next().unwrap();
     assert!(at(hash) > at("id=\"how\""));

@@ -6,9 +6,10 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const SCENARIOS: &str = "name,revenue0,growth0,sigma,jump_rate,jump_sd,agi_delay,default_rate,discount_rate\n\
-                         base,20,\"pert(0.7, 1.1, 1.5)\",0.3,0.5,0.2,\"lognormal(7, 0.8)\",0.03,0.09\n\
-                         bear,12,\"pert(0.4, 0.7, 1)\",0.35,0.5,0.25,\"lognormal(8, 0.8)\",0.05,0.09\n";
+/// Two weighted rows, so that the mixture pseudo-scenario is merged too.
+const SCENARIOS: &str = "name,revenue0,growth0,sigma,jump_rate,jump_sd,agi_delay,default_rate,discount_rate,weight\n\
+                         base,20,\"pert(0.7, 1.1, 1.5)\",0.3,0.5,0.2,\"lognormal(7, 0.8)\",0.03,0.09,2\n\
+                         bear,12,\"pert(0.4, 0.7, 1)\",0.35,0.5,0.25,\"lognormal(8, 0.8)\",0.05,0.09,1\n";
 const TERMS: &str = "name,share,end,trigger,cap\nopen,0.2,,verified,\nfixed,0.2,2031,none,38\n";
 
 /// Paths of every run: 8 blocks of 256 and a short one, so that 7 shards differ in size.
@@ -94,6 +95,8 @@ fn merged_shards_give_the_single_runs_files_byte_for_byte_in_any_order() {
     assert!(names.contains(&"scenario_deltas.csv") && names.contains(&"report.html"), "{names:?}");
     let paired = String::from_utf8(fs::read(dir.join("single/scenario_deltas.csv")).unwrap()).unwrap();
     assert!(paired.lines().count() > 1, "the sweep's rows are paired:\n{paired}");
+    let summary = String::from_utf8(fs::read(dir.join("single/summary.csv")).unwrap()).unwrap();
+    assert!(summary.lines().any(|l| l.starts_with("mixture,")), "the weighted rows make a mixture:\n{summary}");
     // A fixed shuffle of each N's parts.
     let orders: [(usize, &[usize]); 3] = [(1, &[0]), (3, &[2, 0, 1]), (7, &[3, 6, 0, 5, 1, 4, 2])];
     for (n, order) in orders {

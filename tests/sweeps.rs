@@ -218,3 +218,24 @@ fn bad_sweeps_are_refused_with_the_option_the_value_and_what_is_allowed() {
     assert!(e.contains("base@agi_delay=uniform(1, 2)") && e.contains("name"), "a value that makes no valid name: {e}");
     assert!(!d.join("r").exists(), "nothing written");
 }
+
+#[test]
+fn rows_sharing_a_stream_stop_together_at_a_precision_target_and_equal_that_fixed_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("s.csv"), SCENARIOS).unwrap();
+    fs::write(d.join("t.csv"), TERMS).unwrap();
+    let common = ["run", "s.csv", "--terms", "t.csv", "--no-report", "-q", "--vary", "discount_rate=0.075"];
+    revshare(d, &[&common[..], &["--rel-precision", "0.05", "--paths", "200000", "--out", "p"]].concat()).success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("p/manifest.json")).unwrap()).unwrap();
+    let stops = manifest["precision"]["scenarios"].as_array().unwrap();
+    assert_eq!(stops.len(), 2);
+    let paths = stops[0]["paths"].as_u64().unwrap();
+    assert_eq!(stops[1]["paths"].as_u64().unwrap(), paths, "the group stops together");
+    assert!(stops[0]["met"].as_bool().unwrap() && paths < 200_000, "{stops:?}");
+    revshare(d, &[&common[..], &["--paths", &paths.to_string(), "--out", "f"]].concat()).success();
+    for f in ["summary.csv", "deltas.csv", "scenario_deltas.csv", "annual.csv", "curves.csv"] {
+        assert_eq!(fs::read(d.join("p").join(f)).unwrap(), fs::read(d.join("f").join(f)).unwrap(), "{f}");
+    }
+}

@@ -241,11 +241,14 @@ impl Inputs {
         let pool = pool(threads)?;
         let files = py.detach(|| {
             pool.install(|| {
-                let results = self
+                let mut results = self
                     .scenarios
                     .iter()
                     .map(|s| simulate_scenario(s, &self.terms, baseline, seed, paths))
                     .collect::<Result<Vec<ScenarioResults>, Error>>()?;
+                // The rows with a weight, combined as the command line does (MODEL.md §5).
+                let mixture = revshare::mixture::combine(&self.scenarios, &results);
+                results.extend(mixture);
                 Ok::<_, Error>(RUN_FILES.map(|(file, write)| (file.name(), write(&results))))
             })
         });

@@ -76,7 +76,8 @@ def test_dataframes_are_the_files(shipped: revshare.Run) -> None:
                 np.testing.assert_array_equal(frame[column].to_numpy(dtype=float), expected, err_msg=column)
             else:
                 assert list(frame[column]) == list(raw[column]), (name, column)
-    assert set(shipped.summary["scenario"]) == set(shipped.scenarios)
+    # The shipped rows with a weight are also combined into the mixture (MODEL.md §5).
+    assert set(shipped.summary["scenario"]) == set(shipped.scenarios) | {"mixture"}
     assert shipped.annual["period"].iloc[0] == "2026"
     pv = shipped.summary.query("scenario == 'base' and terms == 'fixed-2026' and metric == 'pv'")
     assert len(pv) == 1 and pv["n"].iloc[0] == PATHS

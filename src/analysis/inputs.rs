@@ -32,6 +32,26 @@ pub fn uncertain_inputs(scenario: &Scenario, terms: &[Terms], t: usize, table: &
     out
 }
 
+/// [`uncertain_inputs`] over the pooled paths of several scenarios (the mixture's;
+/// see [`super::sensitivity::explain_pooled`]), whose tables share one layout: a
+/// scenario parameter is an input when it is a distribution in one of them or a
+/// constant that differs between them (over the pooled paths it then varies with
+/// the scenario a path comes from).
+pub fn pooled_inputs(scenarios: &[&Scenario], terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
+    let l = table.layout();
+    let mut out = Vec::new();
+    for (i, p) in ScenarioParam::ALL.iter().enumerate() {
+        let dists: Vec<&crate::dist::Dist> = scenarios.iter().map(|s| s.param(*p).dist()).collect();
+        let varies = dists.iter().any(|d| !d.is_constant()) || dists.windows(2).any(|w| w[0] != w[1]);
+        if varies {
+            out.push(InputColumn { name: p.name().to_string(), column: l.world_input(i) });
+        }
+    }
+    out.extend(terms_inputs(terms, t, table));
+    out.extend(path_inputs(table));
+    out
+}
+
 /// The parameters of terms row `t` that are distributions, named `<row>.<column>`.
 pub fn terms_inputs(terms: &[Terms], t: usize, table: &PathTable) -> Vec<InputColumn> {
     let l = table.layout();

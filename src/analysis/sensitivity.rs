@@ -12,8 +12,16 @@
 //!   the sorted input (or one bin per value when the input takes at most 20 values).
 //!
 //! Paths where the input is NaN (the realised growth of a one-month grid) are left out.
+//!
+//! **The mixture** ([`explain_pooled`]): the weighted scenarios' paths pooled into one
+//! sample, each scenario simulated with a number of paths in proportion to its
+//! weight (the caller's task), so that every path weighs the same in the mixture
+//! (`w_j / (n_j W)` is then one over the paths) and the statistics above, unweighted,
+//! are the mixture's. A scenario parameter that is a constant in each scenario but
+//! differs between them is an input too: over the pooled paths it varies with the
+//! scenario.
 
-use super::inputs::{Explained, InputColumn, terms_inputs, uncertain_inputs};
+use super::inputs::{Explained, InputColumn, pooled_inputs, terms_inputs, uncertain_inputs};
 use crate::engine::{PathTable, TermsField};
 use crate::model::{Scenario, Terms};
 use crate::stats::quantiles;
@@ -174,12 +182,15 @@ fn assess(name: &str, input: &[f64], metric: &[f64], metric_ranks: Option<&[f64]
 /// The sensitivities of `metric` to every input that varies, most influential
 /// (largest |rho|) first.
 pub fn rank_inputs(table: &PathTable, inputs: &[InputColumn], metric: &[f64]) -> Vec<Sensitivity> {
+    rank_columns(&|j| table.column(j), inputs, metric)
+}
+
+/// [`rank_inputs`] with the path table's columns given by `column`.
+fn rank_columns(column: &Columns<'_>, inputs: &[InputColumn], metric: &[f64]) -> Vec<Sensitivity> {
     use rayon::prelude::*;
     let metric_ranks = ranks(metric);
-    let mut out: Vec<Sensitivity> = inputs
-        .par_iter()
-        .filter_map(|c| assess(&c.name, &table.column(c.column), metric, Some(&metric_ranks)))
-        .collect();
+    let mut out: Vec<Sensitivity> =
+        inputs.par_iter().filter_map(|c| assess(&c.name, &column(c.column), metric, Some(&metric_ranks))).collect();
     out.sort_by(|a, b| b.rho.abs().total_cmp(&a.rho.abs()).then_with(|| a.input.cmp(&b.input)));
     out
 }
@@ -213,14 +224,27 @@ fn mean_median(mut v: Vec<f64>) -> (f64, f64) {
     (mean, quantiles(&mut v, &[0.5])[0])
 }
 
+/// A column of paths by its index in the layout: one table's, or several pooled.
+type Columns<'a> = dyn Fn(usize) -> Vec<f64> + Sync + 'a;
+
 /// For capped row `t`: each input conditional on the cap binding and on it not binding.
 pub fn cap_conditions(table: &PathTable, t: usize, terms: &str, inputs: &[InputColumn]) -> Vec<CapCondition> {
-    let hit: Vec<bool> =
-        table.column(table.layout().terms_field(t, TermsField::CapYear)).iter().map(|y| !y.is_nan()).collect();
+    cap_conditions_in(&|j| table.column(j), table.layout(), t, terms, inputs)
+}
+
+/// [`cap_conditions`] with the path table's columns given by `column`.
+fn cap_conditions_in(
+    column: &Columns<'_>,
+    layout: crate::engine::Layout,
+    t: usize,
+    terms: &str,
+    inputs: &[InputColumn],
+) -> Vec<CapCondition> {
+    let hit: Vec<bool> = column(layout.terms_field(t, TermsField::CapYear)).iter().map(|y| !y.is_nan()).collect();
     inputs
         .iter()
         .map(|c| {
-            let values = table.column(c.column);
+            let values = column(c.column);
             let split = |want: bool| -> Vec<f64> {
                 values.iter().zip(&hit).filter(|(v, h)| **h == want && !v.is_nan()).map(|(v, _)| *v).collect()
             };
@@ -281,6 +305,39 @@ pub fn explain(
     let mut conditions = Vec::new();
     for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
         conditions.extend(cap_conditions(table, c, row.name(), &uncertain_inputs(scenario, terms, c, table)));
+    }
+    Explanation { explained, terms: t, baseline, mean, ranked, conditions }
+}
+
+/// [`explain`] over the pooled paths of several scenarios that share a layout (the
+/// same terms, start and horizon): the mixture of the weighted rows when each was
+/// simulated with paths in proportion to its weight, so that every path weighs the
+/// same (see the module docs). `parts` are each scenario and its path table.
+///
+/// # Panics
+/// If `parts` is empty or the tables' layouts differ: a programming error.
+pub fn explain_pooled(
+    parts: &[(&Scenario, &PathTable)],
+    terms: &[Terms],
+    explained: Explained,
+    t: usize,
+    baseline: usize,
+) -> Explanation {
+    let first = parts[0].1;
+    assert!(parts.iter().all(|(_, p)| p.layout() == first.layout()), "pooled tables share a layout");
+    let column = |j: usize| -> Vec<f64> { parts.iter().flat_map(|(_, p)| p.column(j)).collect() };
+    let scenarios: Vec<&Scenario> = parts.iter().map(|(s, _)| *s).collect();
+    let values: Vec<f64> = parts.iter().flat_map(|(_, p)| explained.values(p, t, baseline)).collect();
+    let mut inputs = pooled_inputs(&scenarios, terms, t, first);
+    if explained.is_delta() {
+        inputs.extend(terms_inputs(terms, baseline, first));
+    }
+    let ranked = rank_columns(&column, &inputs, &values);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let mut conditions = Vec::new();
+    for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
+        let inputs = pooled_inputs(&scenarios, terms, c, first);
+        conditions.extend(cap_conditions_in(&column, first.layout(), c, row.name(), &inputs));
     }
     Explanation { explained, terms: t, baseline, mean, ranked, conditions }
 }

@@ -7,7 +7,9 @@ use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
 use revshare::engine::CHUNK_PATHS;
 use revshare::groups::ScenarioDelta;
-use revshare::report::manifest::{InputFile, Manifest, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo};
+use revshare::report::manifest::{
+    InputFile, Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
+};
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
 use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
@@ -170,9 +172,12 @@ pub fn write(
     out: &OutputDir,
     computed: Computed,
 ) -> Result<RunOutput, Error> {
-    let Computed { results, scenario_deltas, stops, wall_seconds, threads } = computed;
+    let Computed { mut results, scenario_deltas, stops, wall_seconds, threads } = computed;
     let inputs = &session.inputs;
     let pool = &session.pool;
+    let mixture = revshare::mixture::combine(&inputs.scenarios, &results);
+    // The scenarios' distributions were kept for the mixture alone.
+    results.iter_mut().for_each(|r| r.distributions = None);
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -189,7 +194,7 @@ pub fn write(
         ],
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
-        quantiles: quantile_note(&results),
+        quantiles: quantile_note(&results) + &mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
         wall_seconds,
         precision: opts.precision.map(|target| Precision {
             target: target.describe(),
@@ -208,7 +213,9 @@ pub fn write(
         }),
         warnings: revshare::report::manifest::warnings(&results),
         sweeps: sweeps(session, opts),
+        mixture: MixtureWeight::of(&inputs.scenarios),
     };
+    results.extend(mixture);
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
         (OutputFile::Deltas, csv::deltas(&results)),

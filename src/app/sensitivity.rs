@@ -3,9 +3,11 @@
 
 use super::output::OutputDir;
 use super::session::{Session, SimOptions};
-use revshare::analysis::sensitivity::explain;
+use revshare::analysis::sensitivity::{Explanation, explain, explain_pooled};
+use revshare::engine::{self, CHUNK_PATHS};
+use revshare::mixture::MIXTURE;
 use revshare::report::OutputFile;
-use revshare::{Choice, Error, Explained, Problem};
+use revshare::{Choice, Error, Explained, Problem, Scenario};
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -30,7 +32,8 @@ pub struct SensitivityOptions {
 pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
     let session = Session::open(&o.sim)?;
     let inputs = &session.inputs;
-    let scenario = inputs.scenario(&o.scenario)?;
+    let mixture = o.scenario == MIXTURE;
+    let scenario = if mixture { weighted(inputs)?[0].0 } else { inputs.scenario(&o.scenario)? };
     let terms = &inputs.terms;
     let baseline = inputs.terms_row("--baseline", o.baseline.as_deref())?;
     let t = match &o.terms_row {
@@ -45,19 +48,26 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
     }
     session.check_memory("sensitivity", [scenario], |s| session.table_bytes(s))?;
     let out = OutputDir::prepare(&o.out)?;
-    let table = session.simulate(scenario, &|_| {});
-    if let Some(path) = table.overflow() {
-        out.abandon();
-        return Err(session.plan(scenario, terms).overflow(path).into());
-    }
-    let e = session.pool.install(|| explain(&table, scenario, terms, o.explained, t, baseline));
-    let (ranked, conditions) = revshare::report::csv::explanation(scenario.name(), terms, &e);
+    let (name, e, composition) = if mixture {
+        let (e, composition) = explain_mixture(&session, o, t, baseline).inspect_err(|_| out.abandon())?;
+        (MIXTURE, e, composition)
+    } else {
+        let table = session.simulate(scenario, &|_| {});
+        if let Some(path) = table.overflow() {
+            out.abandon();
+            return Err(session.plan(scenario, terms).overflow(path).into());
+        }
+        let e = session.pool.install(|| explain(&table, scenario, terms, o.explained, t, baseline));
+        (scenario.name(), e, String::new())
+    };
+    let (ranked, conditions) = revshare::report::csv::explanation(name, terms, &e);
     let files = vec![
         (OutputFile::Sensitivity.name().to_string(), ranked),
         (OutputFile::CapConditions.name().to_string(), conditions),
     ];
     out.commit(&files, &[])?;
-    let mut text = revshare::report::explanation::render(scenario.name(), terms, session.paths, session.seed, &e);
+    let mut text = revshare::report::explanation::render(name, terms, session.paths, session.seed, &e);
+    text.push_str(&composition);
     let _ = write!(
         text,
         "\nwrote {} and {}",
@@ -74,4 +84,77 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
     }
     text.push('\n');
     Ok(text)
+}
+
+/// The scenario rows with a weight and their weights; an error naming
+/// `--scenario` when there are none.
+fn weighted(inputs: &super::session::Inputs) -> Result<Vec<(&Scenario, f64)>, Error> {
+    let rows: Vec<(&Scenario, f64)> =
+        inputs.scenarios.iter().filter(|s| s.weight() > 0.0).map(|s| (s, s.weight())).collect();
+    if rows.is_empty() {
+        let msg = format!("no row of {} has a weight, so there is no mixture", inputs.scenario_source.name);
+        return Err(Problem::option("--scenario", msg).with_value(MIXTURE).into());
+    }
+    Ok(rows)
+}
+
+/// Paths per weighted row, in proportion to the weights and `total` in all (the
+/// largest remainders get the paths rounding leaves over; ties to the earlier row).
+pub fn proportional_paths(weights: &[f64], total: usize) -> Vec<usize> {
+    let sum: f64 = weights.iter().sum();
+    let exact: Vec<f64> = weights.iter().map(|w| w / sum * total as f64).collect();
+    let mut paths: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())).then(a.cmp(b)));
+    let left = total - paths.iter().sum::<usize>();
+    order.iter().take(left).for_each(|i| paths[*i] += 1);
+    paths
+}
+
+/// `sensitivity --scenario mixture`: each weighted row simulated with paths in
+/// proportion to its weight (`--paths` in all: its first paths, the same as a
+/// run's), pooled so that every path weighs the same; with a line saying how the
+/// paths were shared.
+fn explain_mixture(
+    session: &Session,
+    o: &SensitivityOptions,
+    t: usize,
+    baseline: usize,
+) -> Result<(Explanation, String), Error> {
+    let rows = weighted(&session.inputs)?;
+    let terms = &session.inputs.terms;
+    let weights: Vec<f64> = rows.iter().map(|(_, w)| *w).collect();
+    let paths = proportional_paths(&weights, session.paths);
+    let mut tables = Vec::new();
+    for ((s, _), n) in rows.iter().zip(&paths).filter(|(_, n)| **n > 0) {
+        let plan = session.plan(s, terms);
+        let table = session.pool.install(|| engine::simulate_observed(&plan, *n, CHUNK_PATHS, &|_| {}));
+        if let Some(path) = table.overflow() {
+            return Err(plan.overflow(path).into());
+        }
+        tables.push((*s, table));
+    }
+    let parts: Vec<(&Scenario, &revshare::PathTable)> = tables.iter().map(|(s, t)| (*s, t)).collect();
+    let e = session.pool.install(|| explain_pooled(&parts, terms, o.explained, t, baseline));
+    let shares: Vec<String> =
+        rows.iter().zip(&paths).map(|((s, w), n)| format!("{} (weight {w}): {n} paths", s.name())).collect();
+    let composition = format!(
+        "The mixture's paths are the weighted rows' first paths in proportion to the weights, so each weighs the \
+         same: {}.\n",
+        shares.join(", ")
+    );
+    Ok((e, composition))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::proportional_paths;
+
+    #[test]
+    fn paths_follow_the_weights_and_add_up() {
+        assert_eq!(proportional_paths(&[1.0, 2.0, 1.0], 400), [100, 200, 100]);
+        assert_eq!(proportional_paths(&[50.0, 25.0, 25.0], 1001), [501, 250, 250]);
+        assert_eq!(proportional_paths(&[1.0, 1.0, 1.0], 10), [4, 3, 3]);
+        assert_eq!(proportional_paths(&[1.0, 1000.0], 10), [0, 10]);
+    }
 }

@@ -145,6 +145,11 @@ impl Inputs {
 
     /// The scenario named by `--scenario`.
     pub fn scenario(&self, name: &str) -> Result<&Scenario, Error> {
+        if name == revshare::mixture::MIXTURE {
+            let msg = "the mixture of the weighted rows is not a scenario row, and this command works on one row's \
+                       paths: name one of the rows it combines";
+            return Err(Problem::option("--scenario", msg).with_value(name).into());
+        }
         self.scenarios.iter().find(|s| s.name() == name).ok_or_else(|| {
             let names: Vec<&str> = self.scenarios.iter().map(|s| s.name()).collect();
             let msg = format!(

@@ -5,7 +5,10 @@ use super::vary::Sweep;
 use super::{MAX_SCENARIO_ROWS, parse_name, parse_param, parse_rows};
 use crate::date::Date;
 use crate::error::{Error, Problem};
-use crate::model::scenario::{DEFAULT_HORIZON, DEFAULT_START, check_grid_date, check_horizon, check_name, columns};
+use crate::model::scenario::{
+    DEFAULT_HORIZON, DEFAULT_START, MIXTURE, check_grid_date, check_horizon, check_name, check_scenario_name,
+    check_weight, columns,
+};
 use crate::model::{Param, Scenario, ScenarioParam};
 
 /// Parses and validates a scenario file, reporting every problem at once.
@@ -28,8 +31,26 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
     let mut table = Table::read(source, kind)?;
     super::vary::apply(&mut table, sweeps, &kind, true)?;
     let mut seen = Vec::new();
-    parse_rows(&table, |rec, problems| {
+    let scenarios = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
+        let name = name.and_then(|n| match check_scenario_name(&n) {
+            Ok(()) => Some(n),
+            Err(m) => {
+                problems.push(Problem::cell(&table.file, rec.line, "name", &n, m.0));
+                None
+            }
+        });
+        let weight = match table.get(rec, "weight") {
+            None => Some(0.0),
+            Some(text) => {
+                // Text that is not a number fails the rule as NaN does.
+                let w = text.parse::<f64>().unwrap_or(f64::NAN);
+                check_weight(w)
+                    .map(|()| w)
+                    .map_err(|m| problems.push(Problem::cell(&table.file, rec.line, "weight", text, m.0)))
+                    .ok()
+            }
+        };
         let date = |col: &str, default: Date, problems: &mut Vec<Problem>| -> Option<(Date, bool)> {
             let Some(text) = table.get(rec, col) else {
                 return Some((default, true));
@@ -74,10 +95,39 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
                 Err(e) => problems.push(e),
             }
         }
-        let (name, start, horizon, valuation, stream) = (name?, start?, horizon?, valuation?, stream?);
+        let (name, start, horizon, valuation, stream, weight) = (name?, start?, horizon?, valuation?, stream?, weight?);
         let params: [Param; ScenarioParam::COUNT] = params.try_into().ok()?;
-        dates_ok.then(|| Scenario::checked(name, Some(rec.line), start, horizon, valuation, params, stream))
-    })
+        dates_ok.then(|| {
+            Scenario::checked(name, Some(rec.line), start, horizon, valuation, params, stream).with_weight(weight)
+        })
+    })?;
+    check_mixture(&table.file, &scenarios)?;
+    Ok(scenarios)
+}
+
+/// Checks that the rows with a weight share `start` and `horizon` (MODEL.md §5,
+/// "Mixture"): their paths are combined period by period. Each row that differs
+/// from the first weighted row is named with the column and value that differ.
+fn check_mixture(file: &str, scenarios: &[Scenario]) -> Result<(), Error> {
+    let mut weighted = scenarios.iter().filter(|s| s.weight() > 0.0);
+    let Some(first) = weighted.next() else { return Ok(()) };
+    let line = |s: &Scenario| s.line().unwrap_or(0);
+    let mut problems = Vec::new();
+    for s in weighted {
+        for (column, theirs, ours) in [("start", first.start(), s.start()), ("horizon", first.horizon(), s.horizon())] {
+            if theirs != ours {
+                let msg = format!(
+                    "rows with a weight are combined into the `{MIXTURE}` scenario and must share start and horizon; \
+                     the first weighted row, `{}` (line {}), has {column} {theirs}: give this row the same {column} \
+                     or a weight of 0",
+                    first.name(),
+                    line(first)
+                );
+                problems.push(Problem::cell(file, line(s), column, &ours.to_string(), msg));
+            }
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(Error::Input(problems)) }
 }
 
 #[cfg(test)]

@@ -61,12 +61,40 @@ pub const MAX_MONTHS: i64 = 12 * 100;
 
 /// Every column a scenario file may have: `name`, `start`, `horizon`,
 /// `valuation_date`, then the parameters in [`ScenarioParam::ALL`] order, then
-/// `stream`.
+/// `stream` and `weight`.
 pub fn columns() -> Vec<&'static str> {
     let mut c = vec!["name", "start", "horizon", "valuation_date"];
     c.extend(ScenarioParam::ALL.iter().map(|p| p.name()));
     c.push("stream");
+    c.push("weight");
     c
+}
+
+/// The name of the pseudo-scenario that combines the rows with a weight
+/// (MODEL.md §5, "Mixture"). No scenario row may take it, weighted or not, so a
+/// row of the output files named `mixture` is always the combination.
+pub const MIXTURE: &str = "mixture";
+
+/// Checks a scenario row's name: [`check_name`], and not [`MIXTURE`].
+pub fn check_scenario_name(name: &str) -> Result<(), Invalid> {
+    check_name(name)?;
+    if name == MIXTURE {
+        return Err(format!(
+            "`{MIXTURE}` is reserved for the pseudo-scenario that combines the rows with a weight (MODEL.md §5); \
+             choose another name"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Checks a `weight` (MODEL.md §8): a finite number >= 0.
+pub fn check_weight(weight: f64) -> Result<(), Invalid> {
+    if weight.is_finite() && weight >= 0.0 {
+        Ok(())
+    } else {
+        Err("the weight must be a finite number >= 0 (0, the default, leaves the row out of the mixture)".into())
+    }
 }
 
 /// Checks a name (a row's, a reading's) against [`NAME_RULE`].
@@ -122,6 +150,7 @@ pub struct Scenario {
     valuation: Option<Date>,
     params: [Param; ScenarioParam::COUNT],
     stream: Option<String>,
+    weight: f64,
 }
 
 impl Scenario {
@@ -134,6 +163,7 @@ impl Scenario {
             valuation: None,
             params: std::array::from_fn(|_| None),
             stream: None,
+            weight: None,
         }
     }
 
@@ -147,7 +177,18 @@ impl Scenario {
         params: [Param; ScenarioParam::COUNT],
         stream: Option<String>,
     ) -> Scenario {
-        Scenario { name, line, start, horizon, valuation, params, stream }
+        Scenario { name, line, start, horizon, valuation, params, stream, weight: 0.0 }
+    }
+
+    /// The same scenario with weight `weight` (checked by the caller).
+    pub(crate) fn with_weight(mut self, weight: f64) -> Scenario {
+        self.weight = weight;
+        self
+    }
+
+    /// The row's weight in the mixture (MODEL.md §5): 0, the default, leaves it out.
+    pub fn weight(&self) -> f64 {
+        self.weight
     }
 
     /// Unique name.
@@ -226,6 +267,7 @@ pub struct ScenarioBuilder {
     valuation: Option<Date>,
     params: [Option<Dist>; ScenarioParam::COUNT],
     stream: Option<String>,
+    weight: Option<f64>,
 }
 
 impl ScenarioBuilder {
@@ -253,6 +295,12 @@ impl ScenarioBuilder {
         self
     }
 
+    /// The weight in the mixture (default 0: not in it).
+    pub fn weight(mut self, weight: f64) -> ScenarioBuilder {
+        self.weight = Some(weight);
+        self
+    }
+
     /// Sets parameter `p` to a constant or a distribution.
     pub fn set(mut self, p: ScenarioParam, dist: Dist) -> ScenarioBuilder {
         self.params[p as usize] = Some(dist);
@@ -262,8 +310,11 @@ impl ScenarioBuilder {
     /// Checks every rule and builds the scenario; the error lists every problem.
     pub fn build(self) -> Result<Scenario, Error> {
         let mut problems = BuildProblems::new(format!("scenario `{}`", self.name));
-        if let Err(m) = check_name(&self.name) {
+        if let Err(m) = check_scenario_name(&self.name) {
             problems.add("name", None, m);
+        }
+        if let Some(Err(m)) = self.weight.map(check_weight) {
+            problems.add("weight", self.weight.map(|w| w.to_string()), m);
         }
         if let Some(Err(m)) = self.stream.as_deref().map(check_name) {
             problems.add("stream", self.stream.clone(), m);
@@ -283,7 +334,8 @@ impl ScenarioBuilder {
         match params.map(<[Param; ScenarioParam::COUNT]>::try_from) {
             Some(Ok(params)) if problems.list.is_empty() => {
                 let (start, horizon) = ((start, self.start.is_none()), (horizon, self.horizon.is_none()));
-                Ok(Scenario::checked(self.name, None, start, horizon, self.valuation, params, self.stream))
+                let s = Scenario::checked(self.name, None, start, horizon, self.valuation, params, self.stream);
+                Ok(s.with_weight(self.weight.unwrap_or(0.0)))
             }
             _ => Err(Error::Input(problems.list)),
         }

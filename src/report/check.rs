@@ -25,6 +25,9 @@ pub fn render(scenario_file: &str, scenarios: &[Scenario], terms_file: &str, ter
         for p in ScenarioParam::ALL {
             line(w, p.name(), sc.param(p));
         }
+        if sc.weight() > 0.0 {
+            line(w, "weight", &format!("{}  (in the `{}` scenario)", sc.weight(), crate::model::scenario::MIXTURE));
+        }
         if sc.stream() != sc.name() {
             line(w, "stream", &format!("{}  (draws shared with the rows of this stream)", sc.stream()));
         }

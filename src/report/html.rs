@@ -364,6 +364,18 @@ impl Page<'_> {
         let terms: Vec<&str> = d.manifest.terms.iter().map(|t| t.name.as_str()).collect();
         let baseline = d.manifest.baseline.as_str();
         let _ = writeln!(self.body, "<section class=\"answer\">\n<h3>{}</h3>", esc(scenario));
+        if scenario == crate::mixture::MIXTURE {
+            let m = &d.manifest.mixture;
+            let names: Vec<&str> = m.iter().map(|w| w.scenario.as_str()).collect();
+            let weights: Vec<String> = m.iter().map(|w| w.weight.to_string()).collect();
+            let _ = writeln!(
+                self.body,
+                "<p class=\"how\">The scenarios {} with weights {}: each counts by its weight, whatever its number of \
+                 paths, and a share of paths is a weighted share.</p>",
+                esc(&names.join(", ")),
+                weights.join(", ")
+            );
+        }
         let mut text = String::new();
         if let Some(b) = d.summary(scenario, baseline, Metric::Pv) {
             let _ = write!(
@@ -718,7 +730,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         html.push_str("</ul></div>\n");
     }
     html.push_str("<h2 id=\"answer\">The answer, scenario by scenario</h2>\n");
-    for (i, s) in m.scenarios.iter().enumerate() {
+    for (i, s) in m.report_scenarios().into_iter().enumerate() {
         page.answer(i, s)?;
     }
     html.push_str(&std::mem::take(&mut page.body));
@@ -726,7 +738,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     page.sweeps()?;
     html.push_str(&std::mem::take(&mut page.body));
     html.push_str("<h2 id=\"detail\">In detail</h2>\n");
-    for (i, s) in m.scenarios.iter().enumerate() {
+    for (i, s) in m.report_scenarios().into_iter().enumerate() {
         page.scenario(i, s)?;
     }
     page.tornado()?;
@@ -766,6 +778,16 @@ fn how_computed(html: &mut String, m: &Manifest) {
         esc(&m.rng),
         esc(&m.quantiles)
     );
+    if !m.mixture.is_empty() {
+        let weights: Vec<String> = m.mixture.iter().map(|w| format!("{} {}", w.scenario, w.weight)).collect();
+        let _ = writeln!(
+            html,
+            "<p class=\"how\">The <b>{}</b> combines the scenarios with weights {} (a path of a scenario weighs its \
+             weight over its paths and the weights' sum).</p>",
+            crate::mixture::MIXTURE,
+            esc(&weights.join(", "))
+        );
+    }
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th><th>reading of</th></tr></thead><tbody>\n");
     for t in &m.terms {
         let (end, cap) = (t.end.as_deref().unwrap_or(NONE), t.cap.as_deref().unwrap_or(NONE));

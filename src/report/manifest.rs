@@ -139,6 +139,30 @@ pub struct Manifest {
     /// The sweeps (`--vary`, `--vary-terms`) that made variant rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sweeps: Vec<SweepInfo>,
+    /// The scenario rows combined into the `mixture` pseudo-scenario, with their
+    /// weights (MODEL.md §5); empty when no row has a weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mixture: Vec<MixtureWeight>,
+}
+
+/// A scenario row in the mixture and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixtureWeight {
+    /// The scenario row.
+    pub scenario: String,
+    /// Its `weight`.
+    pub weight: f64,
+}
+
+impl MixtureWeight {
+    /// The rows of `scenarios` with a weight.
+    pub fn of(scenarios: &[crate::model::Scenario]) -> Vec<MixtureWeight> {
+        scenarios
+            .iter()
+            .filter(|s| s.weight() > 0.0)
+            .map(|s| MixtureWeight { scenario: s.name().to_string(), weight: s.weight() })
+            .collect()
+    }
 }
 
 /// A sweep as the manifest records it: the option, and for each row it varied the
@@ -276,6 +300,13 @@ impl Default for PeriodsInfo {
 }
 
 impl Manifest {
+    /// The scenarios the output files have rows of: the scenario rows, then the
+    /// `mixture` when rows have weights.
+    pub fn report_scenarios(&self) -> Vec<&str> {
+        let mixture = (!self.mixture.is_empty()).then_some(crate::mixture::MIXTURE);
+        self.scenarios.iter().map(String::as_str).chain(mixture).collect()
+    }
+
     /// Pretty JSON with a trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).expect("a manifest always serializes");

@@ -9,6 +9,7 @@
 //! summarises a sample held whole (a mean summed in order around the first value,
 //! so a constant sample has exactly its value as mean and zero spread).
 
+pub mod mixture;
 pub mod series;
 pub mod sketch;
 pub mod sum;

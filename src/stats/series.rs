@@ -257,6 +257,25 @@ impl Series {
         })
     }
 
+    /// The finished distribution of the values, for a mixture of series (see
+    /// [`super::mixture`]): every value, sorted, when they are kept and at most
+    /// `exact_values`; otherwise a sketch (the series' own, or one made from the
+    /// kept values), within its relative bound.
+    pub fn finished(&self, exact_values: usize) -> super::mixture::Finished {
+        use super::mixture::Finished;
+        let origin = self.origin;
+        match &self.store {
+            Store::Exact(v) if v.len() <= exact_values => Finished::sorted(v.clone()),
+            Store::Exact(v) => {
+                let mut sketch = Sketch::new();
+                let shifted: Vec<f64> = v.iter().map(|x| x - origin).collect();
+                sketch.add_all(&shifted);
+                Finished::Sketched { sketch, origin }
+            }
+            Store::Sketch(sketch) => Finished::Sketched { sketch: sketch.clone(), origin },
+        }
+    }
+
     /// Fractions of the values in `bins` equal bins over `[lo, hi]` (values
     /// outside in the edge bins).
     pub fn histogram(&mut self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {

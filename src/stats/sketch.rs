@@ -401,6 +401,14 @@ impl Sketch {
             .collect()
     }
 
+    /// The non-empty buckets in increasing order of value, each as `(value, count)`:
+    /// its representative within the bound of every value in it, kept within the
+    /// least and greatest values counted. What a mixture of sketches needs (see
+    /// [`crate::stats::mixture`]).
+    pub fn buckets(&self) -> Vec<(f64, u64)> {
+        self.ascending().map(|(v, c)| (v.clamp(self.min, self.max), c)).collect()
+    }
+
     /// Fractions of the values in `bins` equal bins over `[lo, hi]`, each bucket
     /// counted in the bin of its representative (values outside in the edge bins).
     pub fn histogram(&self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
