@@ -105,6 +105,19 @@ pub use model::{
 };
 pub use results::ScenarioResults;
 
+/// Refuses no paths, or a baseline that is not one of the terms rows.
+fn check_run(terms: &[Terms], baseline: usize, paths: usize) -> Result<(), Error> {
+    if paths == 0 {
+        return Err(Problem::value_of("paths", "at least one path is needed").into());
+    }
+    if baseline >= terms.len() {
+        let msg =
+            format!("the baseline must be one of the {} terms rows (0 to {})", terms.len(), terms.len().max(1) - 1);
+        return Err(Problem::value_of("baseline", msg).with_value(baseline.to_string()).into());
+    }
+    Ok(())
+}
+
 /// Simulates `paths` paths of `scenario` under every row of `terms` on the current
 /// rayon pool and computes the results, with `terms[baseline]` as the baseline of
 /// the paired differences. Refuses a path whose numbers overflow (naming it and
@@ -117,14 +130,7 @@ pub fn simulate_scenario(
     seed: u64,
     paths: usize,
 ) -> Result<ScenarioResults, Error> {
-    if paths == 0 {
-        return Err(Problem::value_of("paths", "at least one path is needed").into());
-    }
-    if baseline >= terms.len() {
-        let msg =
-            format!("the baseline must be one of the {} terms rows (0 to {})", terms.len(), terms.len().max(1) - 1);
-        return Err(Problem::value_of("baseline", msg).with_value(baseline.to_string()).into());
-    }
+    check_run(terms, baseline, paths)?;
     let plan = Plan::new(scenario, terms, seed);
     let acc = results::Accumulator::simulate(&plan, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
     let results = acc.finish(scenario.name(), terms);
@@ -132,4 +138,73 @@ pub fn simulate_scenario(
         Some(path) => Err(plan.overflow(path).into()),
         None => Ok(results),
     }
+}
+
+/// What [`simulate_all`] computes: what `revshare run` writes for a fixed number of
+/// paths and calendar years.
+#[derive(Debug, Clone)]
+pub struct RunResults {
+    /// Every scenario row's results, in file order.
+    pub results: Vec<ScenarioResults>,
+    /// The `mixture` of the rows with a weight, if any (MODEL.md §5).
+    pub mixture: Option<ScenarioResults>,
+    /// The paired differences between rows sharing a stream ([`groups`]).
+    pub scenario_deltas: Vec<groups::ScenarioDelta>,
+}
+
+impl RunResults {
+    /// The scenario rows' results then the mixture's, as the output files list
+    /// them.
+    pub fn all(&self) -> Vec<ScenarioResults> {
+        self.results.iter().chain(&self.mixture).cloned().collect()
+    }
+}
+
+/// The results of every row of `scenarios` as `revshare run` assembles them:
+/// `group` computes the rows of each stream group (in the order of the groups'
+/// first rows) and their paired differences; the results come back in file
+/// order, with the `mixture` of the weighted rows, if any (MODEL.md §5). The first
+/// error `group` returns stops the run.
+pub fn assemble(
+    scenarios: &[Scenario],
+    mut group: impl FnMut(&groups::Group, &[&Scenario]) -> Result<(Vec<ScenarioResults>, Vec<groups::ScenarioDelta>), Error>,
+) -> Result<RunResults, Error> {
+    let mut results: Vec<Option<ScenarioResults>> = vec![None; scenarios.len()];
+    let mut scenario_deltas = Vec::new();
+    for g in groups::groups(scenarios) {
+        let rows: Vec<&Scenario> = g.members.iter().map(|i| &scenarios[*i]).collect();
+        let (group_results, deltas) = group(&g, &rows)?;
+        for (i, r) in g.members.iter().zip(group_results) {
+            results[*i] = Some(r);
+        }
+        scenario_deltas.extend(deltas);
+    }
+    let mut results: Vec<ScenarioResults> = results.into_iter().flatten().collect();
+    let mixture = mixture::combine(scenarios, &results);
+    // The scenarios' distributions were kept for the mixture alone.
+    results.iter_mut().for_each(|r| r.distributions = None);
+    Ok(RunResults { results, mixture, scenario_deltas })
+}
+
+/// Simulates `paths` paths of every row of `scenarios` under every row of `terms`
+/// on the current rayon pool, as `revshare run` does: rows sharing a stream
+/// together and compared with their group's first, then the mixture of the
+/// weighted rows. Refuses what [`simulate_scenario`] refuses.
+pub fn simulate_all(
+    scenarios: &[Scenario],
+    terms: &[Terms],
+    baseline: usize,
+    seed: u64,
+    paths: usize,
+) -> Result<RunResults, Error> {
+    check_run(terms, baseline, paths)?;
+    assemble(scenarios, |_, rows| {
+        let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed)).collect();
+        let acc = groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
+        let (results, deltas) = acc.finish(rows, terms);
+        match results.iter().zip(&plans).find_map(|(r, plan)| Some((r.overflow?, plan))) {
+            Some((path, plan)) => Err(plan.overflow(path).into()),
+            None => Ok((results, deltas)),
+        }
+    })
 }

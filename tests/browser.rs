@@ -97,3 +97,54 @@ fn the_report_renders_in_chromium_with_every_chart_drawn_and_no_error() {
     assert_eq!(&png[1..4], b"PNG");
     assert!(png.len() > 100_000, "a {}-byte screenshot is a blank page", png.len());
 }
+
+/// A page of `report`'s head and the part from `from` up to `to` (exclusive).
+fn section_page(report: &str, from: &str, to: &str, path: &Path) {
+    let head = &report[..report.find("<body>").expect("a body") + "<body>".len()];
+    let a = report.find(from).unwrap_or_else(|| panic!("the report has {from}"));
+    let b = a + report[a..].find(to).unwrap_or_else(|| panic!("{from} ends at {to}"));
+    std::fs::write(path, format!("{head}{}</body></html>", &report[a..b])).unwrap();
+}
+
+#[test]
+fn the_sweep_and_mixture_sections_render_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    cargo_bin_cmd!("revshare")
+        .args(["--paths", "2000", "--vary", "base:discount_rate=0.075,0.09,0.109"])
+        .args(["--vary-terms", "fixed-2026:cap=30,38,45", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = out.join("report.html");
+    let (dom, log) = browse(&page, &["--dump-dom"]);
+    assert!(page_errors(&log).is_empty(), "the page logged: {:?}", page_errors(&log));
+    // One sweep chart per row varied, each a line of three points per terms row or scenario.
+    let sweeps: Vec<&str> = dom.split("<figure data-chart=\"sweep\"").skip(1).collect();
+    assert_eq!(sweeps.len(), 2);
+    for body in &sweeps {
+        let body = &body[..body.find("</figure>").unwrap()];
+        let lines = body.split("<polyline").skip(1).filter(|p| {
+            let points = p.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+            points.split_whitespace().count() == 3
+        });
+        assert!(lines.count() >= 6, "a line per row with a point per value");
+    }
+    assert!(dom.contains("<h3>mixture</h3>"), "the mixture's answer");
+
+    let report = std::fs::read_to_string(&page).unwrap();
+    for (name, from, to) in [
+        ("sweeps", "<h2 id=\"sweeps\"", "<h2 id=\"detail\""),
+        ("mixture", "<section class=\"answer\">\n<h3>mixture</h3>", "</section>"),
+    ] {
+        let part = tmp.path().join(format!("{name}.html"));
+        section_page(&report, from, to, &part);
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{name}-screenshot.png"));
+        let _ = std::fs::remove_file(&shot);
+        let (_, log) = browse(&part, &["--window-size=1100,1400", &format!("--screenshot={}", shot.display())]);
+        assert!(page_errors(&log).is_empty(), "{name} logged: {:?}", page_errors(&log));
+        let png = std::fs::read(&shot).expect("a screenshot was written");
+        assert_eq!(&png[1..4], b"PNG");
+        assert!(png.len() > 50_000, "a {}-byte screenshot of {name} is a blank page", png.len());
+    }
+}

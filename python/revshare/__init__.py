@@ -23,6 +23,7 @@ import os
 import re
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -53,6 +54,7 @@ StrPath = str | os.PathLike[str]
 _LABELS: Final[dict[str, tuple[str, ...]]] = {
     "summary.csv": ("scenario", "terms", "metric"),
     "deltas.csv": ("scenario", "terms", "baseline", "metric"),
+    "scenario_deltas.csv": ("stream", "scenario", "against", "terms", "metric"),
     "outcomes.csv": ("scenario", "terms", "outcome"),
     "annual.csv": ("scenario", "terms", "period", "start", "quantity"),
     "curves.csv": ("scenario", "terms", "curve"),
@@ -100,7 +102,8 @@ class Run:
 
     Attributes:
         files: the output files of ``revshare run`` (``summary.csv``, ``deltas.csv``,
-            ``outcomes.csv``, ``annual.csv``, ``curves.csv``), name to bytes, exactly
+            ``scenario_deltas.csv``, ``outcomes.csv``, ``annual.csv``, ``curves.csv``),
+            name to bytes, exactly
             as the command line writes them for the same inputs, paths and seed.
         scenarios: the scenario names, in file order.
         terms: the terms row names, in file order.
@@ -159,6 +162,13 @@ class Run:
         """``deltas.csv``: ``net`` and ``pv`` of each terms row minus the baseline's
         (and ``pv`` minus each reading of a contract), path by path."""
         return _read_csv("deltas.csv", self.files["deltas.csv"])
+
+    @cached_property
+    def scenario_deltas(self) -> pd.DataFrame:
+        """``scenario_deltas.csv``: for scenario rows sharing a stream (a ``vary``
+        sweep's variants and their row), ``net`` and ``pv`` of each row minus the
+        group's first row's, per terms row, path by path."""
+        return _read_csv("scenario_deltas.csv", self.files["scenario_deltas.csv"])
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
@@ -235,6 +245,8 @@ def run(
     seed: int = DEFAULT_SEED,
     baseline: str | None = None,
     threads: int | None = None,
+    vary: Sequence[str] = (),
+    vary_terms: Sequence[str] = (),
 ) -> Run:
     """Simulates every scenario under every terms row, as ``revshare run`` does.
 
@@ -247,11 +259,15 @@ def run(
         baseline: the terms row the paired differences are taken against; ``None``
             for the first row.
         threads: worker threads; ``None`` for all cores. The numbers do not depend on it.
+        vary: sweeps over scenario columns, as ``--vary``: ``"discount_rate=0.075,0.109"``
+            or ``"base:discount_rate=0.075"``; each adds one variant of the row per
+            value, sharing its random numbers (``scenario_deltas``).
+        vary_terms: sweeps over terms columns, as ``--vary-terms``.
 
     Returns:
         A :class:`Run`: ``files`` (the output CSV files, byte for byte those of the
-        command line) and the DataFrames ``summary``, ``deltas``, ``outcomes``,
-        ``annual`` and ``curves``, and :meth:`Run.per_path`.
+        command line) and the DataFrames ``summary``, ``deltas``, ``scenario_deltas``,
+        ``outcomes``, ``annual`` and ``curves``, and :meth:`Run.per_path`.
 
     Raises:
         RevshareError: a file that cannot be read, a problem in either file (all
@@ -265,7 +281,7 @@ def run(
     threads = _threads(threads)
     scenario_path = None if scenarios is None else os.fspath(scenarios)
     terms_path = None if terms is None else os.fspath(terms)
-    inputs = load(scenario_path, terms_path)
+    inputs = load(scenario_path, terms_path, list(vary), list(vary_terms))
     files = inputs.run(paths, seed, baseline, threads)
     chosen = inputs.terms_names[0] if baseline is None else baseline
     return Run(inputs, files, baseline=chosen, paths=paths, seed=seed, threads=threads)

@@ -35,7 +35,7 @@ class Inputs:
     def terms_source(self) -> str:
         """The terms file's name as given (or ``scenarios/terms.csv (built in)``)."""
     def run(self, paths: int, seed: int, baseline: str | None = None, threads: int | None = None) -> dict[str, bytes]:
-        """Simulates every scenario under every terms row (``revshare::simulate_scenario``)
+        """Simulates every scenario under every terms row (``revshare::simulate_all``)
         and returns the output CSV files of ``revshare run``, name to bytes."""
     def per_path(
         self,
@@ -49,6 +49,13 @@ class Inputs:
         the order of the ``--per-path`` file: numbers as little-endian ``f64`` (``i64``
         for ``path``) bytes, strings as little-endian ``u32`` codes into a list of names."""
 
-def load(scenarios: _StrPath | None = None, terms: _StrPath | None = None) -> Inputs:
+def load(
+    scenarios: _StrPath | None = None,
+    terms: _StrPath | None = None,
+    vary: list[str] = ...,
+    vary_terms: list[str] = ...,
+) -> Inputs:
     """Reads and validates a scenario file and a terms file (``None``: the shipped file),
-    reporting the problems of both at once; raises :class:`RevshareError`."""
+    with the variants of the sweeps ``vary`` and ``vary_terms`` (``COLUMN=V1,V2`` or
+    ``ROW:COLUMN=V1,V2``, as ``--vary`` and ``--vary-terms``), reporting the problems of
+    both at once; raises :class:`RevshareError`."""

@@ -1,8 +1,9 @@
 //! `revshare._native`: the compiled part of the `revshare` Python package.
 //!
 //! It holds no model of its own. Files are read and validated by
-//! `revshare::input`, every scenario is simulated by `revshare::simulate_scenario`
-//! (what `revshare run` computes) and the output CSV files are the bytes of
+//! `revshare::input` (sweeps included), every scenario is simulated by
+//! `revshare::simulate_all` (what `revshare run` computes: rows sharing a stream
+//! together, the mixture of the weighted rows) and the output CSV files are the bytes of
 //! `revshare::report::csv`, so a Python run gives the command line's files byte for
 //! byte. The per-path table is `revshare::engine::simulate` into a `PathTable`,
 //! handed to Python column by column as little-endian `f64` bytes, in the row and
@@ -18,11 +19,11 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use revshare::analysis::inputs::all_inputs;
 use revshare::choice::Choice;
 use revshare::engine::{self, Metric, Plan, TermsField};
-use revshare::input::{Source, read_scenarios, read_terms, shipped_scenarios, shipped_terms};
+use revshare::input::{Source, Sweep, read_scenarios_varied, read_terms_varied, shipped_scenarios, shipped_terms};
 use revshare::model::contract::EndCause;
 use revshare::periods::Periods;
 use revshare::report::{OutputFile, csv, per_path};
-use revshare::{Error, Problem, Scenario, ScenarioResults, Terms, simulate_scenario};
+use revshare::{Error, Problem, Scenario, ScenarioResults, Terms, simulate_all};
 use std::path::PathBuf;
 
 create_exception!(
@@ -74,11 +75,26 @@ struct Inputs {
     terms_source: String,
 }
 
+/// Parses sweep options given as text (`COLUMN=V1,V2` or `ROW:COLUMN=V1,V2`),
+/// each named as the keyword `name` is.
+fn sweeps(name: &str, flag: &str, texts: Vec<String>) -> PyResult<Vec<Sweep>> {
+    texts.iter().map(|t| Sweep::parse(flag, t).map_err(|m| argument(name, t.clone(), m))).collect()
+}
+
 /// Reads and validates a scenario file and a terms file (`None`: the shipped file,
-/// compiled in), reporting the problems of both at once, as `revshare run` does.
+/// compiled in), with the variants of the sweeps `vary` and `vary_terms` (as
+/// `--vary` and `--vary-terms`), reporting the problems of both at once, as
+/// `revshare run` does.
 #[pyfunction]
-#[pyo3(signature = (scenarios=None, terms=None))]
-fn load(py: Python<'_>, scenarios: Option<PathBuf>, terms: Option<PathBuf>) -> PyResult<Inputs> {
+#[pyo3(signature = (scenarios=None, terms=None, vary=Vec::new(), vary_terms=Vec::new()))]
+fn load(
+    py: Python<'_>,
+    scenarios: Option<PathBuf>,
+    terms: Option<PathBuf>,
+    vary: Vec<String>,
+    vary_terms: Vec<String>,
+) -> PyResult<Inputs> {
+    let (vary, vary_terms) = (sweeps("vary", "--vary", vary)?, sweeps("vary_terms", "--vary-terms", vary_terms)?);
     py.detach(|| {
         let scenario_source = match &scenarios {
             Some(p) => Source::from_path(p)?,
@@ -88,7 +104,7 @@ fn load(py: Python<'_>, scenarios: Option<PathBuf>, terms: Option<PathBuf>) -> P
             Some(p) => Source::from_path(p)?,
             None => shipped_terms(),
         };
-        match (read_scenarios(&scenario_source), read_terms(&terms_source)) {
+        match (read_scenarios_varied(&scenario_source, &vary), read_terms_varied(&terms_source, &vary_terms)) {
             (Ok(scenarios), Ok(terms)) => {
                 Ok(Inputs { scenarios, terms, scenario_source: scenario_source.name, terms_source: terms_source.name })
             }
@@ -241,15 +257,14 @@ impl Inputs {
         let pool = pool(threads)?;
         let files = py.detach(|| {
             pool.install(|| {
-                let mut results = self
-                    .scenarios
-                    .iter()
-                    .map(|s| simulate_scenario(s, &self.terms, baseline, seed, paths))
-                    .collect::<Result<Vec<ScenarioResults>, Error>>()?;
-                // The rows with a weight, combined as the command line does (MODEL.md §5).
-                let mixture = revshare::mixture::combine(&self.scenarios, &results);
-                results.extend(mixture);
-                Ok::<_, Error>(RUN_FILES.map(|(file, write)| (file.name(), write(&results))))
+                // Rows sharing a stream together, then the mixture of the weighted rows,
+                // as the command line does (MODEL.md §5, §7).
+                let run = simulate_all(&self.scenarios, &self.terms, baseline, seed, paths)?;
+                let results = run.all();
+                let mut files: Vec<(&str, Vec<u8>)> =
+                    RUN_FILES.iter().map(|(file, write)| (file.name(), write(&results))).collect();
+                files.insert(2, (OutputFile::ScenarioDeltas.name(), csv::scenario_deltas(&run.scenario_deltas)));
+                Ok::<_, Error>(files)
             })
         });
         let dict = PyDict::new(py);

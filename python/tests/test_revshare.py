@@ -15,7 +15,7 @@ from conftest import Cli
 
 import revshare
 
-FILES = ["summary.csv", "deltas.csv", "outcomes.csv", "annual.csv", "curves.csv"]
+FILES = ["summary.csv", "deltas.csv", "scenario_deltas.csv", "outcomes.csv", "annual.csv", "curves.csv"]
 PATHS, SEED = 2000, 7
 
 
@@ -46,6 +46,20 @@ def test_named_files_and_another_baseline_match_the_command_line(cli: Cli, repo:
     assert r.scenario_source == str(scenarios)
     for name in FILES:
         assert r.files[name] == expected[name], name
+
+
+def test_a_sweep_matches_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    vary, vary_terms = "base:discount_rate=0.075,0.109", "fixed-2026:cap=30,45"
+    expected = cli_files(cli, tmp_path / "out", "--vary", vary, "--vary-terms", vary_terms)
+    r = revshare.run(paths=PATHS, seed=SEED, vary=[vary], vary_terms=[vary_terms])
+    for name in FILES:
+        assert r.files[name] == expected[name], name
+    paired = r.scenario_deltas
+    assert set(paired["scenario"]) == {"base@discount_rate=0.075", "base@discount_rate=0.109"}
+    assert (paired["against"] == "base").all()
+    assert "fixed-2026@cap=30" in r.terms
+    with pytest.raises(revshare.RevshareError, match="vary, value `discount_rate`"):
+        revshare.run(paths=10, vary=["discount_rate"])
 
 
 def test_history_files_match_the_command_line(cli: Cli, repo: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ use revshare::engine::Plan;
 use revshare::groups::GroupAccumulator;
 use revshare::periods::{PeriodLength, Periods};
 use revshare::results::Budget;
-use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
+use revshare::{Choice, Error, Problem, Scenario};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -212,25 +212,23 @@ fn merge_and_write(
         }
         accs = accs.into_iter().zip(state.groups).map(|(a, b)| a.merge(b)).collect();
     }
-    let mut results: Vec<Option<ScenarioResults>> = vec![None; inputs.scenarios.len()];
-    let mut scenario_deltas = Vec::new();
-    for ((g, acc), rows) in groups.iter().zip(accs).zip(&rows) {
+    // The groups come in the order of `groups`, as the accumulators are.
+    let mut accs = accs.into_iter();
+    let run = revshare::assemble(&inputs.scenarios, |_, rows| {
+        let acc = accs.next().expect("one accumulator per stream group");
         if acc.paths() as usize != session.paths {
             let msg = format!("the parts hold {} paths of the run's {} per scenario", acc.paths(), session.paths);
             return Err(Problem::option("PARTS", msg).into());
         }
-        let (group_results, deltas) = session.pool.install(|| acc.finish(rows, &inputs.terms));
-        for ((i, r), s) in g.members.iter().zip(group_results).zip(rows) {
-            if let Some(path) = r.overflow {
-                return Err(session.plan(s, &inputs.terms).overflow(path).into());
-            }
-            results[*i] = Some(r);
+        let (results, deltas) = session.pool.install(|| acc.finish(rows, &inputs.terms));
+        // No number that overflowed reaches a file or the terminal.
+        if let Some((path, s)) = results.iter().zip(rows).find_map(|(r, s)| Some((r.overflow?, s))) {
+            return Err(session.plan(s, &inputs.terms).overflow(path).into());
         }
-        scenario_deltas.extend(deltas);
-    }
+        Ok((results, deltas))
+    })?;
     let computed = Computed {
-        results: results.into_iter().flatten().collect(),
-        scenario_deltas,
+        run,
         stops: Vec::new(),
         // The simulation's time is the shards' together; the merge's own is added.
         wall_seconds: parts.iter().map(|(_, m)| m.wall_seconds).sum::<f64>() + clock.elapsed().as_secs_f64(),

@@ -6,13 +6,12 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
 use revshare::engine::CHUNK_PATHS;
-use revshare::groups::ScenarioDelta;
 use revshare::report::manifest::{
     InputFile, Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
 };
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
-use revshare::{Choice, Error, Problem, Scenario, ScenarioResults};
+use revshare::{Choice, Error, Problem, RunResults, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -42,10 +41,8 @@ pub struct RunOptions {
 /// run computes, or a merge of the shards of one.
 #[derive(Debug)]
 pub struct Computed {
-    /// Per scenario row, in file order.
-    pub results: Vec<ScenarioResults>,
-    /// The paired differences of the rows sharing a stream.
-    pub scenario_deltas: Vec<ScenarioDelta>,
+    /// Every row's results, the mixture and the paired differences.
+    pub run: RunResults,
     /// How a run with a precision target stopped, per scenario row.
     pub stops: Vec<(String, Stopped)>,
     /// Seconds spent simulating and summarising.
@@ -110,22 +107,19 @@ fn simulate_and_write(
     let again: usize =
         groups.iter().filter(|g| g.members.len() > 1 && per_path.is_some()).map(|g| g.members.len()).sum();
     let progress = Progress::new((session.paths * (inputs.scenarios.len() + again)) as u64, opts.progress);
-    let mut results: Vec<Option<ScenarioResults>> = vec![None; inputs.scenarios.len()];
-    let mut scenario_deltas = Vec::new();
     let mut stops = Vec::new();
-    for g in &groups {
-        let rows: Vec<&Scenario> = g.members.iter().map(|i| &inputs.scenarios[*i]).collect();
+    let run = revshare::assemble(&inputs.scenarios, |g, rows| {
         let names: Vec<&str> = rows.iter().map(|s| s.name()).collect();
         progress.set_scenario(&names.join(", "));
         let done = |n| progress.inc(n);
-        let (group_results, deltas) = match (per_path.as_mut(), opts.precision) {
+        let (results, deltas) = match (per_path.as_mut(), opts.precision) {
             (Some(w), _) => {
                 let mut own = Vec::new();
-                for s in &rows {
+                for s in rows {
                     let mut write = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
                     own.push(session.results_with_rows(s, baseline, &done, &mut write)?);
                 }
-                let deltas = if rows.len() > 1 { session.results(&rows, baseline, &done).1 } else { Vec::new() };
+                let deltas = if rows.len() > 1 { session.results(rows, baseline, &done).1 } else { Vec::new() };
                 (own, deltas)
             }
             (None, Some(target)) => {
@@ -134,27 +128,23 @@ fn simulate_and_write(
                     progress.set_status(format!("{name}: widest ±{hw:.4}, {ratio:.2}x the target ({})", w.name))
                 };
                 let (r, d, stopped) =
-                    session.results_to_precision(&rows, baseline, target, session.paths, &done, &status);
+                    session.results_to_precision(rows, baseline, target, session.paths, &done, &status);
                 stops.extend(names.iter().map(|n| (n.to_string(), stopped.clone())));
                 (r, d)
             }
-            (None, None) => session.results(&rows, baseline, &done),
+            (None, None) => session.results(rows, baseline, &done),
         };
-        for ((i, r), s) in g.members.iter().zip(group_results).zip(&rows) {
-            // No number that overflowed reaches a file or the terminal.
-            if let Some(path) = r.overflow {
-                return Err(session.plan(s, &inputs.terms).overflow(path).into());
-            }
-            results[*i] = Some(r);
+        // No number that overflowed reaches a file or the terminal.
+        if let Some((path, s)) = results.iter().zip(rows).find_map(|(r, s)| Some((r.overflow?, s))) {
+            return Err(session.plan(s, &inputs.terms).overflow(path).into());
         }
-        scenario_deltas.extend(deltas);
-    }
-    let results: Vec<ScenarioResults> = results.into_iter().flatten().collect();
+        Ok((results, deltas))
+    })?;
     // Stops in file order, as the scenarios are.
     stops.sort_by_key(|(name, _)| inputs.scenarios.iter().position(|s| s.name() == name));
     progress.finish();
     let wall_seconds = clock.elapsed().as_secs_f64();
-    let computed = Computed { results, scenario_deltas, stops, wall_seconds, threads: pool.current_num_threads() };
+    let computed = Computed { run, stops, wall_seconds, threads: pool.current_num_threads() };
     let output = write(session, baseline, opts, out, computed)?;
     if let Some(w) = per_path {
         w.finish()?;
@@ -172,12 +162,10 @@ pub fn write(
     out: &OutputDir,
     computed: Computed,
 ) -> Result<RunOutput, Error> {
-    let Computed { mut results, scenario_deltas, stops, wall_seconds, threads } = computed;
+    let Computed { run, stops, wall_seconds, threads } = computed;
     let inputs = &session.inputs;
     let pool = &session.pool;
-    let mixture = revshare::mixture::combine(&inputs.scenarios, &results);
-    // The scenarios' distributions were kept for the mixture alone.
-    results.iter_mut().for_each(|r| r.distributions = None);
+    let results = &run.results;
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -194,7 +182,8 @@ pub fn write(
         ],
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
-        quantiles: quantile_note(&results) + &mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
+        quantiles: quantile_note(results)
+            + &run.mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
         wall_seconds,
         precision: opts.precision.map(|target| Precision {
             target: target.describe(),
@@ -211,15 +200,15 @@ pub fn write(
                 })
                 .collect(),
         }),
-        warnings: revshare::report::manifest::warnings(&results),
+        warnings: revshare::report::manifest::warnings(results),
         sweeps: sweeps(session, opts),
         mixture: MixtureWeight::of(&inputs.scenarios),
     };
-    results.extend(mixture);
+    let results = run.all();
     let data = [
         (OutputFile::Summary, csv::summary(&results)),
         (OutputFile::Deltas, csv::deltas(&results)),
-        (OutputFile::ScenarioDeltas, csv::scenario_deltas(&scenario_deltas)),
+        (OutputFile::ScenarioDeltas, csv::scenario_deltas(&run.scenario_deltas)),
         (OutputFile::Outcomes, csv::outcomes(&results)),
         (OutputFile::Annual, csv::annual(&results)),
         (OutputFile::Curves, csv::curves(&results)),
@@ -247,7 +236,7 @@ pub fn write(
         table.push_str(readings.trim_end());
         table.push('\n');
     }
-    let paired: Vec<csv::ScenarioDeltaRow> = csv::scenario_delta_rows(&scenario_deltas).collect();
+    let paired: Vec<csv::ScenarioDeltaRow> = csv::scenario_delta_rows(&run.scenario_deltas).collect();
     table.push_str(&sweeps::render(&sweeps::panels(&manifest, &paired, &deltas), &sweeps::pairs(&manifest, &paired)));
     if !manifest.warnings.is_empty() {
         table.push_str("\nwarnings:\n");

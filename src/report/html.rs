@@ -604,8 +604,8 @@ impl Page<'_> {
             self.body.push_str(
                 "<h2 id=\"sweeps\">How the answer moves with what was varied</h2>\n<p class=\"how\">Each variant of a \
                  row differs from it in one column only. A scenario variant shares the row's random numbers, so its \
-                 PV is compared with the row's on the same paths; a terms variant is compared with the baseline terms \
-                 on the same paths, as every terms row is. The line is the mean of the paired difference, the band its \
+                 PV is compared with the row's on the same paths; a terms variant is compared with the terms row it \
+                 varies, on the same paths, as every terms row is. The line is the mean of the paired difference, the band its \
                  95% interval (1.96 standard errors), $B.</p>\n",
             );
         }
