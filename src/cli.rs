@@ -5,6 +5,8 @@
 //! [`ChoiceParser`] from the library's own [`Choice`] type, so a name is spelled
 //! once, in the library, and `--help` lists exactly what parsing accepts.
 
+use crate::app::merge::MergeOptions;
+use crate::app::part::Shard;
 use crate::app::run::RunOptions;
 use crate::app::sensitivity::SensitivityOptions;
 use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, PrecisionTarget, SimOptions};
@@ -191,6 +193,8 @@ pub enum Command {
     Solve(SolveArgs),
     /// Print one path month by month: revenue, events and every contract's payments.
     Replay(ReplayArgs),
+    /// Merge the partial results of `run --shard I/N` into the run's result folder.
+    Merge(MergeArgs),
 }
 
 /// Inputs and simulation options shared by the simulating commands.
@@ -295,6 +299,39 @@ pub struct RunArgs {
     /// The same, with the half-width at most this fraction of each mean (0.01 = 1%)
     #[arg(long, value_name = "R", value_parser = positive)]
     pub rel_precision: Option<f64>,
+    /// Compute only shard I (0 to N-1) of N of every scenario's paths and write a
+    /// partial result to --out, for `revshare merge` (no report)
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+}
+
+/// Options of `revshare merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out folders of every shard of one run (`run --shard I/N`), in any order
+    #[arg(value_name = "PART", required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Folder for the results, as `run --out` writes them; left untouched if the merge fails
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    pub out: PathBuf,
+    /// Skip report.html and the chart SVGs
+    #[arg(long)]
+    pub no_report: bool,
+    /// Worker threads for the statistics; results do not depend on it [default: all cores]
+    #[arg(long, value_name = "T", value_parser = parse_threads, allow_negative_numbers = true)]
+    pub threads: Option<u64>,
+}
+
+impl MergeArgs {
+    /// The application's form of these options.
+    pub fn options(self) -> MergeOptions {
+        MergeOptions {
+            parts: self.parts,
+            out: self.out,
+            report: !self.no_report,
+            threads: self.threads.map(|t| t as usize),
+        }
+    }
 }
 
 /// Parses a finite number above zero.
@@ -416,6 +453,7 @@ impl RunArgs {
                 (None, Some(r)) => Some(PrecisionTarget::Relative(r)),
                 (None, None) => None,
             },
+            shard: self.shard,
         }
     }
 }

@@ -202,7 +202,7 @@ pub fn money_columns(l: Layout) -> impl Iterator<Item = usize> {
 }
 
 /// Where each number of a path's record lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     /// Reporting periods touched by the grid.
     pub periods: usize,
@@ -1052,10 +1052,25 @@ pub fn simulate_group_fold<A: Send>(
     merge: impl Fn(A, A) -> A + Sync + Send,
 ) -> A {
     assert_eq!(from % CHUNK_PATHS, 0, "rounds start on a block boundary");
+    simulate_group_fold_blocks(plans, from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS), paths, done, init, fold, merge)
+}
+
+/// [`simulate_group_fold`] of the blocks `blocks` (of [`CHUNK_PATHS`] paths) of a
+/// run of `paths` paths: a shard of a run simulates a range of its blocks, and the
+/// blocks are the run's, so the shards' accumulators merge into the run's.
+pub fn simulate_group_fold_blocks<A: Send>(
+    plans: &[Plan<'_>],
+    blocks: std::ops::Range<usize>,
+    paths: usize,
+    done: &(dyn Fn(u64) + Sync),
+    init: impl Fn() -> A + Sync + Send,
+    fold: impl Fn(&mut A, &[Block]) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
     let scratch = || -> (Vec<Workspace>, Vec<Block>) {
         (plans.iter().map(Plan::workspace).collect(), vec![Block::default(); plans.len()])
     };
-    (from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS))
+    blocks
         .into_par_iter()
         .fold(
             || (scratch(), init()),

@@ -70,13 +70,16 @@ type Pairs = Vec<([Series; 2], [u64; 2])>;
 
 /// The statistics of a group's rows, accumulated block by block; merges are
 /// exact and order-free, as [`Accumulator`]'s are.
-#[derive(Debug, Clone)]
+///
+/// Serialized, it is what a shard of a run keeps of a group (see [`Accumulator`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GroupAccumulator {
     budget: Budget,
     layouts: Vec<Layout>,
     members: Vec<Accumulator>,
     /// `pairs[r - 1]`: member `r` against member 0.
     pairs: Vec<Pairs>,
+    #[serde(skip)]
     scratch: Vec<f64>,
 }
 
@@ -112,10 +115,26 @@ impl GroupAccumulator {
         budget: Budget,
         done: &(dyn Fn(u64) + Sync),
     ) -> GroupAccumulator {
+        assert_eq!(from % crate::engine::CHUNK_PATHS, 0, "rounds start on a block boundary");
+        let blocks = from / crate::engine::CHUNK_PATHS..paths.div_ceil(crate::engine::CHUNK_PATHS);
+        GroupAccumulator::simulate_blocks(plans, baseline, blocks, paths, budget, done)
+    }
+
+    /// [`GroupAccumulator::simulate`] of the blocks `blocks` of a run of `paths`
+    /// paths (a shard's share of the run): the accumulator is made for the whole
+    /// run, so that it keeps values or sketches them as the run's does.
+    pub fn simulate_blocks(
+        plans: &[Plan<'_>],
+        baseline: usize,
+        blocks: std::ops::Range<usize>,
+        paths: usize,
+        budget: Budget,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> GroupAccumulator {
         let init = || GroupAccumulator::with_budget(plans, baseline, paths, budget);
         let accs = PerThread::new();
         let fold = |_: &mut (), blocks: &[Block]| accs.add(init, |acc: &mut GroupAccumulator| acc.add_blocks(blocks));
-        crate::engine::simulate_group_fold(plans, from, paths, done, || (), fold, |_, _| ());
+        crate::engine::simulate_group_fold_blocks(plans, blocks, paths, done, || (), fold, |_, _| ());
         accs.merged(GroupAccumulator::merge).unwrap_or_else(init)
     }
 

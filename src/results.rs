@@ -269,7 +269,7 @@ fn tail_range<'a>(series: impl Iterator<Item = &'a mut Series>) -> (f64, f64) {
 
 /// Counts of values at or below each date of the monthly grid, kept as counts of
 /// the first grid date each value is at or below.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct ByDate {
     counts: Vec<u64>,
 }
@@ -304,7 +304,7 @@ impl ByDate {
 }
 
 /// What is accumulated for one terms row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct TermsAcc {
     metrics: Vec<Series>,
     cap_year: Series,
@@ -336,7 +336,7 @@ pub const EXACT_ANNUAL_VALUES: usize = 1_000_000;
 /// quantities, keep every value. The rule depends on the paths and the
 /// scenario's number of periods alone, never on the other rows, so adding a terms
 /// row cannot change another row's quantiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Budget {
     /// Paths, for the revenue, metrics, cap years and paired differences.
     pub main: usize,
@@ -389,17 +389,25 @@ pub struct QuantileMethod {
 /// [`crate::engine::simulate_fold`]); every merge is exact and order-free, so the
 /// results do not depend on the threads. Memory is bounded: exact quantiles keep
 /// values only up to [`EXACT_MAIN_PATHS`] paths and [`EXACT_ANNUAL_VALUES`] values.
-#[derive(Debug, Clone)]
+///
+/// Serialized, it is the state a shard of a run hands to the merge: the paths'
+/// statistics, without what the plan gives back (periods, grid, scratch space), so
+/// it is merged into an accumulator made from the plan ([`Accumulator::merge`]
+/// takes nothing else from the other).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Accumulator {
     layout: Layout,
     budget: Budget,
+    #[serde(skip)]
     periods: Vec<Period>,
+    #[serde(skip)]
     grid: Vec<f64>,
     baseline: usize,
     paths: u64,
     revenue: Series,
     annual_revenue: Vec<Series>,
     terms: Vec<TermsAcc>,
+    #[serde(skip)]
     scratch: Vec<f64>,
     /// The first path whose revenue or flows are not finite numbers.
     overflow: Option<u64>,

@@ -7,7 +7,9 @@
 
 pub mod check;
 pub mod interrupt;
+pub mod merge;
 pub mod output;
+pub mod part;
 pub mod per_path;
 pub mod progress;
 pub mod replay;
@@ -15,4 +17,5 @@ pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod session;
+pub mod shard;
 pub mod solve;

@@ -4,14 +4,14 @@
 use super::output::OutputDir;
 use super::per_path::PerPathWriter;
 use super::progress::Progress;
-use super::session::{PrecisionTarget, Session, SimOptions};
+use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
 use revshare::engine::CHUNK_PATHS;
 use revshare::report::manifest::{
-    InputFile, Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
+    Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
 };
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
-use revshare::{Choice, Error, Problem, ScenarioResults};
+use revshare::{Choice, Error, Problem, RunResults, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -32,6 +32,23 @@ pub struct RunOptions {
     pub per_path: Option<PathBuf>,
     /// Run in rounds until this precision (`sim.paths` is then the most paths).
     pub precision: Option<PrecisionTarget>,
+    /// Compute only this shard's share of the paths and write a partial result
+    /// (see [`super::shard`]).
+    pub shard: Option<super::part::Shard>,
+}
+
+/// What the simulation of every scenario gave, before anything is written: what a
+/// run computes, or a merge of the shards of one.
+#[derive(Debug)]
+pub struct Computed {
+    /// Every row's results, the mixture and the paired differences.
+    pub run: RunResults,
+    /// How a run with a precision target stopped, per scenario row.
+    pub stops: Vec<(String, Stopped)>,
+    /// Seconds spent simulating and summarising.
+    pub wall_seconds: f64,
+    /// The worker threads used.
+    pub threads: usize,
 }
 
 /// What a run produced.
@@ -126,30 +143,45 @@ fn simulate_and_write(
     // Stops in file order, as the scenarios are.
     stops.sort_by_key(|(name, _)| inputs.scenarios.iter().position(|s| s.name() == name));
     progress.finish();
+    let wall_seconds = clock.elapsed().as_secs_f64();
+    let computed = Computed { run, stops, wall_seconds, threads: pool.current_num_threads() };
+    let output = write(session, baseline, opts, out, computed)?;
+    if let Some(w) = per_path {
+        w.finish()?;
+    }
+    Ok(output)
+}
+
+/// Results to files: the manifest, the CSV files and the report of `computed`,
+/// committed into `out`, and the table to print. A run and a merge of its shards
+/// both write through here, so their files are the same.
+pub fn write(
+    session: &Session,
+    baseline: usize,
+    opts: &RunOptions,
+    out: &OutputDir,
+    computed: Computed,
+) -> Result<RunOutput, Error> {
+    let Computed { run, stops, wall_seconds, threads } = computed;
+    let inputs = &session.inputs;
+    let pool = &session.pool;
     let results = &run.results;
     let manifest = Manifest {
         program: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         seed: session.seed,
         paths: results.iter().map(|r| r.paths).max().unwrap_or(session.paths),
-        threads: pool.current_num_threads(),
+        threads,
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name().to_string(),
         scenarios: inputs.scenarios.iter().map(|s| s.name().to_string()).collect(),
         terms: inputs.terms.iter().map(TermsInfo::new).collect(),
-        inputs: [
-            Some(InputFile::new("scenarios", &inputs.scenario_source.name, &inputs.scenario_source.bytes)),
-            Some(InputFile::new("terms", &inputs.terms_source.name, &inputs.terms_source.bytes)),
-            inputs.correlations_source.as_ref().map(|c| InputFile::new("correlations", &c.name, &c.bytes)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        inputs: inputs.files(),
         periods: PeriodsInfo::new(session.periods),
         rng: revshare::streams::scheme(),
         quantiles: quantile_note(results)
             + &run.mixture.as_ref().map_or(String::new(), revshare::mixture::quantile_note),
-        wall_seconds: clock.elapsed().as_secs_f64(),
+        wall_seconds,
         precision: opts.precision.map(|target| Precision {
             target: target.describe(),
             max_paths: session.paths,
@@ -191,9 +223,6 @@ fn simulate_and_write(
         stale.extend([OutputFile::Report.name(), charts.as_str()]);
     }
     out.commit(&files, &stale)?;
-    if let Some(w) = per_path {
-        w.finish()?;
-    }
     let mut table = table::render(&results);
     let terms: Vec<(String, Option<String>)> =
         manifest.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();

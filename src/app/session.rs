@@ -7,6 +7,7 @@ use revshare::engine::{self, Block, CHUNK_PATHS, Layout, PathTable, Plan};
 use revshare::groups::{GroupAccumulator, ScenarioDelta};
 use revshare::input::{Source, Sweep, read_scenarios_varied, read_terms_varied, shipped_scenarios, shipped_terms};
 use revshare::periods::Periods;
+use revshare::report::manifest::InputFile;
 use revshare::results::{Accumulator, Budget, HalfWidth};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms};
 use std::path::PathBuf;
@@ -117,6 +118,16 @@ impl Inputs {
             Some(p) => Source::from_path(p)?,
             None => shipped_terms(),
         };
+        Inputs::from_sources(scenario_source, terms_source, vary, vary_terms)
+    }
+
+    /// [`Inputs::load_varied`] of files already read (a shard's copies, at a merge).
+    pub fn from_sources(
+        scenario_source: Source,
+        terms_source: Source,
+        vary: &[Sweep],
+        vary_terms: &[Sweep],
+    ) -> Result<Inputs, Error> {
         match (read_scenarios_varied(&scenario_source, vary), read_terms_varied(&terms_source, vary_terms)) {
             (Ok(scenarios), Ok(terms)) => {
                 Ok(Inputs { scenarios, terms, scenario_source, terms_source, correlations_source: None })
@@ -128,12 +139,29 @@ impl Inputs {
 
     /// The same inputs with the rank correlations of the file at `path` (none when
     /// `None`) attached to their scenarios.
-    pub fn correlate(mut self, path: Option<&PathBuf>) -> Result<Inputs, Error> {
-        let Some(path) = path else { return Ok(self) };
-        let source = Source::from_path(path)?;
+    pub fn correlate(self, path: Option<&PathBuf>) -> Result<Inputs, Error> {
+        self.correlate_source(path.map(|p| Source::from_path(p)).transpose()?)
+    }
+
+    /// [`Inputs::correlate`] with a correlation file already read (a shard's copy, at
+    /// a merge).
+    pub fn correlate_source(mut self, source: Option<Source>) -> Result<Inputs, Error> {
+        let Some(source) = source else { return Ok(self) };
         self.scenarios = revshare::input::correlate(&source, &self.scenario_source.name, self.scenarios)?;
         self.correlations_source = Some(source);
         Ok(self)
+    }
+
+    /// The input files, each with its role and SHA-256, as the manifest records them.
+    pub fn files(&self) -> Vec<InputFile> {
+        [
+            Some(InputFile::new("scenarios", &self.scenario_source.name, &self.scenario_source.bytes)),
+            Some(InputFile::new("terms", &self.terms_source.name, &self.terms_source.bytes)),
+            self.correlations_source.as_ref().map(|c| InputFile::new("correlations", &c.name, &c.bytes)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// The terms row named `name` by option `flag`; `None` names the first row.
@@ -209,6 +237,11 @@ impl Session {
     pub fn open(o: &SimOptions) -> Result<Session, Error> {
         let inputs = Inputs::load_varied(o.scenarios.as_ref(), o.terms.as_ref(), &o.vary, &o.vary_terms)?
             .correlate(o.correlations.as_ref())?;
+        Session::with_inputs(inputs, o)
+    }
+
+    /// [`Session::open`] with the inputs already loaded (`o`'s files are not read).
+    pub fn with_inputs(inputs: Inputs, o: &SimOptions) -> Result<Session, Error> {
         if o.paths == 0 {
             return Err(Problem::option("--paths", "must be at least 1").into());
         }

@@ -22,7 +22,7 @@ use super::sum::ExactSum;
 use super::{LEVELS, Summary, quantiles};
 
 /// Where a series keeps what its quantiles are computed from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Store {
     /// Every value: exact type-7 quantiles.
     Exact(Vec<f64>),
@@ -36,7 +36,7 @@ pub enum Store {
 const SHIFTED: usize = 64;
 
 /// The accumulated statistics of one series.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     /// What a sketch subtracts before counting (and adds back to its quantiles).
     origin: f64,

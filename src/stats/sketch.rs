@@ -33,7 +33,7 @@ pub const MANTISSA_BITS: u32 = 10;
 /// of values is counted, and a run holds many sketches in little memory. A count that
 /// would pass `u16::MAX` moves to `carry`, 64-bit counts over the same range,
 /// allocated only once some bucket needs it. A bucket's count is the sum of both.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Buckets {
     first: u64,
     counts: Vec<u16>,
@@ -140,7 +140,7 @@ impl Buckets {
 }
 
 /// A quantile sketch; see the module docs for its bound.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     bits: u32,
     negative: Buckets,

@@ -18,7 +18,7 @@ const DOWN: f64 = 1.0 / 18_446_744_073_709_551_616.0;
 const UP: f64 = 18_446_744_073_709_551_616.0;
 
 /// The exact sum of the values added so far.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExactSum {
     /// Non-overlapping partials in increasing magnitude; their exact sum is the sum.
     partials: Vec<f64>,

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs revshare as N shards on Kubernetes and merges them, with kubectl pointed at
+# your cluster and the image revshare:0.1.0 pushed where it can pull it:
+#
+#   deploy/kubernetes/run.sh N SCENARIOS.csv TERMS.csv [RUN]
+#
+# Creates the PVC (if missing) and the ConfigMap revshare-inputs from the two files,
+# starts the Indexed Job revshare-shards with N completions, waits for it, then
+# starts revshare-merge and waits for it. The results are in the volume under
+# /data/RUN/results (RUN defaults to run-1); copy them out with a pod mounting it.
+# Edit PATHS, SEED and THREADS in shards-job.yaml first.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+n="${1:?number of shards}" scenarios="${2:?scenario file}" terms="${3:?terms file}" run="${4:-run-1}"
+kubectl apply -f "$here/pvc.yaml"
+kubectl create configmap revshare-inputs --from-file=scenarios.csv="$scenarios" --from-file=terms.csv="$terms" \
+    --dry-run=client -o yaml | kubectl apply -f -
+kubectl delete job revshare-shards revshare-merge --ignore-not-found
+sed -e "s/^  completions: .*/  completions: $n/" -e "s/^  parallelism: .*/  parallelism: $n/" \
+    -e "/name: SHARDS/{n;s/value: .*/value: \"$n\"/}" -e "/name: RUN/{n;s/value: .*/value: \"$run\"/}" \
+    "$here/shards-job.yaml" | kubectl apply -f -
+kubectl wait --for=condition=complete --timeout=24h job/revshare-shards
+sed -e "/name: RUN/{n;s/value: .*/value: \"$run\"/}" "$here/merge-job.yaml" | kubectl apply -f -
+kubectl wait --for=condition=complete --timeout=1h job/revshare-merge
+kubectl logs job/revshare-merge | tail -n 3
