@@ -42,42 +42,13 @@ use crate::engine::{Flow, Metric};
 use crate::model::Scenario;
 use crate::model::contract::EndCause;
 use crate::results::{
-    Annual, CDF_POINTS, Curve, CurveKind, CurvePoint, Delta, HISTOGRAM_BINS, QuantileMethod, ScenarioResults,
-    TermsResults,
+    Annual, CDF_POINTS, Curve, CurveKind, CurvePoint, Delta, Distributions, HISTOGRAM_BINS, QuantileMethod,
+    ScenarioResults, TermsResults,
 };
 use crate::stats::mixture::{Finished, Part, histogram, proportion, quantiles, summary};
 use crate::stats::{Proportion, Summary, histogram_range};
 
 pub use crate::model::scenario::MIXTURE;
-
-/// The finished distribution of every series of one scenario, in the order of its
-/// results: what the mixture needs of it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Distributions {
-    /// Total revenue.
-    pub revenue: Finished,
-    /// Revenue per period.
-    pub annual_revenue: Vec<Finished>,
-    /// Per terms row, in file order.
-    pub terms: Vec<TermsDistributions>,
-}
-
-/// The finished distributions of one terms row's series.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TermsDistributions {
-    /// Every [`Metric`], in [`Metric::ALL`] order.
-    pub metrics: Vec<Finished>,
-    /// The calendar year of the cap hit, over the paths where it bound.
-    pub cap_year: Finished,
-    /// Paid, received and net per period, in [`Flow::ALL`] order.
-    pub annual: Vec<Vec<Finished>>,
-    /// Cumulative paid by the end of each period.
-    pub cum_paid: Vec<Finished>,
-    /// The row's paired differences, in the order of [`ScenarioResults::deltas`]:
-    /// net and PV against the baseline (unless it is the baseline), then PV against
-    /// each reading.
-    pub deltas: Vec<Finished>,
-}
 
 /// One weighted scenario.
 struct Component<'a> {

@@ -3,11 +3,11 @@
 
 use crate::choice::Choice;
 use crate::engine::{Block, Flow, Layout, Metric, PathTable, Plan, TermsField, money_columns, overflows};
-use crate::mixture::{Distributions, TermsDistributions};
 use crate::model::Terms;
 use crate::model::contract::EndCause;
 use crate::periods::Period;
 use crate::stats::Z_95;
+use crate::stats::mixture::Finished;
 use crate::stats::series::Series;
 use crate::stats::{Proportion, Summary};
 use rayon::prelude::*;
@@ -71,6 +71,35 @@ pub struct Delta {
     pub summary: Summary,
     /// P(difference > 0): the terms pay Microsoft more than the baseline.
     pub prob_positive: Proportion,
+}
+
+/// The finished distribution of every series of one scenario, in the order of its
+/// results: what the mixture needs of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distributions {
+    /// Total revenue.
+    pub revenue: Finished,
+    /// Revenue per period.
+    pub annual_revenue: Vec<Finished>,
+    /// Per terms row, in file order.
+    pub terms: Vec<TermsDistributions>,
+}
+
+/// The finished distributions of one terms row's series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermsDistributions {
+    /// Every [`Metric`], in [`Metric::ALL`] order.
+    pub metrics: Vec<Finished>,
+    /// The calendar year of the cap hit, over the paths where it bound.
+    pub cap_year: Finished,
+    /// Paid, received and net per period, in [`Flow::ALL`] order.
+    pub annual: Vec<Vec<Finished>>,
+    /// Cumulative paid by the end of each period.
+    pub cum_paid: Vec<Finished>,
+    /// The row's paired differences, in the order of [`ScenarioResults::deltas`]:
+    /// net and PV against the baseline (unless it is the baseline), then PV against
+    /// each reading.
+    pub deltas: Vec<Finished>,
 }
 
 /// Everything reported for one scenario.
