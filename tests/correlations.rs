@@ -397,3 +397,26 @@ fn the_shipped_correlations_fit_the_shipped_scenarios() {
     let pairs = |name: &str| s.iter().find(|s| s.name() == name).unwrap().copula().map_or(0, |c| c.pairs().len());
     assert_eq!(["company-plan", "base", "bear", "bull", "early-agi", "no-agi"].map(pairs), [0, 2, 2, 2, 2, 1]);
 }
+
+#[test]
+fn the_report_marks_a_correlated_input_of_the_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Two years, so that every input is on the chart.
+    let scenarios = "name,revenue0,growth0,growth_inf,agi_delay,horizon,discount_rate\n\
+                     s,20,\"pert(0.5, 1, 1.5)\",\"uniform(0.05, 0.2)\",\"lognormal(1, 0.5)\",2028,0.09\n";
+    std::fs::write(d.join("s.csv"), scenarios).unwrap();
+    std::fs::write(d.join("c.csv"), "scenario,a,b,rank_correlation\ns,growth0,agi_delay,-0.6\n").unwrap();
+    let base = ["s.csv", "--paths", "3000", "--correlations", "c.csv", "--out", "r"];
+    cargo_bin_cmd!("revshare").current_dir(d).args(["run", "-q"]).args(base).assert().success();
+    cargo_bin_cmd!("revshare")
+        .current_dir(d)
+        .args(["sensitivity", "--scenario", "s", "--metric", "pv"])
+        .args(base)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(html.contains("† A correlated input (<code>--correlations</code>)"), "the note");
+    assert!(html.contains("growth0 with agi_delay -0.6") && html.contains("agi_delay with growth0 -0.6"), "partners");
+    assert!(html.contains("growth0 † (ρ"), "the mark on the bar's label");
+}

@@ -521,13 +521,34 @@ impl Page<'_> {
             esc(&first.scenario),
             esc(&first.metric)
         );
+        // A correlated input's ρ includes what its partners explain: marked † and said.
+        let correlated = |r: &SensitivityRow| r.correlated_with.as_deref().is_some_and(|c| !c.is_empty());
         let bars: Vec<(String, f64, f64)> = rows
             .iter()
             .take(charts::TORNADO_ROWS)
             .map(|r| {
-                (format!("{} (ρ {:+.2})", r.input, r.rho.get()), r.mean_low_decile.get(), r.mean_high_decile.get())
+                let mark = if correlated(r) { " †" } else { "" };
+                (
+                    format!("{}{mark} (ρ {:+.2})", r.input, r.rho.get()),
+                    r.mean_low_decile.get(),
+                    r.mean_high_decile.get(),
+                )
             })
             .collect();
+        let partners: Vec<String> = rows
+            .iter()
+            .take(charts::TORNADO_ROWS)
+            .filter(|r| correlated(r))
+            .map(|r| format!("{} with {}", esc(&r.input), esc(r.correlated_with.as_deref().unwrap_or_default())))
+            .collect();
+        if !partners.is_empty() {
+            let _ = writeln!(
+                self.body,
+                "<p class=\"how\">† A correlated input (<code>--correlations</code>): its ρ and bar include what the \
+                 inputs it is correlated with explain, so the bars of partners overlap. {}.</p>",
+                partners.join("; ")
+            );
+        }
         let t = format!("{}: {what}, mean {:.1} $B", first.scenario, first.metric_mean.get());
         let frame = Frame { title: &t, x: &format!("mean {} in the decile, $B", first.metric), y: "", size: WIDE };
         let file = format!("{CHARTS_DIR}/sensitivity-{}.svg", slug(&first.scenario));
