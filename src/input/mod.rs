@@ -93,6 +93,19 @@ pub(crate) fn parse_name(table: &Table, rec: &Record, seen: &mut Vec<(String, u6
     Ok(name.to_string())
 }
 
+/// Marks each of `parsed` (one per row of `table`, in order: every row parsed)
+/// that a sweep made with the row it varies, by `mark`.
+pub(crate) fn mark_variants<T>(parsed: Vec<T>, table: &Table, mark: impl Fn(T, String) -> T) -> Vec<T> {
+    parsed
+        .into_iter()
+        .zip(&table.rows)
+        .map(|(t, rec)| match &rec.variant {
+            Some(v) => mark(t, v.of.clone()),
+            None => t,
+        })
+        .collect()
+}
+
 /// Runs `parse` on every row, collecting every problem.
 pub(crate) fn parse_rows<T>(
     table: &Table,

@@ -102,15 +102,7 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
         })
     })?;
     check_mixture(&table.file, &scenarios)?;
-    // Every row parsed, so the rows and the scenarios are in step.
-    Ok(scenarios
-        .into_iter()
-        .zip(&table.rows)
-        .map(|(s, rec)| match &rec.variant {
-            Some(v) => s.with_variant_of(v.of.clone()),
-            None => s,
-        })
-        .collect())
+    Ok(super::mark_variants(scenarios, &table, Scenario::with_variant_of))
 }
 
 /// Checks that the rows with a weight share `start` and `horizon` (MODEL.md §5,

@@ -144,15 +144,7 @@ pub fn read_terms_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Terms>
         let params: [Option<Param>; TermsParam::COUNT] = params.try_into().ok()?;
         Some(Terms::checked(name, Some(rec.line), end, trigger, params, reading))
     })?;
-    // Every row parsed, so the rows and the terms are in step.
-    Ok(terms
-        .into_iter()
-        .zip(&table.rows)
-        .map(|(t, rec)| match &rec.variant {
-            Some(v) => t.with_variant_of(v.of.clone()),
-            None => t,
-        })
-        .collect())
+    Ok(super::mark_variants(terms, &table, Terms::with_variant_of))
 }
 
 #[cfg(test)]
