@@ -189,17 +189,19 @@ pub fn assemble(
 /// Simulates `paths` paths of every row of `scenarios` under every row of `terms`
 /// on the current rayon pool, as `revshare run` does: rows sharing a stream
 /// together and compared with their group's first, then the mixture of the
-/// weighted rows. Refuses what [`simulate_scenario`] refuses.
+/// weighted rows, with per-period figures in `periods`. Refuses what
+/// [`simulate_scenario`] refuses.
 pub fn simulate_all(
     scenarios: &[Scenario],
     terms: &[Terms],
     baseline: usize,
     seed: u64,
     paths: usize,
+    periods: periods::Periods,
 ) -> Result<RunResults, Error> {
     check_run(terms, baseline, paths)?;
     assemble(scenarios, |_, rows| {
-        let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed)).collect();
+        let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
         let acc = groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
         let (results, deltas) = acc.finish(rows, terms);
         match results.iter().zip(&plans).find_map(|(r, plan)| Some((r.overflow?, plan))) {

@@ -247,6 +247,8 @@ def run(
     threads: int | None = None,
     vary: Sequence[str] = (),
     vary_terms: Sequence[str] = (),
+    period: str = "year",
+    year_start: int = 1,
 ) -> Run:
     """Simulates every scenario under every terms row, as ``revshare run`` does.
 
@@ -263,6 +265,10 @@ def run(
             or ``"base:discount_rate=0.075"``; each adds one variant of the row per
             value, sharing its random numbers (``scenario_deltas``).
         vary_terms: sweeps over terms columns, as ``--vary-terms``.
+        period: the periods of ``annual``, ``"year"`` or ``"quarter"``, as ``--period``.
+        year_start: the month (1 to 12) the year starts in, as ``--year-start``: 7
+            gives fiscal years named after the year they end in (``FY2027`` is July
+            2026 to June 2027).
 
     Returns:
         A :class:`Run`: ``files`` (the output CSV files, byte for byte those of the
@@ -282,6 +288,7 @@ def run(
     scenario_path = None if scenarios is None else os.fspath(scenarios)
     terms_path = None if terms is None else os.fspath(terms)
     inputs = load(scenario_path, terms_path, list(vary), list(vary_terms))
-    files = inputs.run(paths, seed, baseline, threads)
+    year_start = _count("year_start", year_start, 1, 12)
+    files = inputs.run(paths, seed, baseline, threads, period, year_start)
     chosen = inputs.terms_names[0] if baseline is None else baseline
     return Run(inputs, files, baseline=chosen, paths=paths, seed=seed, threads=threads)

@@ -34,7 +34,15 @@ class Inputs:
     @property
     def terms_source(self) -> str:
         """The terms file's name as given (or ``scenarios/terms.csv (built in)``)."""
-    def run(self, paths: int, seed: int, baseline: str | None = None, threads: int | None = None) -> dict[str, bytes]:
+    def run(
+        self,
+        paths: int,
+        seed: int,
+        baseline: str | None = None,
+        threads: int | None = None,
+        period: str = "year",
+        year_start: int = 1,
+    ) -> dict[str, bytes]:
         """Simulates every scenario under every terms row (``revshare::simulate_all``)
         and returns the output CSV files of ``revshare run``, name to bytes."""
     def per_path(

@@ -21,7 +21,7 @@ use revshare::choice::Choice;
 use revshare::engine::{self, Metric, Plan, TermsField};
 use revshare::input::{Source, Sweep, read_scenarios_varied, read_terms_varied, shipped_scenarios, shipped_terms};
 use revshare::model::contract::EndCause;
-use revshare::periods::Periods;
+use revshare::periods::{PeriodLength, Periods};
 use revshare::report::{OutputFile, csv, per_path};
 use revshare::{Error, Problem, Scenario, ScenarioResults, Terms, simulate_all};
 use std::path::PathBuf;
@@ -244,7 +244,8 @@ impl Inputs {
 
     /// Simulates `paths` paths of every scenario under every terms row and returns
     /// the output CSV files of `revshare run` (name -> bytes).
-    #[pyo3(signature = (paths, seed, baseline=None, threads=None))]
+    #[pyo3(signature = (paths, seed, baseline=None, threads=None, period="year", year_start=1))]
+    #[allow(clippy::too_many_arguments)]
     fn run<'py>(
         &self,
         py: Python<'py>,
@@ -252,14 +253,20 @@ impl Inputs {
         seed: u64,
         baseline: Option<&str>,
         threads: Option<usize>,
+        period: &str,
+        year_start: u32,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let length = PeriodLength::parse(period)
+            .ok_or_else(|| argument("period", period, format!("must be one of {}", PeriodLength::names())))?;
+        let periods = Periods::new(length, year_start)
+            .ok_or_else(|| argument("year_start", year_start.to_string(), "must be a month, 1 to 12"))?;
         let baseline = self.baseline(baseline)?;
         let pool = pool(threads)?;
         let files = py.detach(|| {
             pool.install(|| {
                 // Rows sharing a stream together, then the mixture of the weighted rows,
                 // as the command line does (MODEL.md §5, §7).
-                let run = simulate_all(&self.scenarios, &self.terms, baseline, seed, paths)?;
+                let run = simulate_all(&self.scenarios, &self.terms, baseline, seed, paths, periods)?;
                 let results = run.all();
                 let mut files: Vec<(&str, Vec<u8>)> =
                     RUN_FILES.iter().map(|(file, write)| (file.name(), write(&results))).collect();

@@ -62,6 +62,18 @@ def test_a_sweep_matches_the_command_line(cli: Cli, tmp_path: Path) -> None:
         revshare.run(paths=10, vary=["discount_rate"])
 
 
+def test_fiscal_quarters_match_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    expected = cli_files(cli, tmp_path / "out", "--period", "quarter", "--year-start", "7")
+    r = revshare.run(paths=PATHS, seed=SEED, period="quarter", year_start=7)
+    for name in FILES:
+        assert r.files[name] == expected[name], name
+    assert "FY2027Q1" in set(r.annual["period"])
+    with pytest.raises(revshare.RevshareError, match="period, value `month`: must be one of"):
+        revshare.run(paths=10, period="month")
+    with pytest.raises(revshare.RevshareError, match="year_start, value `13`"):
+        revshare.run(paths=10, year_start=13)
+
+
 def test_history_files_match_the_command_line(cli: Cli, repo: Path, tmp_path: Path) -> None:
     scenarios, terms = repo / "scenarios" / "history.csv", repo / "scenarios" / "history-terms.csv"
     expected = cli_files(cli, tmp_path / "out", str(scenarios), "--terms", str(terms))
