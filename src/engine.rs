@@ -411,13 +411,13 @@ impl<'a> Plan<'a> {
             .map(|t| TermsPlan {
                 end: match t.end() {
                     EndTerm::Date(d) => ValueSource::Fixed(d.map_or(f64::INFINITY, |d| d.decimal_year())),
-                    EndTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsEnd(t.name())),
+                    EndTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsEnd(t.stream())),
                 },
                 trigger: match t.trigger() {
                     TriggerTerm::Fixed(tr) => ValueSource::Fixed(tr.code()),
-                    TriggerTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsTrigger(t.name())),
+                    TriggerTerm::Drawn { dist, .. } => drawn(dist, seed, name, Purpose::TermsTrigger(t.stream())),
                 },
-                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.name(), p))),
+                sources: TermsParam::ALL.map(|p| value_source(t.param(p), seed, name, Purpose::Terms(t.stream(), p))),
                 fixed: None,
             })
             .map(|plan| plan.with_fixed(start_year))

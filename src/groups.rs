@@ -5,8 +5,9 @@
 //! rows. A [`Group`] of rows is simulated in lockstep (block `b` of every row by
 //! the same worker, [`crate::engine::simulate_group_fold`]): each row's results are
 //! the ones it would have alone, and every row after the group's first is compared
-//! with the first, path by path, per terms row: `delta_net` and `delta_pv`, with
-//! the statistics of MODEL.md §5 ([`ScenarioDelta`]). Pairing removes the noise the
+//! with the first (a sweep's variant with the row it varies), path by path, per
+//! terms row: `delta_net` and `delta_pv`, with the statistics of MODEL.md §5
+//! ([`ScenarioDelta`]). Pairing removes the noise the
 //! rows share: the standard error of a paired difference is that of what differs,
 //! not that of two independent runs.
 
@@ -77,8 +78,11 @@ pub struct GroupAccumulator {
     budget: Budget,
     layouts: Vec<Layout>,
     members: Vec<Accumulator>,
-    /// `pairs[r - 1]`: member `r` against member 0.
+    /// `pairs[r - 1]`: member `r` against member `against[r - 1]`.
     pairs: Vec<Pairs>,
+    /// For each member after the first, the member it is compared with: the row it
+    /// is a sweep's variant of, or else the group's first.
+    against: Vec<usize>,
     #[serde(skip)]
     scratch: Vec<f64>,
 }
@@ -91,7 +95,14 @@ impl GroupAccumulator {
         let exact = budget.exact_fits(paths, 0).0;
         let n_terms = plans.first().map_or(0, |p| p.layout().terms);
         let series = || Series::new(exact);
+        let names: Vec<&str> = plans.iter().map(|p| p.scenario().name()).collect();
+        let against = plans
+            .iter()
+            .skip(1)
+            .map(|p| p.scenario().variant_of().and_then(|o| names.iter().position(|n| *n == o)).unwrap_or(0))
+            .collect();
         GroupAccumulator {
+            against,
             budget,
             layouts: plans.iter().map(Plan::layout).collect(),
             members: plans.iter().map(|p| Accumulator::with_budget(p, baseline, paths, budget)).collect(),
@@ -143,12 +154,13 @@ impl GroupAccumulator {
         for (acc, block) in self.members.iter_mut().zip(blocks) {
             acc.add_block(block);
         }
-        let (first, l0) = (&blocks[0], self.layouts[0]);
-        for ((pairs, block), l) in self.pairs.iter_mut().zip(&blocks[1..]).zip(&self.layouts[1..]) {
+        let rows = self.pairs.iter_mut().zip(&self.against).zip(&blocks[1..]).zip(&self.layouts[1..]);
+        for (((pairs, a), block), l) in rows {
+            let (other, la) = (&blocks[*a], self.layouts[*a]);
             for (t, (series, positive)) in pairs.iter_mut().enumerate() {
                 for (k, metric) in PAIRED.into_iter().enumerate() {
                     let own = block.column(l.terms_field(t, metric.field()));
-                    let against = first.column(l0.terms_field(t, metric.field()));
+                    let against = other.column(la.terms_field(t, metric.field()));
                     self.scratch.clear();
                     self.scratch.extend(own.iter().zip(against).map(|(a, b)| a - b));
                     positive[k] += self.scratch.iter().filter(|d| **d > 0.0).count() as u64;
@@ -185,18 +197,18 @@ impl GroupAccumulator {
 
     /// The 95% half-widths of every mean the group reports: each row's (named
     /// `<scenario>: ...`) and each paired difference's
-    /// (`<scenario>-<first>: <terms>.<metric>`).
+    /// (`<scenario>-<against>: <terms>.<metric>`).
     pub fn half_widths(&self, scenarios: &[&str], terms: &[&str]) -> Vec<HalfWidth> {
         let mut out = Vec::new();
         for (acc, s) in self.members.iter().zip(scenarios) {
             out.extend(acc.half_widths(terms).into_iter().map(|w| HalfWidth { name: format!("{s}: {}", w.name), ..w }));
         }
-        for (pairs, s) in self.pairs.iter().zip(&scenarios[1..]) {
+        for ((pairs, s), a) in self.pairs.iter().zip(&scenarios[1..]).zip(&self.against) {
             for ((series, _), t) in pairs.iter().zip(terms) {
                 for (metric, series) in PAIRED.iter().zip(series) {
                     if let Some((mean, Some(sd))) = series.moments() {
                         out.push(HalfWidth {
-                            name: format!("{s}-{}: {t}.{}", scenarios[0], metric.name()),
+                            name: format!("{s}-{}: {t}.{}", scenarios[*a], metric.name()),
                             mean,
                             half_width: Z_95 * sd / (series.len() as f64).sqrt(),
                         });
@@ -208,20 +220,21 @@ impl GroupAccumulator {
     }
 
     /// Each row's results (as [`Accumulator::finish`] gives them) and the paired
-    /// differences of every row after the first against it, in row, terms and
-    /// metric order. `rows` are the group's rows, in order.
+    /// differences of every row after the first against the row it varies (a
+    /// sweep's variant) or the first, in row, terms and metric order. `rows` are
+    /// the group's rows, in order.
     pub fn finish(self, rows: &[&Scenario], terms: &[Terms]) -> (Vec<ScenarioResults>, Vec<ScenarioDelta>) {
         let n = self.paths() as usize;
         let results: Vec<ScenarioResults> =
             self.members.into_iter().zip(rows).map(|(acc, s)| acc.finish(s.name(), terms)).collect();
         let mut deltas = Vec::new();
-        for (pairs, row) in self.pairs.into_iter().zip(&rows[1..]) {
+        for ((pairs, row), a) in self.pairs.into_iter().zip(&rows[1..]).zip(&self.against) {
             for ((series, positive), t) in pairs.into_iter().zip(terms) {
                 for ((metric, s), count) in PAIRED.into_iter().zip(series).zip(positive) {
                     deltas.push(ScenarioDelta {
                         stream: row.stream().to_string(),
                         scenario: row.name().to_string(),
-                        against: rows[0].name().to_string(),
+                        against: rows[*a].name().to_string(),
                         terms: t.name().to_string(),
                         metric,
                         summary: summarize(s),

@@ -259,3 +259,76 @@ fn a_variant_takes_the_correlations_of_the_row_it_varies() {
     let net = deltas.iter().find(|d| d.metric == Metric::Net).unwrap();
     assert_eq!((net.summary.min, net.summary.max), (0.0, 0.0));
 }
+
+#[test]
+fn a_terms_variant_draws_its_rows_random_terms_and_is_no_new_reading() {
+    // The row's end is drawn per path: a variant with the same value must be the
+    // row itself on every path, and a variant of a reading is not another reading.
+    let terms = "name,share,end,trigger,reading\n\
+                 blend,0.2,\"discrete(none: 0.5, 2031: 0.5)\",verified,\n\
+                 open,0.2,,verified,oct\nto-2030,0.2,2031,verified,oct\n";
+    let sweeps = [sweep("--vary-terms", "blend:share=0.2,0.1"), sweep("--vary-terms", "open:share=0.1")];
+    let terms = read_terms_varied(&source(terms), &sweeps).unwrap();
+    assert_eq!(terms[3].name(), "open");
+    assert_eq!(terms[4].reading(), None, "a variant of a reading is compared with it, not counted as one");
+    let s = &common::scenarios(SCENARIOS)[0];
+    let r = revshare::simulate_scenario(s, &terms, 0, 5, 3000).unwrap();
+    let same = r.delta("blend@share=0.2", Metric::Pv).unwrap();
+    assert_eq!((same.summary.min, same.summary.max), (0.0, 0.0), "the same draws of the end on every path");
+    let half = r.delta("blend@share=0.1", Metric::Pv).unwrap();
+    let blend = r.terms[0].metric(Metric::Pv);
+    assert!((half.summary.mean + 0.5 * blend.mean).abs() < 1e-9 * blend.mean, "half the share, half the PV");
+}
+
+#[test]
+fn a_variant_of_a_row_sharing_an_earlier_rows_stream_is_compared_with_its_row() {
+    let text = format!("{SCENARIOS}other,20,\"pert(0.7, 1.1, 1.5)\",0.3,0.5,0.2,\"lognormal(7, 0.8)\",0.03,0.05\n")
+        .replace("discount_rate\n", "discount_rate,stream\n")
+        .replace("0.09\n", "0.09,\n")
+        .replace("0.05\n", "0.05,base\n");
+    let rows = read_scenarios_varied(&source(&text), &[sweep("--vary", "other:discount_rate=0.06")]).unwrap();
+    let terms = common::terms(TERMS);
+    let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, &terms, 2)).collect();
+    let refs: Vec<_> = rows.iter().collect();
+    let (_, deltas) = GroupAccumulator::simulate(&plans, 0, 0, 1000, Budget::DEFAULT, &|_| {}).finish(&refs, &terms);
+    let against: Vec<(&str, &str)> = deltas.iter().map(|d| (d.scenario.as_str(), d.against.as_str())).collect();
+    assert!(against.contains(&("other", "base")) && against.contains(&("other@discount_rate=0.06", "other")));
+}
+
+#[test]
+fn sweeps_that_would_break_the_mixture_or_pairing_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let refused = |args: &[&str]| {
+        let a = revshare(d, &[&["run", "--paths", "100", "--out", "r", "-q"], args].concat()).failure().code(1);
+        String::from_utf8(a.get_output().stderr.clone()).unwrap()
+    };
+    let e = refused(&["--vary", "weight=1"]);
+    assert!(e.contains("a sweep cannot vary `weight`: a variant shares its row's paths"), "{e}");
+    let e = refused(&["--vary", "cap=30"]);
+    assert!(e.contains("it is a terms column: sweep it with --vary-terms"), "{e}");
+    // Weighted rows are independent samples of the mixture.
+    fs::write(d.join("w.csv"), "name,revenue0,sigma,weight,stream\na,20,0.3,1,\nb,20,0.3,1,a\n").unwrap();
+    let e = refused(&["w.csv"]);
+    assert!(e.contains("w.csv, line 3, column `weight`, value `1`") && e.contains("shares the stream `a`"), "{e}");
+    // A row name with `=` can be named before the `:`.
+    let s = Sweep::parse("--vary", "x=y:discount_rate=0.1,0.2").unwrap();
+    assert_eq!((s.row.as_deref(), s.column.as_str()), (Some("x=y"), "discount_rate"));
+}
+
+#[test]
+fn a_variant_that_fixes_a_correlated_parameter_draws_its_partners_as_its_row() {
+    let rows = read_scenarios_varied(&source(SCENARIOS), &[sweep("--vary", "growth0=1.2")]).unwrap();
+    let file = Source {
+        name: "c.csv".into(),
+        bytes: b"scenario,a,b,rank_correlation\nbase,growth0,agi_delay,-0.6\n".to_vec(),
+    };
+    let rows = revshare::input::correlate(&file, "s.csv", rows).unwrap();
+    let terms = common::terms(TERMS);
+    let (row, variant) = (Plan::new(&rows[0], &terms, 4), Plan::new(&rows[1], &terms, 4));
+    for path in 0..500 {
+        let (a, b) = (row.world(path).0, variant.world(path).0);
+        assert_eq!(b.growth0, 1.2);
+        assert_eq!(a.agi_delay, b.agi_delay, "path {path}: the partner is drawn from the same score");
+    }
+}

@@ -177,13 +177,15 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
-    let names: Vec<String> = scenarios.iter().map(|s| s.name().to_string()).collect();
     let mut out = Vec::with_capacity(scenarios.len());
     for (i, s) in scenarios.into_iter().enumerate() {
-        // A row naming the scenario (or the row a sweep's variant varies) wins over a
-        // `*` row for the same pair.
-        let names_it = |j: usize| j == i || s.variant_of() == Some(names[j].as_str());
-        let own: Vec<&Row> = rows.iter().filter(|r| r.scenario.is_some_and(names_it)).collect();
+        // A sweep's variant takes its row's copula, below.
+        if s.variant_of().is_some() {
+            out.push(s);
+            continue;
+        }
+        // A row naming the scenario wins over a `*` row for the same pair.
+        let own: Vec<&Row> = rows.iter().filter(|r| r.scenario == Some(i)).collect();
         let every = rows.iter().filter(|r| {
             r.scenario.is_none()
                 && random(&s, r.pair.a)
@@ -208,7 +210,21 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
             }
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(Error::Input(problems)) }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    // A sweep's variant draws its row's correlated parameters from the same normal
+    // scores, so the two stay paired; a parameter the sweep made a constant is that
+    // constant whatever its score.
+    let copulas: Vec<(String, Option<Copula>)> =
+        out.iter().filter(|s| s.variant_of().is_none()).map(|s| (s.name().to_string(), s.copula().cloned())).collect();
+    Ok(out
+        .into_iter()
+        .map(|s| match s.variant_of().and_then(|o| copulas.iter().find(|(n, _)| n == o)) {
+            Some((_, Some(c))) => s.with_copula_of_row(c.clone()),
+            _ => s,
+        })
+        .collect())
 }
 
 /// Whether `p` is a distribution (not a constant) in `s`.

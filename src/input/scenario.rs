@@ -106,7 +106,9 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
 }
 
 /// Checks that the rows with a weight share `start` and `horizon` (MODEL.md §5,
-/// "Mixture"): their paths are combined period by period. Each row that differs
+/// "Mixture"): their paths are combined period by period; and that no two of
+/// them share a stream, since the mixture's standard errors treat them as
+/// independent. Each row that differs
 /// from the first weighted row is named with the column and value that differ.
 fn check_mixture(file: &str, scenarios: &[Scenario]) -> Result<(), Error> {
     let mut weighted = scenarios.iter().filter(|s| s.weight() > 0.0);
@@ -125,6 +127,20 @@ fn check_mixture(file: &str, scenarios: &[Scenario]) -> Result<(), Error> {
                 );
                 problems.push(Problem::cell(file, line(s), column, &ours.to_string(), msg));
             }
+        }
+    }
+    // The mixture's standard errors (MODEL.md §5) hold for independent rows.
+    let weighted: Vec<&Scenario> = scenarios.iter().filter(|s| s.weight() > 0.0).collect();
+    for (i, s) in weighted.iter().enumerate() {
+        if let Some(earlier) = weighted[..i].iter().find(|e| e.stream() == s.stream()) {
+            let msg = format!(
+                "rows with a weight are combined into the `{MIXTURE}` scenario as independent samples, but this row \
+                 shares the stream `{}` with the weighted row `{}` (line {}): give it its own stream or a weight of 0",
+                s.stream(),
+                earlier.name(),
+                line(earlier)
+            );
+            problems.push(Problem::cell(file, line(s), "weight", &s.weight().to_string(), msg));
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(Error::Input(problems)) }

@@ -86,14 +86,14 @@ impl Table {
         record.cells.get(i).map(String::as_str).filter(|c| !c.is_empty())
     }
 
-    /// Whether the file has `column`.
-    pub(crate) fn has_column(&self, column: &str) -> bool {
-        self.headers.iter().any(|h| h == column)
+    /// The index of `column`, if the file has it.
+    pub(crate) fn column_index(&self, column: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == column)
     }
 
     /// The index of `column`, added (empty in every row) when the file has none.
     pub(crate) fn column_or_add(&mut self, column: &str) -> usize {
-        if let Some(i) = self.headers.iter().position(|h| h == column) {
+        if let Some(i) = self.column_index(column) {
             return i;
         }
         self.headers.push(column.to_string());

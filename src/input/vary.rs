@@ -28,9 +28,23 @@ pub struct Sweep {
     pub values: Vec<String>,
 }
 
-/// The columns a sweep may not vary: a variant's own name and stream are set by
-/// the sweep.
-const FIXED: [&str; 2] = ["name", "stream"];
+/// The columns a sweep may not vary, and why: a variant's own name and stream are
+/// set by the sweep; a variant shares its row's paths, so it is neither in the
+/// mixture of weighted rows (MODEL.md §5, whose rows are independent) nor another
+/// reading of a contract.
+const FIXED: [(&str, &str); 4] = [
+    ("name", "it sets each variant's own"),
+    ("stream", "a variant shares its row's"),
+    (
+        "weight",
+        "a variant shares its row's paths and stays out of the mixture, whose rows are independent; to weigh the scenarios otherwise, run again with other weights",
+    ),
+    ("reading", "a variant is compared with its row, not counted as another reading"),
+];
+
+/// Membership columns a variant does not inherit from its row, with the value it
+/// takes: the mixture's `weight` and a contract's `reading`.
+const NOT_INHERITED: [(&str, &str); 2] = [("weight", "0"), ("reading", "")];
 
 impl Sweep {
     /// Parses the text of option `flag`: `COLUMN=V1,V2,...` or `ROW:COLUMN=V1,...`.
@@ -38,11 +52,13 @@ impl Sweep {
     /// as `uniform(0.1, 0.3)` is one value.
     pub fn parse(flag: &str, text: &str) -> Result<Sweep, String> {
         let form = "expected COLUMN=V1,V2,... or ROW:COLUMN=V1,V2,... (e.g. discount_rate=0.075,0.09,0.109)";
-        let (lhs, rhs) = text.split_once('=').ok_or_else(|| form.to_string())?;
-        let (row, column) = match lhs.split_once(':') {
-            Some((r, c)) => (Some(r.trim()), c.trim()),
-            None => (None, lhs.trim()),
+        // A name has no `:`, but may have `=`: the row is what comes before the first `:`.
+        let (row, rest) = match text.split_once(':') {
+            Some((r, rest)) if !r.contains('(') => (Some(r.trim()), rest),
+            _ => (None, text),
         };
+        let (column, rhs) = rest.split_once('=').ok_or_else(|| form.to_string())?;
+        let column = column.trim();
         if column.is_empty() || row == Some("") {
             return Err(form.to_string());
         }
@@ -102,11 +118,19 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
     let mut columns = Vec::new();
     for s in sweeps {
         let option = |msg: String| Problem::option(&s.flag, msg).with_value(s.describe());
-        if FIXED.contains(&s.column.as_str()) {
-            problems.push(option(format!("a sweep cannot vary `{}`: it sets each variant's own", s.column)));
+        let fixed = |c: &str| FIXED.iter().find(|(f, _)| *f == c).map(|(_, why)| *why);
+        if let Some(why) = fixed(&s.column) {
+            problems.push(option(format!("a sweep cannot vary `{}`: {why}", s.column)));
         } else if !kind.columns.contains(&s.column.as_str()) {
-            let allowed: Vec<&str> = kind.columns.iter().copied().filter(|c| !FIXED.contains(c)).collect();
-            let hint = closest(&s.column, &allowed).map_or(String::new(), |c| format!("did you mean `{c}`? "));
+            let allowed: Vec<&str> = kind.columns.iter().copied().filter(|c| fixed(c).is_none()).collect();
+            let other = kind.other.filter(|(_, columns, _)| columns.contains(&s.column.as_str()));
+            let hint = match other {
+                Some((other, ..)) => {
+                    let flag = if s.flag == "--vary" { "--vary-terms" } else { "--vary" };
+                    format!("it is a {other} column: sweep it with {flag}; ")
+                }
+                None => closest(&s.column, &allowed).map_or(String::new(), |c| format!("did you mean `{c}`? ")),
+            };
             problems.push(option(format!(
                 "`{}` is not a {} column; {hint}the columns are: {}",
                 s.column,
@@ -130,7 +154,8 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
         return Err(Error::Input(problems));
     }
     let stream_col = keep_stream.then(|| table.column_or_add("stream"));
-    let weight_col = table.has_column("weight").then(|| table.column_or_add("weight"));
+    let not_inherited: Vec<(usize, &str)> =
+        NOT_INHERITED.iter().filter_map(|(c, v)| table.column_index(c).map(|i| (i, *v))).collect();
     let mut rows = Vec::with_capacity(table.rows.len());
     for rec in std::mem::take(&mut table.rows) {
         let Some(name) = table.get(&rec, "name").map(str::to_string) else {
@@ -149,10 +174,8 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
                 if let Some(i) = stream_col {
                     variant = Table::with_cell(&variant, i, &stream);
                 }
-                // A variant is not in the mixture of weighted rows (MODEL.md §5) unless
-                // the sweep varies the weight itself.
-                if let Some(i) = weight_col.filter(|i| i != col) {
-                    variant = Table::with_cell(&variant, i, "0");
+                for (i, value) in &not_inherited {
+                    variant = Table::with_cell(&variant, *i, value);
                 }
                 variant.variant = Some(Variant { flag: s.flag.clone(), option: s.describe(), of: name.clone() });
                 variants.push(variant);

@@ -272,6 +272,15 @@ impl Scenario {
         Ok(self)
     }
 
+    /// A sweep's variant with the copula of the row it varies, unchecked: a
+    /// parameter the sweep made a constant keeps its place in the copula, the
+    /// constant being its own quantile at every score, so that the variant's other
+    /// correlated parameters are drawn as the row's are.
+    pub fn with_copula_of_row(mut self, copula: super::copula::Copula) -> Scenario {
+        self.copula = Some(copula);
+        self
+    }
+
     /// The rank correlations between the scenario's parameters, if any.
     pub fn copula(&self) -> Option<&super::copula::Copula> {
         self.copula.as_ref()

@@ -183,6 +183,14 @@ impl Terms {
         self.variant_of.as_deref()
     }
 
+    /// The name the row's random terms are keyed by (MODEL.md §7): its own, or
+    /// for a sweep's variant the row it varies, so that a variant draws the same
+    /// end, trigger and terms as its row on every path, and differs from it by the
+    /// value varied alone.
+    pub fn stream(&self) -> &str {
+        self.variant_of.as_deref().unwrap_or(&self.name)
+    }
+
     /// Unique name; keys the row's random streams.
     pub fn name(&self) -> &str {
         &self.name

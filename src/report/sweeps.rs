@@ -69,9 +69,10 @@ pub fn panels(m: &Manifest, scenario_deltas: &[ScenarioDeltaRow], deltas: &[Delt
                 points: swept.variants.iter().map(|(_, variant)| find(variant)).collect(),
             };
             let lines = if sweep.of == "terms" {
-                // Per scenario of the file (not the variants of a scenario sweep): the
-                // variant's PV minus the row's, from deltas.csv.
-                let scenarios = m.scenarios.iter().filter(|s| !made_by_sweep(m, s));
+                // Per scenario of the file (not the variants of a scenario sweep) and the
+                // mixture: the variant's PV minus the row's, from deltas.csv.
+                let mixture = (!m.mixture.is_empty()).then(|| crate::model::scenario::MIXTURE.to_string());
+                let scenarios = m.scenarios.iter().filter(|s| !made_by_sweep(m, s)).chain(&mixture);
                 scenarios
                     .map(|s| {
                         line(s, &|variant| {
