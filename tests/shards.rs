@@ -179,3 +179,22 @@ fn shards_that_cannot_be_are_refused() {
     assert!(e.contains("--per-path writes every path"), "{e}");
     assert!(!dir.join("p").exists() && !dir.join("p.csv").exists(), "nothing written");
 }
+
+#[test]
+fn parts_and_results_do_not_share_a_folder() {
+    let tmp = setup();
+    let dir = tmp.path();
+    let stderr = |a: assert_cmd::assert::Assert| String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    run(dir, &["--out", "results", "--no-report"]).success();
+    run(dir, &["--shard", "0/1", "--out", "part"]).success();
+    let e = stderr(run(dir, &["--shard", "0/1", "--out", "results"]).failure().code(1));
+    assert!(
+        e.contains("`results` holds the results of a run (manifest.json); a part goes to a folder of its own"),
+        "{e}"
+    );
+    let e = stderr(run(dir, &["--out", "part"]).failure().code(1));
+    assert!(e.contains("`part` holds a shard's part (part.json)"), "{e}");
+    let e = stderr(merge(dir, &[dir.join("part")], &dir.join("part")).failure().code(1));
+    assert!(e.contains("holds a shard's part"), "{e}");
+    assert!(!dir.join("results/part.json").exists() && !dir.join("part/summary.csv").exists());
+}

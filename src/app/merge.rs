@@ -185,6 +185,7 @@ pub fn merge(opts: &MergeOptions) -> Result<RunOutput, Error> {
         precision: None,
         shard: None,
     };
+    super::part::keep_apart(&opts.out, false)?;
     let out = OutputDir::prepare(&opts.out)?;
     merge_and_write(&session, baseline, &run_opts, &parts, state, clock, &out).inspect_err(|_| out.abandon())
 }

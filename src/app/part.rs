@@ -18,9 +18,11 @@
 //!   files and the mergeable state of every statistic of every stream group (kept
 //!   values, sketches, exact sums, counts), as the run's worker threads hold it.
 
+use revshare::Choice;
 use revshare::engine::CHUNK_PATHS;
 use revshare::groups::GroupAccumulator;
 use revshare::input::{Source, Sweep};
+use revshare::report::OutputFile;
 use revshare::report::manifest::InputFile;
 use revshare::{Error, Problem};
 use serde::{Deserialize, Serialize};
@@ -226,6 +228,22 @@ pub struct PartState {
     /// Per stream group (in the order of [`revshare::groups::groups`]), the state of
     /// the shard's paths.
     pub groups: Vec<GroupAccumulator>,
+}
+
+/// Refuses to write a part (`part: true`) into a folder that holds a run's
+/// results, or a run's results into a folder that holds a part: the two kinds of
+/// folder are not mixed.
+pub fn keep_apart(out: &Path, part: bool) -> Result<(), Error> {
+    let (theirs, what, instead) = if part {
+        (OutputFile::Manifest.name(), "the results of a run", "a part goes to a folder of its own")
+    } else {
+        (MANIFEST_FILE, "a shard's part", "results go to a folder of their own (merge the parts into it)")
+    };
+    if out.join(theirs).is_file() {
+        let msg = format!("`{}` holds {what} ({theirs}); {instead}", out.display());
+        return Err(Problem::option("--out", msg).with_value(out.display().to_string()).into());
+    }
+    Ok(())
 }
 
 /// SHA-256 of `bytes`, hex.

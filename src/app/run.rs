@@ -68,6 +68,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
     }
     let session = Session::open(&opts.sim)?;
     let baseline = session.inputs.terms_row("--baseline", opts.baseline.as_deref())?;
+    super::part::keep_apart(&opts.out, false)?;
     let out = OutputDir::prepare(&opts.out)?;
     // Whatever fails from here on, a folder the run created is removed again.
     simulate_and_write(&session, baseline, opts, &out).inspect_err(|_| out.abandon())

@@ -30,6 +30,7 @@ pub fn command(opts: &RunOptions, shard: Shard) -> Result<String, Error> {
     let session = Session::open(&opts.sim)?;
     // The baseline is checked here, not first at the merge.
     session.inputs.terms_row("--baseline", opts.baseline.as_deref())?;
+    part::keep_apart(&opts.out, true)?;
     let out = OutputDir::prepare(&opts.out)?;
     let manifest = simulate_and_write(&session, opts, shard, &out).inspect_err(|_| out.abandon())?;
     let [first, end] = manifest.blocks;
