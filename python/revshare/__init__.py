@@ -249,6 +249,7 @@ def run(
     vary_terms: Sequence[str] = (),
     period: str = "year",
     year_start: int = 1,
+    correlations: StrPath | None = None,
 ) -> Run:
     """Simulates every scenario under every terms row, as ``revshare run`` does.
 
@@ -266,6 +267,8 @@ def run(
             value, sharing its random numbers (``scenario_deltas``).
         vary_terms: sweeps over terms columns, as ``--vary-terms``.
         period: the periods of ``annual``, ``"year"`` or ``"quarter"``, as ``--period``.
+        correlations: a file of rank correlations between scenario parameters, as
+            ``--correlations`` (columns ``scenario, a, b, rank_correlation``).
         year_start: the month (1 to 12) the year starts in, as ``--year-start``: 7
             gives fiscal years named after the year they end in (``FY2027`` is July
             2026 to June 2027).
@@ -287,7 +290,8 @@ def run(
     threads = _threads(threads)
     scenario_path = None if scenarios is None else os.fspath(scenarios)
     terms_path = None if terms is None else os.fspath(terms)
-    inputs = load(scenario_path, terms_path, list(vary), list(vary_terms))
+    correlations_path = None if correlations is None else os.fspath(correlations)
+    inputs = load(scenario_path, terms_path, list(vary), list(vary_terms), correlations_path)
     year_start = _count("year_start", year_start, 1, 12)
     files = inputs.run(paths, seed, baseline, threads, period, year_start)
     chosen = inputs.terms_names[0] if baseline is None else baseline

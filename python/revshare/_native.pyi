@@ -62,8 +62,10 @@ def load(
     terms: _StrPath | None = None,
     vary: list[str] = ...,
     vary_terms: list[str] = ...,
+    correlations: _StrPath | None = None,
 ) -> Inputs:
     """Reads and validates a scenario file and a terms file (``None``: the shipped file),
     with the variants of the sweeps ``vary`` and ``vary_terms`` (``COLUMN=V1,V2`` or
-    ``ROW:COLUMN=V1,V2``, as ``--vary`` and ``--vary-terms``), reporting the problems of
-    both at once; raises :class:`RevshareError`."""
+    ``ROW:COLUMN=V1,V2``, as ``--vary`` and ``--vary-terms``) and the rank correlations of
+    the file ``correlations`` (as ``--correlations``), reporting the problems of both at
+    once; raises :class:`RevshareError`."""

@@ -83,16 +83,18 @@ fn sweeps(name: &str, flag: &str, texts: Vec<String>) -> PyResult<Vec<Sweep>> {
 
 /// Reads and validates a scenario file and a terms file (`None`: the shipped file,
 /// compiled in), with the variants of the sweeps `vary` and `vary_terms` (as
-/// `--vary` and `--vary-terms`), reporting the problems of both at once, as
-/// `revshare run` does.
+/// `--vary` and `--vary-terms`) and the rank correlations of the file
+/// `correlations` (as `--correlations`), reporting the problems of both at once,
+/// as `revshare run` does.
 #[pyfunction]
-#[pyo3(signature = (scenarios=None, terms=None, vary=Vec::new(), vary_terms=Vec::new()))]
+#[pyo3(signature = (scenarios=None, terms=None, vary=Vec::new(), vary_terms=Vec::new(), correlations=None))]
 fn load(
     py: Python<'_>,
     scenarios: Option<PathBuf>,
     terms: Option<PathBuf>,
     vary: Vec<String>,
     vary_terms: Vec<String>,
+    correlations: Option<PathBuf>,
 ) -> PyResult<Inputs> {
     let (vary, vary_terms) = (sweeps("vary", "--vary", vary)?, sweeps("vary_terms", "--vary-terms", vary_terms)?);
     py.detach(|| {
@@ -106,6 +108,11 @@ fn load(
         };
         match (read_scenarios_varied(&scenario_source, &vary), read_terms_varied(&terms_source, &vary_terms)) {
             (Ok(scenarios), Ok(terms)) => {
+                // The rank correlations of the file, as --correlations attaches them.
+                let scenarios = match &correlations {
+                    Some(p) => revshare::input::correlate(&Source::from_path(p)?, &scenario_source.name, scenarios)?,
+                    None => scenarios,
+                };
                 Ok(Inputs { scenarios, terms, scenario_source: scenario_source.name, terms_source: terms_source.name })
             }
             (Err(a), Err(b)) => Err(a.and(b)),

@@ -74,6 +74,18 @@ def test_fiscal_quarters_match_the_command_line(cli: Cli, tmp_path: Path) -> Non
         revshare.run(paths=10, year_start=13)
 
 
+def test_correlated_inputs_match_the_command_line(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    correlations = repo / "scenarios" / "correlations.csv"
+    expected = cli_files(cli, tmp_path / "out", "--correlations", str(correlations))
+    r = revshare.run(paths=PATHS, seed=SEED, correlations=correlations)
+    for name in FILES:
+        assert r.files[name] == expected[name], name
+    bad = tmp_path / "c.csv"
+    bad.write_text("scenario,a,b,rank_correlation\nbase,growth0,agi_delay,2\n")
+    with pytest.raises(revshare.RevshareError, match="column `rank_correlation`, value `2`"):
+        revshare.run(paths=10, correlations=bad)
+
+
 def test_history_files_match_the_command_line(cli: Cli, repo: Path, tmp_path: Path) -> None:
     scenarios, terms = repo / "scenarios" / "history.csv", repo / "scenarios" / "history-terms.csv"
     expected = cli_files(cli, tmp_path / "out", str(scenarios), "--terms", str(terms))
