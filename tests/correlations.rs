@@ -264,7 +264,14 @@ fn every_bad_correlation_file_is_refused_naming_the_file_line_column_and_value()
             "s1,growth0,growth_inf,0.9\ns1,growth_inf,agi_delay,0.9\ns1,growth0,agi_delay,-0.9\n",
             &["c.csv: scenario `s1` (lines 2, 3, 4)", "not positive definite"],
         ),
-        ("s1,growth0,agi_delay,1\n", &["scenario `s1`", "singular: use 0.99 or -0.99"]),
+        (
+            "s1,growth0,agi_delay,1\n",
+            &[
+                "line 2, column `rank_correlation`, value `1`: a rank correlation of 1 or -1 makes the correlation \
+               matrix singular",
+                "use 0.99 or -0.99",
+            ],
+        ),
         (
             "s1,growth0,discount_rate,0.3\n",
             &[

@@ -110,6 +110,14 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
         };
         let (a, b) = (param("a"), param("b"));
         let rank = match cell("rank_correlation").parse::<f64>() {
+            // Reported here, with the file's other problems and once, rather than
+            // as each scenario's matrix that is not positive definite.
+            Ok(r) if r.abs() == 1.0 => {
+                let msg = "a rank correlation of 1 or -1 makes the correlation matrix singular (the two parameters \
+                           would be one); use 0.99 or -0.99";
+                bad("rank_correlation", msg.to_string());
+                None
+            }
             Ok(r) if r.is_finite() && (-1.0..=1.0).contains(&r) => Some(r),
             Ok(_) => {
                 bad("rank_correlation", "a rank correlation must be in [-1, 1]".to_string());
@@ -253,6 +261,18 @@ mod tests {
         assert_eq!(rank("no-agi"), None, "agi_delay is the constant inf there");
         assert_eq!(rank("base"), Some(-0.4));
         assert_eq!(rank("bull"), Some(-0.6));
+    }
+
+    #[test]
+    fn a_correlation_of_one_is_refused_once_with_the_other_problems() {
+        let e = read("scenario,a,b,rank_correlation\n*,growth0,agi_delay,1\nbase,sigma,growth0,x\n").unwrap_err();
+        let e = e.to_string();
+        assert!(e.starts_with("2 problems"), "{e}");
+        assert!(
+            e.contains("c.csv, line 2, column `rank_correlation`, value `1`: a rank correlation of 1 or -1"),
+            "{e}"
+        );
+        assert_eq!(e.matches("singular").count(), 1, "{e}");
     }
 
     #[test]
