@@ -1030,35 +1030,29 @@ pub fn simulate_fold<A: Send>(
     fold: impl Fn(&mut A, &Block) + Sync + Send,
     merge: impl Fn(A, A) -> A + Sync + Send,
 ) -> A {
-    let plans = std::slice::from_ref(plan);
-    simulate_group_fold(plans, from, paths, done, init, |acc, blocks| fold(acc, &blocks[0]), merge)
+    let (plans, blocks) = (std::slice::from_ref(plan), blocks_from(from, paths));
+    simulate_group_fold(plans, blocks, paths, done, init, |acc, blocks| fold(acc, &blocks[0]), merge)
 }
 
-/// [`simulate_fold`] for several plans at once, in lockstep: block `b` of every
-/// plan is simulated by the same worker and `fold` gets them together, in the
-/// order of `plans`, so that quantities of the same path under different plans
-/// can be paired (scenario rows sharing a stream, MODEL.md §7). `done(n)` is
-/// called after each plan's block of `n` paths.
+/// The blocks of [`CHUNK_PATHS`] paths of a run of `paths` paths from path `from`
+/// on: those a run continued in rounds from `from` folds.
 ///
 /// # Panics
 /// If `from` is not a multiple of [`CHUNK_PATHS`]: a programming error.
-pub fn simulate_group_fold<A: Send>(
-    plans: &[Plan<'_>],
-    from: usize,
-    paths: usize,
-    done: &(dyn Fn(u64) + Sync),
-    init: impl Fn() -> A + Sync + Send,
-    fold: impl Fn(&mut A, &[Block]) + Sync + Send,
-    merge: impl Fn(A, A) -> A + Sync + Send,
-) -> A {
+pub fn blocks_from(from: usize, paths: usize) -> std::ops::Range<usize> {
     assert_eq!(from % CHUNK_PATHS, 0, "rounds start on a block boundary");
-    simulate_group_fold_blocks(plans, from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS), paths, done, init, fold, merge)
+    from / CHUNK_PATHS..paths.div_ceil(CHUNK_PATHS)
 }
 
-/// [`simulate_group_fold`] of the blocks `blocks` (of [`CHUNK_PATHS`] paths) of a
-/// run of `paths` paths: a shard of a run simulates a range of its blocks, and the
-/// blocks are the run's, so the shards' accumulators merge into the run's.
-pub fn simulate_group_fold_blocks<A: Send>(
+/// [`simulate_fold`] for several plans at once, in lockstep, over the blocks
+/// `blocks` (of [`CHUNK_PATHS`] paths) of a run of `paths` paths: block `b` of
+/// every plan is simulated by the same worker and `fold` gets them together, in
+/// the order of `plans`, so that quantities of the same path under different plans
+/// can be paired (scenario rows sharing a stream, MODEL.md §7). The blocks are the
+/// run's, so a run continued in rounds ([`blocks_from`]) or split into shards (a
+/// range of its blocks each) folds exactly the blocks of the run made at once.
+/// `done(n)` is called after each plan's block of `n` paths.
+pub fn simulate_group_fold<A: Send>(
     plans: &[Plan<'_>],
     blocks: std::ops::Range<usize>,
     paths: usize,

@@ -126,8 +126,7 @@ impl GroupAccumulator {
         budget: Budget,
         done: &(dyn Fn(u64) + Sync),
     ) -> GroupAccumulator {
-        assert_eq!(from % crate::engine::CHUNK_PATHS, 0, "rounds start on a block boundary");
-        let blocks = from / crate::engine::CHUNK_PATHS..paths.div_ceil(crate::engine::CHUNK_PATHS);
+        let blocks = crate::engine::blocks_from(from, paths);
         GroupAccumulator::simulate_blocks(plans, baseline, blocks, paths, budget, done)
     }
 
@@ -145,7 +144,7 @@ impl GroupAccumulator {
         let init = || GroupAccumulator::with_budget(plans, baseline, paths, budget);
         let accs = PerThread::new();
         let fold = |_: &mut (), blocks: &[Block]| accs.add(init, |acc: &mut GroupAccumulator| acc.add_blocks(blocks));
-        crate::engine::simulate_group_fold_blocks(plans, blocks, paths, done, || (), fold, |_, _| ());
+        crate::engine::simulate_group_fold(plans, blocks, paths, done, || (), fold, |_, _| ());
         accs.merged(GroupAccumulator::merge).unwrap_or_else(init)
     }
 
