@@ -549,14 +549,15 @@ impl<'a> Plan<'a> {
         (p, events, growth)
     }
 
-    /// The contract's view of a path's months.
-    pub fn grid<'g>(&'g self, monthly: &'g [f64], df_next: &'g [f64]) -> Grid<'g> {
+    /// The contract's view of a path's months, whose `df_next` is for `discount_rate`.
+    pub fn grid<'g>(&'g self, monthly: &'g [f64], df_next: &'g [f64], discount_rate: f64) -> Grid<'g> {
         Grid {
             monthly,
             df_next,
             year_of_month: &self.period_of_month,
             years: self.layout.periods,
             valuation: self.valuation,
+            log_rate: discount_rate.ln_1p(),
         }
     }
 
@@ -619,12 +620,12 @@ impl<'a> Plan<'a> {
         for (i, v) in values.enumerate() {
             out.set(l.world_input(i), v);
         }
-        let grid = self.grid(&ws.monthly, &ws.df_next);
+        let grid = self.grid(&ws.monthly, &ws.df_next, p.discount_rate);
         for t in 0..l.terms {
             let c = self.contract(t, path);
             sums.clear();
             sums.resize(FLOWS * l.periods, 0.0);
-            let f = contract::evaluate_traced(&c, &events, p.ms_ratio, p.discount_rate, grid, sums, |m| month(t, m));
+            let f = contract::evaluate_traced(&c, &events, p.ms_ratio, grid, sums, |m| month(t, m));
             let annual_at = l.terms_period(t, Flow::Paid, 0);
             for (i, v) in sums.iter().enumerate() {
                 out.set(annual_at + i, *v);

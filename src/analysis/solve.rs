@@ -141,8 +141,9 @@ impl<'a> Worlds<'a> {
             .map_init(
                 || vec![0.0; crate::engine::FLOWS * self.plan.layout().periods],
                 |annual, i| {
-                    let grid = self.plan.grid(&self.monthly[i * k..(i + 1) * k], &self.df_next[i * k..(i + 1) * k]);
-                    contract::evaluate(&contract(i), &self.events[i], self.ms_ratio[i], self.discount[i], grid, annual)
+                    let (monthly, df_next) = (&self.monthly[i * k..(i + 1) * k], &self.df_next[i * k..(i + 1) * k]);
+                    let grid = self.plan.grid(monthly, df_next, self.discount[i]);
+                    contract::evaluate(&contract(i), &self.events[i], self.ms_ratio[i], grid, annual)
                 },
             )
             .collect()

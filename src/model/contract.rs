@@ -92,6 +92,8 @@ pub struct Grid<'a> {
     pub years: usize,
     /// `u_V`, the valuation date in years since the start.
     pub valuation: f64,
+    /// `ln(1 + r)`, `r` the discount rate `df_next` was computed with.
+    pub log_rate: f64,
 }
 
 /// Fills `df_next[k] = DF(u_{k+1}) = (1 + r)^(-(u_{k+1} - u_V))`, with `u_V` the
@@ -145,15 +147,8 @@ pub struct MonthFlow {
 
 /// Evaluates contract `c` on a path. `annual` (length `3 * grid.years`) receives
 /// paid, received and net per calendar year, added to what it holds.
-pub fn evaluate(
-    c: &ContractDraw,
-    events: &Events,
-    ms_ratio: f64,
-    discount_rate: f64,
-    grid: Grid<'_>,
-    annual: &mut [f64],
-) -> Flows {
-    evaluate_traced(c, events, ms_ratio, discount_rate, grid, annual, |_| {})
+pub fn evaluate(c: &ContractDraw, events: &Events, ms_ratio: f64, grid: Grid<'_>, annual: &mut [f64]) -> Flows {
+    evaluate_traced(c, events, ms_ratio, grid, annual, |_| {})
 }
 
 /// [`evaluate`], calling `month` with each month's flows until nothing more can flow.
@@ -161,7 +156,6 @@ pub fn evaluate_traced(
     c: &ContractDraw,
     events: &Events,
     ms_ratio: f64,
-    discount_rate: f64,
     grid: Grid<'_>,
     annual: &mut [f64],
     mut month: impl FnMut(MonthFlow),
@@ -174,7 +168,7 @@ pub fn evaluate_traced(
     let t_stop = c.end.min(t_trig);
     let room0 = c.cap - c.cap_counted;
     let back = c.reverse_share * ms_ratio;
-    let log_rate = discount_rate.ln_1p();
+    let log_rate = grid.log_rate;
     let spread = spread_share(1.0, c.spread_years, log_rate);
     let years = grid.years;
     let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
@@ -192,8 +186,38 @@ pub fn evaluate_traced(
             *sum = 0.0;
         }
     };
-    let months = grid.monthly.iter().zip(grid.df_next).zip(grid.year_of_month);
-    for (k, ((&m, &df), &y)) in months.enumerate() {
+    let months = || grid.monthly.iter().zip(grid.df_next).zip(grid.year_of_month).enumerate();
+    // First the months whose accrual is simply paid: no cap to watch (so no
+    // `owed` to keep), active throughout (f_k = 1), and due in full before the
+    // failure. The same sums in the same order as the loop after it, without its tests.
+    let n = grid.monthly.len();
+    let simple = if room0 == f64::INFINITY {
+        let whole = first_where(n, |k| fraction_before(t_stop, k) < 1.0);
+        whole.min(first_where(n, |k| failure.schedule(month_start(k + 1)).is_some()))
+    } else {
+        0
+    };
+    let mut start = 0;
+    for (k, ((&m, &df), &y)) in months().take(simple) {
+        let p = c.share * m;
+        if p.is_nan() || p >= room0 {
+            break; // an overflowing month: the general loop's cap test handles it
+        }
+        let q = back * m;
+        pv += (p - q) * df * spread;
+        paid += p;
+        received += q;
+        month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room: None });
+        if y != year {
+            flush(year, &mut in_year);
+            year = y;
+        }
+        in_year[0] += p;
+        in_year[1] += q;
+        in_year[2] += p - q;
+        start = k + 1;
+    }
+    for (k, ((&m, &df), &y)) in months().skip(start) {
         let u = month_start(k);
         if u >= limit {
             break; // nothing more can flow
@@ -261,6 +285,17 @@ pub fn evaluate_traced(
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
     let cause = candidates.iter().position(|t| *t == end).map_or(EndCause::Horizon, |i| EndCause::ALL[i]);
     Flows { paid, lost, received, net: paid - received, pv, end, cause, cap_time }
+}
+
+/// The first `k < n` for which `pred(k)` holds, `n` when none does; `pred` is
+/// false and then true as `k` grows.
+fn first_where(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) { hi = mid } else { lo = mid + 1 }
+    }
+    lo
 }
 
 /// What failure does to the payments of a contract (MODEL.md §4, second edition).
@@ -338,9 +373,15 @@ mod tests {
         fn eval(&self, c: &ContractDraw, ev: &Events, ms_ratio: f64, r: f64) -> (Flows, Vec<f64>) {
             let years = self.year.last().map_or(0, |y| y + 1);
             let mut annual = vec![0.0; 3 * years];
-            let grid =
-                Grid { monthly: &self.monthly, df_next: &self.df, year_of_month: &self.year, years, valuation: 0.0 };
-            (evaluate(c, ev, ms_ratio, r, grid, &mut annual), annual)
+            let grid = Grid {
+                monthly: &self.monthly,
+                df_next: &self.df,
+                year_of_month: &self.year,
+                years,
+                valuation: 0.0,
+                log_rate: r.ln_1p(),
+            };
+            (evaluate(c, ev, ms_ratio, grid, &mut annual), annual)
         }
     }
 
