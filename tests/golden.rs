@@ -19,7 +19,7 @@ use std::fs;
 use std::path::Path;
 
 /// The SHA-256 of `revshare replay` of path 17 of the every-kind scenario.
-const REPLAY: &str = "cdef160291f5e09b246565376800aaf4a5c117afd9f7ce0871edb5056ca71721";
+const REPLAY: &str = "ac8dc033f25144c127070234aee65303a2d9316f248b36d19b3946d838767d11";
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -66,11 +66,11 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
     check(
         &tmp.path().join("results"),
         &[
-            ("summary.csv", "9771841e04a31dbacf89291f3a2db57b0f1d01de66d37a1be1e4425f557bbd5e"),
-            ("deltas.csv", "88ad5dbb02620c6bc150928ced3f895e8e5518abdac70490da1bb8af84ad95a0"),
+            ("summary.csv", "f05e65f111202d894e2389569971968d08dfd1e00d542a098e85d1de5265615a"),
+            ("deltas.csv", "ae1c10ec4a1ac5fe075b2acec36068f30ba03aa7954e5cc2dd1256f28e73422e"),
             ("outcomes.csv", "3d3e57d0cfc801f76a2bd620108ec82f962250163a9c1a05948298103ca921a7"),
-            ("annual.csv", "217040a53bc655e13bb6a5fa2ef962f341863a92ef395f9c0a3b2b1b9d846e6b"),
-            ("curves.csv", "1b4521bbe3ef1d0b661769e679df3872fa6fb1d60848268cf45b8a9e36955785"),
+            ("annual.csv", "9cd49d37798c04ca62704912804f12d7a86899aaee996eb455a3c3719077aebc"),
+            ("curves.csv", "797e8c81743dc85a642e13e453273a042d1e7b3900d0fef1c7d3de555b7f3c28"),
             ("manifest.json", "80c8a1f4d7922a079bf03701df48b87b67d90be97816bcff59fdc27ce3f34890"),
             ("report.html", "360cc0108ba205469e306b6a4ea00020cf212c546ccfef9e1d2314e8c1e6ae4c"),
             ("charts/", "ab63be3e0bc726d6439fd52ab30869e4facc95ed2214749547312d67a5453970"),
@@ -106,15 +106,15 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
     check(
         &dir.join("every"),
         &[
-            ("summary.csv", "a1a9042002552e9902210c7406ff011551a51dd1235a83bd5be64917923e3fe3"),
-            ("deltas.csv", "3b07103ca27a0a6449155922557ccd6d80646b48b2c7903e4f0ca673e1ba80ea"),
+            ("summary.csv", "ecea544a8ef9e6398b6e7da4964688acce632ffd71dc3864d122d1cfccbbfcf8"),
+            ("deltas.csv", "d2678db2e267a2d1642b9d665ba59ddfdac4bf418f668ada3ebd056e22cbe721"),
             ("outcomes.csv", "b9d5bea3c91f9e2a819eefb5f40926ae1f7336a6cc56cc2dc4952b28fafb7bff"),
-            ("annual.csv", "21627ded7a1cb89a7ef5c834f3becf2731dc1a81c97a50b8b3eaa32763ba5742"),
-            ("curves.csv", "d935e2ace0cce114ce9505803816a3923d3d3c801293b7efeba4e88642c2cd55"),
+            ("annual.csv", "3087d2e0ddf03add7d573fa4737471028384a8ef68687e44d50437a4e7088dc4"),
+            ("curves.csv", "f0af2a813c5a7f15269c38e4cc8c9058cacd936e23c306ad770d88e11b144683"),
             ("manifest.json", "e2f2d24514779a9dc9b6d2afb8ba0f2212e9de3d8bdbed02d696353ab00ecf2e"),
             ("report.html", "4ddad945594537cde4b4fe2d3bb44d5edc62e230a3c1b9d8a169fa96a4171d29"),
             ("charts/", "739999a1cb75e6c76605962abc2fb01838d4520a870fdb4a7201500520027aed"),
-            ("per-path.csv", "419aaefbb1b7be3eee80ccd7dae3b35401330e87bd36286e35fab35681e3b8d1"),
+            ("per-path.csv", "5f72a4983d576b705140c135960c02161bfc1c505baa2bfb4feff6112fbfc8b4"),
         ],
     );
 }

@@ -7,10 +7,12 @@
 //! revenue path; [`contract`] turns a path into the payments of one terms row,
 //! including the cap, the trigger, the reverse share and the spread-out present value.
 //! Both are plain functions over slices: no allocation, no randomness of their own
-//! beyond the generators they are handed.
+//! beyond the generators they are handed; [`elementary`] gives the month loops their
+//! `exp` and `ln(1 + x)` over whole slices.
 
 pub mod contract;
 pub mod copula;
+pub mod elementary;
 pub mod params;
 pub mod scenario;
 pub mod terms;
@@ -23,6 +25,10 @@ pub use terms::{ContractDraw, EndTerm, Terms, TermsBuilder, TermsParam, Trigger,
 
 /// Months per year: the grid is monthly.
 pub const MONTHS_PER_YEAR: f64 = 12.0;
+
+/// `1/12`, rounded: a month's share of a yearly rate, multiplied rather than
+/// divided by 12 in the loops over months.
+pub const TWELFTH: f64 = 1.0 / MONTHS_PER_YEAR;
 
 /// `k / 12` for every month of the longest grid and its end, computed once at
 /// compile time: the same numbers as the division, without a division per month.
@@ -42,6 +48,16 @@ pub fn month_start(k: usize) -> f64 {
     match MONTH_STARTS.get(k) {
         Some(u) => *u,
         None => k as f64 / MONTHS_PER_YEAR,
+    }
+}
+
+/// The first of `months` months starting at or after `t` (years since the start),
+/// `months` when none does: the month from which an event at `t` has happened.
+#[inline]
+pub fn first_month_from(t: f64, months: usize) -> usize {
+    match MONTH_STARTS.get(..months) {
+        Some(starts) => starts.partition_point(|u| *u < t),
+        None => (0..months).find(|k| month_start(*k) >= t).unwrap_or(months),
     }
 }
 

@@ -11,7 +11,7 @@
 //! `clamp(12 (T_F - u_k), 0, 1)` of `R_k / 12`.
 
 pub use super::scenario::WorldParams;
-use super::{fraction_before, month_start};
+use super::{TWELFTH, elementary, first_month_from, fraction_before, month_start};
 use rand::Rng;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
@@ -64,11 +64,11 @@ pub fn drift(p: &WorldParams, decay: &[f64], out: &mut [f64]) {
     let half_var = 0.5 * p.sigma * p.sigma;
     let gap = p.growth0 - p.growth_inf;
     for (d, w) in out.iter_mut().zip(decay) {
-        *d = (p.growth_inf + gap * w).ln_1p();
+        *d = p.growth_inf + gap * w;
     }
-    // Apart from the calls, so that the divisions go two at a time.
+    elementary::ln_1p_slice(out);
     for d in out.iter_mut() {
-        *d = (*d - half_var) / 12.0;
+        *d = (*d - half_var) * TWELFTH;
     }
 }
 
@@ -92,45 +92,73 @@ pub fn monthly_revenue<R: Rng + ?Sized, J: Rng + ?Sized>(
     shocks: &mut R,
     jumps: &mut J,
     monthly: &mut [f64],
-    mut run_rate: Option<&mut [f64]>,
+    run_rate: Option<&mut [f64]>,
+) -> f64 {
+    let n = monthly.len();
+    let ln_r0 = p.revenue0.ln();
+    // First `ln R_k` without the AGI multiplier, month by month (the draws), then
+    // the months' money from it: the exponentials do not wait on one another.
+    let ln_last = log_run_rate(p, drift, shocks, jumps, ln_r0, monthly);
+    elementary::exp_slice(monthly);
+    // AGI multiplies revenue from the first month starting at or after `T_D`.
+    let agi = first_month_from(events.declared, n);
+    let level = if agi < n { p.agi_multiplier } else { 1.0 };
+    if level != 1.0 {
+        monthly[agi..].iter_mut().for_each(|x| *x *= level);
+    }
+    if let Some(rr) = run_rate {
+        rr.copy_from_slice(monthly);
+    }
+    // T_B: the start of the first month after the first whose run-rate is below
+    // the floor; looked for only when some month is below it.
+    let later = monthly.get(1..).unwrap_or_default();
+    if later.iter().fold(f64::INFINITY, |lowest, r| lowest.min(*r)) < p.failure_below {
+        let below = (1..n).find(|k| monthly[*k] < p.failure_below && month_start(*k) < events.failure);
+        if let Some(k) = below {
+            events.failure = month_start(k);
+        }
+    }
+    monthly.iter_mut().for_each(|x| *x *= TWELFTH);
+    // Months from the one the failure falls in earn a fraction of their revenue.
+    let failing = first_month_from(events.failure, n).saturating_sub(1);
+    for (k, x) in monthly.iter_mut().enumerate().skip(failing) {
+        *x *= fraction_before(events.failure, k);
+    }
+    let ln_last = ln_last + level.ln();
+    if n < 2 { f64::NAN } else { ((ln_last - ln_r0) * 12.0 / (n - 1) as f64).exp_m1() }
+}
+
+/// Fills `ln_r[k] = ln R_k` before the AGI multiplier, from `ln R_0 = ln_r0`,
+/// drawing month `k`'s shock and jumps for `ln R_{k+1}`; returns `ln R_{K-1}`.
+fn log_run_rate<R: Rng + ?Sized, J: Rng + ?Sized>(
+    p: &WorldParams,
+    drift: &[f64],
+    shocks: &mut R,
+    jumps: &mut J,
+    ln_r0: f64,
+    ln_r: &mut [f64],
 ) -> f64 {
     let vol = p.sigma / 12f64.sqrt();
     let mut jump_process = Jumps::new(p.jump_rate, jumps);
-    let ln_r0 = p.revenue0.ln();
-    let mut ln_r = ln_r0;
-    let n = monthly.len();
-    let mut level = 1.0;
-    for k in 0..n {
-        if month_start(k) >= events.declared {
-            level = p.agi_multiplier;
-        }
-        let r = ln_r.exp() * level;
-        // T_B: the first month after the first whose run-rate is below the floor.
-        if k >= 1 && r < p.failure_below && month_start(k) < events.failure {
-            events.failure = month_start(k);
-        }
-        monthly[k] = r / 12.0 * fraction_before(events.failure, k);
-        if let Some(rr) = run_rate.as_deref_mut() {
-            rr[k] = r;
-        }
-        if k + 1 == n {
-            break;
-        }
-        ln_r += drift[k];
+    let mut x = ln_r0;
+    let Some((first, rest)) = ln_r.split_first_mut() else { return x };
+    *first = x;
+    for (k, (next, d)) in rest.iter_mut().zip(drift).enumerate() {
+        x += d;
         if vol > 0.0 {
             let z: f64 = StandardNormal.sample(shocks);
-            ln_r += vol * z;
+            x += vol * z;
         }
         let count = jump_process.count(k, jumps);
         if count > 0.0 {
             // Y_1 + ... + Y_N with Y ~ Normal(mu, sd) is Normal(N mu, N sd^2): one draw
             // per month whatever N.
             let z: f64 = StandardNormal.sample(jumps);
-            ln_r += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
+            x += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
         }
+        *next = x;
     }
-    let ln_last = ln_r + level.ln();
-    if n < 2 { f64::NAN } else { ((ln_last - ln_r0) * 12.0 / (n - 1) as f64).exp_m1() }
+    x
 }
 
 /// The jump counts `N_k ~ Poisson(jump_rate / 12)` of successive months, drawn
@@ -221,7 +249,9 @@ mod tests {
         let mut d = vec![0.0; months];
         drift(p, &w, &mut d);
         for (k, d) in d.iter().enumerate() {
-            let direct = (p.growth(month_start(k)).ln_1p() - 0.5 * p.sigma * p.sigma) / 12.0;
+            let mut ln_1p = [p.growth(month_start(k))];
+            elementary::ln_1p_slice(&mut ln_1p);
+            let direct = (ln_1p[0] - 0.5 * p.sigma * p.sigma) * TWELFTH;
             assert_eq!(*d, direct, "the decay table gives G(u_k) exactly");
         }
         let mut out = vec![0.0; months];
