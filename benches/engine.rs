@@ -30,6 +30,10 @@ fn engine(c: &mut Criterion) {
         let plan = Plan::new(s, three, 42);
         g.bench_function(format!("{name}/3-terms/all-cores"), |b| b.iter(|| black_box(simulate(&plan, paths))));
     }
+    // The paths as `revshare run` computes them: block by block, each folded and
+    // dropped (here into one sum), no table of every path.
+    let base_plan = Plan::new(scenarios.iter().find(|s| s.name() == "base").unwrap(), three, 42);
+    g.bench_function("base/3-terms/all-cores/streamed", |b| b.iter(|| black_box(streamed(&base_plan, paths))));
     let base = scenarios.iter().find(|s| s.name() == "base").unwrap();
     // The same workload with the shipped rank correlations (growth0 with agi_delay
     // and with growth_inf: two perts and a lognormal through the Gaussian copula).
@@ -87,6 +91,14 @@ fn engine(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("base/3-terms/csv-and-html", |b| b.iter(|| black_box(report(&results, three))));
     g.finish();
+}
+
+/// Simulates `paths` paths of `plan` block by block, as a run does, adding up
+/// the first terms row's present value.
+fn streamed(plan: &Plan<'_>, paths: usize) -> f64 {
+    let pv = plan.layout().terms_field(0, revshare::engine::TermsField::Pv);
+    let fold = |sum: &mut f64, block: &revshare::engine::Block| *sum += block.column(pv).iter().sum::<f64>();
+    revshare::engine::simulate_fold(plan, 0, paths, &|_| {}, || 0.0, fold, |a, b| a + b)
 }
 
 /// The output files and the HTML report of one scenario's results.

@@ -17,7 +17,32 @@ fn run(opts: &app::run::RunOptions) -> Result<String, revshare::Error> {
     }
 }
 
+/// Stops with a clear message, before any of its instructions run, when the
+/// binary was built for x86-64-v3 (`.cargo/config.toml`) and the CPU lacks them.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn check_cpu() -> Result<(), ExitCode> {
+    use std::arch::is_x86_feature_detected as has;
+    let v3 = has!("avx2") && has!("fma") && has!("bmi1") && has!("bmi2") && has!("lzcnt") && has!("movbe");
+    if v3 {
+        return Ok(());
+    }
+    eprintln!(
+        "error: this revshare was built for x86-64-v3 CPUs (AVX2, 2013 on) and this CPU lacks some of its \
+         instructions; build it for this one with RUSTFLAGS=\"-C target-cpu=x86-64\" cargo build --release \
+         (the numbers are the same bit for bit)"
+    );
+    Err(ExitCode::from(1))
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+fn check_cpu() -> Result<(), ExitCode> {
+    Ok(())
+}
+
 fn main() -> ExitCode {
+    if let Err(code) = check_cpu() {
+        return code;
+    }
     let cli = Cli::parse_from(cli::command_first(std::env::args_os().collect()));
     app::interrupt::install();
     let result = match cli.command {
