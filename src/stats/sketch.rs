@@ -525,6 +525,36 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_values_count_as_one_by_one() {
+        // Zeros, -0, subnormals, a range wide enough to coarsen, and 16-bit carries:
+        // counted a block at a time and one by one, the same sketch.
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([11; 32]);
+        let mut values: Vec<f64> = (0..40_000)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => -0.0,
+                2 => 1e-310,
+                3 => 10f64.powi(rng.random_range(-300..300)),
+                _ => rng.random::<f64>() * 38.0,
+            })
+            .collect();
+        values.extend(std::iter::repeat_n(3.0, 70_000));
+        for block in [1, 3, 256, 50_000] {
+            let mut blocks = Sketch::new();
+            let mut single = Sketch::new();
+            for chunk in values.chunks(block) {
+                blocks.add_all(chunk);
+                chunk.iter().for_each(|x| single.add(*x));
+            }
+            assert_eq!(blocks, single, "blocks of {block}");
+            assert_eq!(blocks.len(), values.len() as u64);
+        }
+        let mut zeros = Sketch::new();
+        zeros.add_all(&[0.0, 1e-320, -0.0]);
+        assert_eq!((zeros.len(), zeros.order_statistic(1)), (3, 0.0));
+    }
+
+    #[test]
     fn histograms_count_every_value_once() {
         let s = sketch_of(&[0.0, 0.5, 1.0, 1.5, 2.0, 9.0, -3.0]);
         let h = s.histogram(0.0, 2.0, 2);
