@@ -385,6 +385,67 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 3000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(8),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// A row without a cap pays its simple months (active throughout, due before
+        /// the failure) in a loop of their own; a cap too high to bind sends the same
+        /// row through the general loop. Both give the same bits, whatever the path,
+        /// the events and the terms.
+        #[test]
+        fn the_simple_months_pay_what_the_general_loop_pays(
+            revenue in proptest::collection::vec(0.0..50.0f64, 1..80),
+            (declared, lag, failure) in (0.0..8.0f64, 0.0..2.0f64, 0.0..10.0f64),
+            (never_declared, never_fails) in (proptest::bool::ANY, proptest::bool::ANY),
+            (share, reverse, ms_ratio, r) in (0.0..0.5f64, 0.0..0.5f64, 0.0..1.0f64, 0.0..0.2f64),
+            (end, trigger, spread, recovery) in (0.0..8.0f64, 0usize..3, 0.0..3.0f64, 0.0..1.0f64),
+        ) {
+            let months = revenue.len();
+            let mut df = vec![0.0; months];
+            discount_factors(r, 0.3, &mut df);
+            let year: Vec<usize> = (0..months).map(|k| (k + 5) / 12).collect();
+            let years = year.last().map_or(0, |y| y + 1);
+            let declared = if never_declared { INF } else { declared };
+            let ev = Events { declared, verified: declared + lag, failure: if never_fails { INF } else { failure } };
+            let grid = Grid {
+                monthly: &revenue,
+                df_next: &df,
+                year_of_month: &year,
+                years,
+                valuation: 0.3,
+                log_rate: r.ln_1p(),
+            };
+            let draw = |cap: f64| ContractDraw {
+                share,
+                end: crate::model::snap_to_month(end),
+                trigger: Trigger::ALL[trigger],
+                cap,
+                cap_counted: 0.0,
+                reverse_share: reverse,
+                spread_years: spread,
+                recovery,
+            };
+            let run = |cap: f64| {
+                let mut annual = vec![0.0; 3 * years];
+                let mut months_seen = Vec::new();
+                let flows = evaluate_traced(&draw(cap), &ev, ms_ratio, grid, &mut annual, |m| {
+                    months_seen.push((m.month, m.active, m.paid, m.lost, m.received, m.cum_paid))
+                });
+                (flows, annual, months_seen)
+            };
+            let (simple, general) = (run(INF), run(1e300));
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(simple.0, general.0);
+            proptest::prop_assert_eq!(bits(&simple.1), bits(&general.1));
+            proptest::prop_assert_eq!(simple.2, general.2);
+        }
+    }
+
     fn plain(share: f64) -> ContractDraw {
         ContractDraw {
             share,
