@@ -104,14 +104,13 @@ impl Series {
         let chunks = values.chunks_exact(LANES);
         let rest = chunks.remainder();
         for chunk in chunks {
-            for j in 0..LANES {
-                let x = chunk[j];
-                let d = x - c;
-                a[j] += d;
-                b[j] += d * d;
-                lo[j] = if x < lo[j] { x } else { lo[j] };
-                hi[j] = if x > hi[j] { x } else { hi[j] };
-            }
+            // Whole lanes at a time, so that the compiler keeps them in vector registers.
+            let x: [f64; LANES] = std::array::from_fn(|j| chunk[j]);
+            let d = x.map(|x| x - c);
+            a = std::array::from_fn(|j| a[j] + d[j]);
+            b = std::array::from_fn(|j| b[j] + d[j] * d[j]);
+            lo = std::array::from_fn(|j| if x[j] < lo[j] { x[j] } else { lo[j] });
+            hi = std::array::from_fn(|j| if x[j] > hi[j] { x[j] } else { hi[j] });
         }
         for (j, x) in rest.iter().enumerate() {
             let d = x - c;
