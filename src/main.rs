@@ -17,8 +17,9 @@ fn run(opts: &app::run::RunOptions) -> Result<String, revshare::Error> {
     }
 }
 
-/// Stops with a clear message, before any of its instructions run, when the
-/// binary was built for x86-64-v3 (`.cargo/config.toml`) and the CPU lacks them.
+/// Stops with a clear message at start-up, before the simulation's vector code,
+/// when the binary was built for x86-64-v3 (`.cargo/config.toml`) and the CPU
+/// lacks its instructions.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 fn check_cpu() -> Result<(), ExitCode> {
     use std::arch::is_x86_feature_detected as has;
