@@ -160,10 +160,7 @@ impl GroupAccumulator {
                 for (k, metric) in PAIRED.into_iter().enumerate() {
                     let own = block.column(l.terms_field(t, metric.field()));
                     let against = other.column(la.terms_field(t, metric.field()));
-                    self.scratch.clear();
-                    self.scratch.extend(own.iter().zip(against).map(|(a, b)| a - b));
-                    positive[k] += self.scratch.iter().filter(|d| **d > 0.0).count() as u64;
-                    series[k].add_block(&self.scratch);
+                    positive[k] += series[k].add_differences(own, against, &mut self.scratch);
                 }
             }
         }

@@ -638,19 +638,13 @@ impl Accumulator {
                 for (k, metric) in [Metric::Net, Metric::Pv].into_iter().enumerate() {
                     let own = b.column(l.terms_field(t, metric.field()));
                     let base = b.column(l.terms_field(self.baseline, metric.field()));
-                    scratch.clear();
-                    scratch.extend(own.iter().zip(base).map(|(a, b)| a - b));
-                    positive[k] += scratch.iter().filter(|d| **d > 0.0).count() as u64;
-                    series[k].add_block(scratch);
+                    positive[k] += series[k].add_differences(own, base, scratch);
                 }
             }
             let own = b.column(l.terms_field(t, TermsField::Pv));
             for (r, series, positive) in &mut acc.vs_readings {
                 let reading = b.column(l.terms_field(*r, TermsField::Pv));
-                scratch.clear();
-                scratch.extend(own.iter().zip(reading).map(|(a, b)| a - b));
-                *positive += scratch.iter().filter(|d| **d > 0.0).count() as u64;
-                series.add_block(scratch);
+                *positive += series.add_differences(own, reading, scratch);
             }
         }
     }

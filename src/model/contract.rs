@@ -16,7 +16,7 @@
 
 pub use super::terms::{ContractDraw, Trigger};
 use super::world::Events;
-use super::{MONTHS_PER_YEAR, fraction_before, month_start};
+use super::{MONTHS_PER_YEAR, first_where, fraction_before, month_start};
 use crate::choice::Choice;
 
 /// Why a contract's flows ended; ties are broken in declaration order.
@@ -285,17 +285,6 @@ pub fn evaluate_traced(
     let end = candidates.iter().copied().fold(f64::INFINITY, f64::min);
     let cause = candidates.iter().position(|t| *t == end).map_or(EndCause::Horizon, |i| EndCause::ALL[i]);
     Flows { paid, lost, received, net: paid - received, pv, end, cause, cap_time }
-}
-
-/// The first `k < n` for which `pred(k)` holds, `n` when none does; `pred` is
-/// false and then true as `k` grows.
-fn first_where(n: usize, pred: impl Fn(usize) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if pred(mid) { hi = mid } else { lo = mid + 1 }
-    }
-    lo
 }
 
 /// What failure does to the payments of a contract (MODEL.md §4, second edition).

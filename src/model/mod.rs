@@ -55,10 +55,18 @@ pub fn month_start(k: usize) -> f64 {
 /// `months` when none does: the month from which an event at `t` has happened.
 #[inline]
 pub fn first_month_from(t: f64, months: usize) -> usize {
-    match MONTH_STARTS.get(..months) {
-        Some(starts) => starts.partition_point(|u| *u < t),
-        None => (0..months).find(|k| month_start(*k) >= t).unwrap_or(months),
+    first_where(months, |k| month_start(k) >= t)
+}
+
+/// The first `k < n` for which `pred(k)` holds, `n` when none does, by bisection;
+/// `pred` is false and then true as `k` grows.
+pub(crate) fn first_where(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) { hi = mid } else { lo = mid + 1 }
     }
+    lo
 }
 
 /// `t` (years since the start) moved onto the monthly grid when it is within a

@@ -85,6 +85,16 @@ impl Series {
         self
     }
 
+    /// Adds a block's path-by-path differences `own - against` (written into
+    /// `scratch`, reused so that nothing is allocated) and returns how many of them
+    /// are positive.
+    pub fn add_differences(&mut self, own: &[f64], against: &[f64], scratch: &mut Vec<f64>) -> u64 {
+        scratch.clear();
+        scratch.extend(own.iter().zip(against).map(|(a, b)| a - b));
+        self.add_block(scratch);
+        scratch.iter().filter(|d| **d > 0.0).count() as u64
+    }
+
     /// Adds the values of one block, in path order (NaN values are skipped).
     pub fn add_block(&mut self, values: &[f64]) {
         if values.iter().any(|v| v.is_nan()) {
