@@ -149,6 +149,25 @@ fn parts_that_do_not_belong_together_are_refused_naming_the_part() {
     fs::write(&terms, kept).unwrap();
     let e = refused(dir, &[parts[0].clone(), parts[1].clone(), changed]);
     assert!(e.contains("terms-2") && e.contains("its terms file is"), "{e}");
+    // No correlation file where the others had one: the fields still line up.
+    let uncorrelated = dir.join("uncorrelated");
+    // Without `--correlations` and its file.
+    let plain: Vec<String> = args(dir, "7", &terms).into_iter().filter(|a| !a.contains("correlations")).collect();
+    cargo_bin_cmd!("revshare")
+        .arg("run")
+        .args(plain)
+        .args(["--shard", "2/3", "--out", uncorrelated.to_str().unwrap()])
+        .current_dir(dir)
+        .assert()
+        .success();
+    let e = refused(dir, &[parts[0].clone(), parts[1].clone(), uncorrelated]);
+    assert!(e.contains("uncorrelated") && e.contains("its correlation file is (none), that part's is `"), "{e}");
+    // The same terms under another name are the same input.
+    let copy = dir.join("terms-copy.csv");
+    fs::copy(&terms, &copy).unwrap();
+    let renamed = dir.join("renamed");
+    run_with(dir, "7", &copy, &["--shard", "2/3", "--out", renamed.to_str().unwrap()]).success();
+    merge(dir, &[parts[0].clone(), parts[1].clone(), renamed], &dir.join("merged-renamed")).success();
     // Another number of shards, and a folder that is no part.
     let four = dir.join("four");
     run(dir, &["--shard", "3/4", "--out", four.to_str().unwrap()]).success();

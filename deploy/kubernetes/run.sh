@@ -12,6 +12,28 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 n="${1:?number of shards}" scenarios="${2:?scenario file}" terms="${3:?terms file}" run="${4:-run-1}"
+# Waits until job $1 has completed (returns 0) or failed (prints why, exits 1),
+# for at most $2 seconds: `kubectl wait --for=condition=complete` alone would sit
+# out its whole timeout on a job that failed.
+wait_for() {
+    local job="$1" left="$2" state
+    while ((left > 0)); do
+        state="$(kubectl get job "$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')"
+        case " $state " in
+            *" Complete "*) return 0 ;;
+            *" Failed "*)
+                echo "job $job failed:" >&2
+                kubectl logs "job/$job" --tail=20 >&2 || true
+                exit 1
+                ;;
+        esac
+        sleep 10
+        left=$((left - 10))
+    done
+    echo "job $job did not finish within $2 s" >&2
+    exit 1
+}
+
 kubectl apply -f "$here/pvc.yaml"
 kubectl create configmap revshare-inputs --from-file=scenarios.csv="$scenarios" --from-file=terms.csv="$terms" \
     --dry-run=client -o yaml | kubectl apply -f -
@@ -19,7 +41,8 @@ kubectl delete job revshare-shards revshare-merge --ignore-not-found
 sed -e "s/^  completions: .*/  completions: $n/" -e "s/^  parallelism: .*/  parallelism: $n/" \
     -e "/name: SHARDS/{n;s/value: .*/value: \"$n\"/}" -e "/name: RUN/{n;s/value: .*/value: \"$run\"/}" \
     "$here/shards-job.yaml" | kubectl apply -f -
-kubectl wait --for=condition=complete --timeout=24h job/revshare-shards
-sed -e "/name: RUN/{n;s/value: .*/value: \"$run\"/}" "$here/merge-job.yaml" | kubectl apply -f -
-kubectl wait --for=condition=complete --timeout=1h job/revshare-merge
+wait_for revshare-shards 86400
+sed -e "/name: SHARDS/{n;s/value: .*/value: \"$n\"/}" -e "/name: RUN/{n;s/value: .*/value: \"$run\"/}" \
+    "$here/merge-job.yaml" | kubectl apply -f -
+wait_for revshare-merge 3600
 kubectl logs job/revshare-merge | tail -n 3

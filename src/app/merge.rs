@@ -92,8 +92,9 @@ fn check_together(parts: &[(PathBuf, PartManifest)]) -> Result<(), Error> {
     };
     let theirs = first.run_fields();
     for (dir, m) in &parts[1..] {
-        for ((what, a), (_, b)) in m.run_fields().into_iter().zip(&theirs) {
+        for ((what, a, shown), (_, b, theirs)) in m.run_fields().into_iter().zip(&theirs) {
             if a != *b {
+                let (a, b) = (shown, theirs);
                 let msg = format!(
                     "not a shard of the same run as {}: its {what} is {a}, that part's is {b}; the parts of one run \
                      share their inputs, seed, paths, periods, sweeps, baseline and number of shards",

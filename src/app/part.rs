@@ -172,10 +172,12 @@ pub struct PartManifest {
 }
 
 impl PartManifest {
-    /// The fields that must agree between the parts of one run, named, as text.
-    pub fn run_fields(&self) -> Vec<(&'static str, String)> {
+    /// The fields that must agree between the parts of one run: what each is, its
+    /// value as compared, and as shown (an input file is compared by its content
+    /// and shown with its name too).
+    pub fn run_fields(&self) -> Vec<(&'static str, String, String)> {
         let sweeps: Vec<String> = self.sweeps.iter().map(|s| s.sweep().describe()).collect();
-        let mut fields = vec![
+        let mut fields: Vec<(&'static str, String, String)> = [
             ("format version", self.format_version.to_string()),
             ("program version", format!("{} {}", self.program, self.version)),
             ("number of shards", self.shards.to_string()),
@@ -185,12 +187,22 @@ impl PartManifest {
             ("periods", format!("--period {} --year-start {}", self.period, self.year_start)),
             ("baseline", self.baseline.clone().unwrap_or_else(|| "(the first terms row)".to_string())),
             ("sweeps", if sweeps.is_empty() { "(none)".to_string() } else { sweeps.join(" ") }),
-        ];
-        for f in &self.inputs {
-            let what = if f.role == "terms" { "terms file" } else { "scenario file" };
-            fields.push((what, format!("`{}` (sha256 {})", f.file, f.sha256)));
+        ]
+        .into_iter()
+        .map(|(what, value)| (what, value.clone(), value))
+        .collect();
+        // One field per role whether or not the run had that file, so that the fields
+        // of any two parts line up.
+        for (role, what) in
+            [("scenarios", "scenario file"), ("terms", "terms file"), ("correlations", "correlation file")]
+        {
+            fields.push(match self.inputs.iter().find(|f| f.role == role) {
+                Some(f) => (what, f.sha256.clone(), format!("`{}` (sha256 {})", f.file, f.sha256)),
+                None => (what, "(none)".to_string(), "(none)".to_string()),
+            });
         }
-        fields.push(("scenario rows", self.scenarios.join(", ")));
+        let rows = self.scenarios.join(", ");
+        fields.push(("scenario rows", rows.clone(), rows));
         fields
     }
 }
