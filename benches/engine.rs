@@ -116,6 +116,7 @@ fn report(results: &ScenarioResults, terms: &[revshare::Terms]) -> usize {
         baseline: terms[0].name().to_string(),
         inputs: Vec::new(),
         scenarios: vec![results.scenario.clone()],
+        valuation: Vec::new(),
         terms: terms.iter().map(TermsInfo::new).collect(),
         periods: Default::default(),
         rng: revshare::streams::scheme(),

@@ -280,4 +280,35 @@ fn the_page_leads_with_the_answer_and_ends_with_how_it_was_computed() {
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     let hash = manifest.split("\"sha256\": \"").nth(1).unwrap().split('"').next().unwrap();
     assert!(at(hash) > at("id=\"how\""));
+    // What the present values mean is said at the top: every shipped row is valued
+    // at 27 April 2026 at 9% a year; each row's dates are listed at the end.
+    assert!(at("present values at <b>2026-04-27</b>, discounted at <b>0.09</b> a year") < at("Warnings"));
+    assert!(
+        at("<tr><td>company-plan</td><td>2026-01</td><td>2031-01</td><td>2026-04-27</td><td>0.09</td></tr>")
+            > at("id=\"how\"")
+    );
+    // Which conclusions hold, one sentence per scenario, before the first answer;
+    // company-plan's readings cannot be told apart before its 2031 horizon.
+    let short = &html[at("<div class=\"short\">")..at("id=\"answer\"")];
+    assert_eq!(short.matches("<li>Under ").count(), 7, "{short}");
+    assert!(short.contains("The readings of oct-2025 pay the same on every path of company-plan"), "{short}");
+    assert!(!short.contains("every path of base"), "{short}");
+}
+
+#[test]
+fn the_numbers_table_gives_the_money_lost_at_failure() {
+    let out = shipped_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<th>lost at failure, mean ± se ($B)</th>"));
+    // bear's fixed-2026 row, as summary.csv has it.
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row: Vec<&str> = summary.lines().find(|l| l.starts_with("bear,fixed-2026,lost,")).unwrap().split(',').collect();
+    let (mean, se): (f64, f64) = (row[col("mean")].parse().unwrap(), row[col("se")].parse().unwrap());
+    assert!(mean > 0.0, "bear loses money at failure");
+    let cell = format!("<td>{mean:.2} ± {se:.2}</td>");
+    let detail = &html[html.find("<details id=\"scenario-3\">\n<summary><h3>bear</h3>").unwrap()..];
+    let table = &detail[detail.find("<tr><td>fixed-2026</td>").unwrap()..];
+    assert!(table[..table.find("</tr>").unwrap()].contains(&cell), "{cell} in {}", &table[..400]);
 }

@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
 use revshare::engine::CHUNK_PATHS;
 use revshare::report::manifest::{
-    Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo,
+    Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo, Valuation,
 };
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
@@ -176,6 +176,7 @@ pub fn write(
         chunk_paths: CHUNK_PATHS,
         baseline: inputs.terms[baseline].name().to_string(),
         scenarios: inputs.scenarios.iter().map(|s| s.name().to_string()).collect(),
+        valuation: Valuation::of(&inputs.scenarios),
         terms: inputs.terms.iter().map(TermsInfo::new).collect(),
         inputs: inputs.files(),
         periods: PeriodsInfo::new(session.periods),

@@ -8,7 +8,7 @@
 
 use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
 use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, ScenarioDeltaRow, SensitivityRow, SummaryRow, read};
-use super::manifest::Manifest;
+use super::manifest::{Manifest, Valuation};
 use super::{CHARTS_DIR, OutputFile};
 use super::{readings, sweeps};
 use crate::analysis::inputs::Explained;
@@ -564,7 +564,7 @@ impl Page<'_> {
         let pm = |v: f64, se: f64| if se.is_nan() { format!("{v:.2}") } else { format!("{v:.2} ± {se:.2}") };
         self.body.push_str(
             "<table class=\"numbers\"><thead><tr><th>terms</th><th>net to MS, mean ± se ($B)</th><th>5%–95%</th>\
-             <th>PV, mean ± se ($B)</th><th>P(cap binds) ± se</th><th>likeliest end</th><th>PV − baseline ± se ($B)</th>\
+             <th>PV, mean ± se ($B)</th><th>lost at failure, mean ± se ($B)</th><th>P(cap binds) ± se</th><th>likeliest end</th><th>PV − baseline ± se ($B)</th>\
              <th>P(pays more)</th></tr></thead><tbody>\n",
         );
         for t in terms {
@@ -572,6 +572,7 @@ impl Page<'_> {
             else {
                 continue;
             };
+            let lost = d.summary(scenario, t, Metric::Lost).map_or("-".to_string(), |l| pm(l.mean.get(), l.se.get()));
             let capped = d.manifest.terms.iter().any(|x| x.name == *t && x.cap.is_some());
             let cap = match d.outcome(scenario, t, Outcome::CapHit) {
                 Some(o) if capped && o.se.get().is_nan() => pct(o.probability.get()),
@@ -588,12 +589,13 @@ impl Page<'_> {
             };
             let _ = writeln!(
                 self.body,
-                "<tr><td>{}</td><td>{}</td><td>{:.1} – {:.1}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{:.1} – {:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
                 esc(t),
                 pm(net.mean.get(), net.se.get()),
                 net.p05.get(),
                 net.p95.get(),
                 pm(pv.mean.get(), pv.se.get()),
+                lost,
                 cap,
                 likeliest.0,
                 pct(likeliest.1),
@@ -612,6 +614,7 @@ figure{margin:.5em 0}figure svg{max-width:100%;height:auto;display:block}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
 td:first-child,th:first-child,td.text{text-align:left}table.meta td{text-align:left}.how{max-width:60em}\
 .warn{border-left:4px solid #d55e00;background:#fff4ec;padding:.4em 1em;margin:1em 0}\
+.short{border-left:4px solid #0072b2;background:#eef6fb;padding:.4em 1em;margin:1em 0}\
 @media print{h2{page-break-before:always}figure{page-break-inside:avoid}}";
 
 impl Page<'_> {
@@ -725,10 +728,30 @@ fn readings_section(html: &mut String, data: &ReportData) {
     }
 }
 
-/// Draws every chart and the page: the answer first (per scenario a comparison
-/// of the contracts and a few sentences, the warnings, which conclusions hold
-/// under every reading), then each scenario in detail, folded, then how it was
-/// computed.
+/// The sentences of the readings section, one per scenario, at the top of the
+/// page, linking to its tables.
+fn readings_in_short(html: &mut String, data: &ReportData) {
+    let m = &data.manifest;
+    let terms: Vec<(String, Option<String>)> = m.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
+    let groups = readings::compare(&data.deltas, &terms, &m.baseline);
+    let groups: Vec<_> = groups.iter().filter(|g| !g.rows.is_empty()).collect();
+    if groups.is_empty() {
+        return;
+    }
+    html.push_str(
+        "<div class=\"short\"><b>Which conclusions hold under every reading of the terms</b> \
+         (<a href=\"#readings\">the tables</a>):<ul>\n",
+    );
+    for g in groups {
+        let _ = writeln!(html, "<li>{}</li>", esc(&g.summary()));
+    }
+    html.push_str("</ul></div>\n");
+}
+
+/// Draws every chart and the page: the answer first (the warnings, one sentence
+/// per scenario on which conclusions hold under every reading, then per scenario a
+/// comparison of the contracts and a few sentences, then the readings' tables),
+/// then each scenario in detail, folded, then how it was computed.
 pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     let m = &data.manifest;
     let mut page = Page { data, body: String::new(), charts: Vec::new() };
@@ -737,10 +760,11 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>revshare report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <h1>What the revenue share is worth to Microsoft</h1>\n<p class=\"how\">{} paths per scenario, seed {}. Money in $B; \
-         present values at each scenario's valuation date and discount rate. Every contract is evaluated on the same \
-         simulated paths, so the differences between them are measured path by path. The baseline is <b>{}</b>.</p>\n",
+         {}. Every contract is evaluated on the same simulated paths, so the differences between them are measured \
+         path by path. The baseline is <b>{}</b>.</p>\n",
         m.paths,
         m.seed,
+        valued_at(&m.valuation),
         esc(&m.baseline)
     );
     if !m.warnings.is_empty() {
@@ -750,6 +774,7 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         }
         html.push_str("</ul></div>\n");
     }
+    readings_in_short(&mut html, data);
     html.push_str("<h2 id=\"answer\">The answer, scenario by scenario</h2>\n");
     for (i, s) in m.report_scenarios().into_iter().enumerate() {
         page.answer(i, s)?;
@@ -769,8 +794,31 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     Ok(Rendered { html: html.into_bytes(), charts: page.charts })
 }
 
-/// The end of the page: program, seed, inputs and their hashes, the terms as
-/// parsed, the random numbers and the quantiles.
+/// What the present values mean, for the page's opening: the valuation date and
+/// discount rate when every scenario row shares them, else where they are listed.
+fn valued_at(rows: &[Valuation]) -> String {
+    let shared = |f: fn(&Valuation) -> &str| {
+        let first = f(rows.first()?);
+        rows.iter().all(|r| f(r) == first).then_some(first)
+    };
+    match (shared(|r| &r.valuation_date), shared(|r| &r.discount_rate)) {
+        (Some(date), Some(rate)) => {
+            format!("present values at <b>{}</b>, discounted at <b>{}</b> a year", esc(date), esc(rate))
+        }
+        (Some(date), None) => format!(
+            "present values at <b>{}</b>, at each scenario's discount rate (under <a href=\"#how\">How this was \
+             computed</a>)",
+            esc(date)
+        ),
+        _ => "present values at each scenario's valuation date and discount rate (under <a href=\"#how\">How this \
+              was computed</a>)"
+            .to_string(),
+    }
+}
+
+/// The end of the page: program, seed, inputs and their hashes, each scenario's
+/// dates and discount rate, the terms as parsed, the random numbers and the
+/// quantiles.
 fn how_computed(html: &mut String, m: &Manifest) {
     let _ = write!(
         html,
@@ -808,6 +856,18 @@ fn how_computed(html: &mut String, m: &Manifest) {
             crate::mixture::MIXTURE,
             esc(&weights.join(", "))
         );
+    }
+    if !m.valuation.is_empty() {
+        html.push_str(
+            "<h3>Scenarios</h3>\n<table><thead><tr><th>name</th><th>start</th><th>horizon</th><th>valuation date</th>\
+             <th>discount rate</th></tr></thead><tbody>\n",
+        );
+        for v in &m.valuation {
+            let cells = [&v.scenario, &v.start, &v.horizon, &v.valuation_date, &v.discount_rate];
+            let row: Vec<String> = cells.iter().map(|c| format!("<td>{}</td>", esc(c))).collect();
+            let _ = writeln!(html, "<tr>{}</tr>", row.concat());
+        }
+        html.push_str("</tbody></table>\n");
     }
     html.push_str("<h3>Terms</h3>\n<table><thead><tr><th>name</th><th>share</th><th>end</th><th>trigger</th><th>cap</th><th>counted</th><th>reverse share</th><th>spread (years)</th><th>recovery</th><th>reading of</th></tr></thead><tbody>\n");
     for t in &m.terms {

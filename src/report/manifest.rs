@@ -119,6 +119,10 @@ pub struct Manifest {
     pub inputs: Vec<InputFile>,
     /// The scenario rows, in order.
     pub scenarios: Vec<String>,
+    /// Each scenario row's dates and discount rate, in the same order: what its
+    /// present values mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub valuation: Vec<Valuation>,
     /// The terms rows as parsed, in order.
     pub terms: Vec<TermsInfo>,
     /// The reporting periods of `annual.csv`.
@@ -143,6 +147,39 @@ pub struct Manifest {
     /// weights (MODEL.md §5); empty when no row has a weight.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mixture: Vec<MixtureWeight>,
+}
+
+/// What a scenario row's present values mean: the span simulated, the date they
+/// are valued at and the rate they are discounted at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Valuation {
+    /// The scenario row.
+    pub scenario: String,
+    /// The first month simulated.
+    pub start: String,
+    /// The end of the simulation.
+    pub horizon: String,
+    /// The date present values are at (the start unless the row names one).
+    pub valuation_date: String,
+    /// The annual discount rate, as written (a number or a distribution).
+    pub discount_rate: String,
+}
+
+impl Valuation {
+    /// The dates and discount rate of every row of `scenarios`.
+    pub fn of(scenarios: &[crate::model::Scenario]) -> Vec<Valuation> {
+        use crate::model::ScenarioParam;
+        scenarios
+            .iter()
+            .map(|s| Valuation {
+                scenario: s.name().to_string(),
+                start: s.start().to_string(),
+                horizon: s.horizon().to_string(),
+                valuation_date: s.valuation_date().unwrap_or(s.start()).to_string(),
+                discount_rate: s.param(ScenarioParam::DiscountRate).dist().to_string(),
+            })
+            .collect()
+    }
 }
 
 /// A scenario row in the mixture and its weight.

@@ -168,6 +168,16 @@ impl ScenarioReadings {
             let _ = write!(s, "; {} cannot be told apart from some reading", open.join(", "));
         }
         s.push('.');
+        // A row that pays what every reading pays, path by path, means the readings
+        // pay the same as each other: nothing here is a conclusion about them.
+        if self.rows.iter().any(RowAgainstReadings::same) {
+            let _ = write!(
+                s,
+                " The readings of {} pay the same on every path of {} (they differ only past what it simulates, \
+                 such as its horizon), so {} cannot tell them apart.",
+                self.contract, self.scenario, self.scenario
+            );
+        }
         s
     }
 }
@@ -335,8 +345,13 @@ mod tests {
         };
         assert_eq!(
             g.summary(),
-            "Under base, whatever the reading of old: x pays Microsoft less; z cannot be told apart from some reading."
+            "Under base, whatever the reading of old: x pays Microsoft less; z cannot be told apart from some reading. \
+             The readings of old pay the same on every path of base (they differ only past what it simulates, such as \
+             its horizon), so base cannot tell them apart."
         );
+        // Without a row that pays what every reading pays, nothing is said of the readings themselves.
+        let g = ScenarioReadings { rows: g.rows[..2].to_vec(), ..g };
+        assert!(!g.summary().contains("cannot tell them apart"), "{}", g.summary());
     }
 
     #[test]
