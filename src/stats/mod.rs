@@ -41,8 +41,97 @@ pub fn quantiles(values: &mut [f64], levels: &[f64]) -> Vec<f64> {
         .collect();
     positions.sort_unstable();
     positions.dedup();
-    select_positions(values, &positions, 0);
-    levels.iter().map(|p| quantile_sorted(values, *p)).collect()
+    // The radix pass counts in 32 bits and names at most 2^16 - 1 buckets.
+    if n < RADIX_FROM || n > u32::MAX as usize || positions.len() >= u16::MAX as usize {
+        select_positions(values, &positions, 0);
+        return levels.iter().map(|p| quantile_sorted(values, *p)).collect();
+    }
+    let found = select_by_radix(values, &positions);
+    let at = |i: usize| found[positions.binary_search(&i).expect("every position a level reads was selected")];
+    levels
+        .iter()
+        .map(|p| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            interpolate(at(lo), at((lo + 1).min(n - 1)), h - lo as f64)
+        })
+        .collect()
+}
+
+/// Samples from which order statistics are found by [`select_by_radix`]; smaller
+/// ones are selected in place.
+const RADIX_FROM: usize = 1 << 16;
+
+/// Leading bits of [`order_key`] that name a bucket of [`select_by_radix`].
+const RADIX_BITS: u32 = 16;
+
+/// A key whose unsigned order is the order of [`f64::total_cmp`]: the sign bit
+/// flipped for positive values, every bit for negative ones.
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The values a full ascending sort (by [`f64::total_cmp`]) would put at each of
+/// `positions` (ascending, distinct), in that order: the order statistics
+/// themselves, exactly those of [`select_positions`], in two passes over `values`
+/// rather than one partition per position. The first pass counts the values in
+/// buckets of the leading [`RADIX_BITS`] of their [`order_key`] (a sixteenth of a
+/// binade each), which tells the bucket of every order statistic and its rank in
+/// it; the second gathers the values of those buckets only, and each is selected
+/// in (the radix selection of Knuth, TAOCP vol. 3, §5.2.5, one digit deep).
+fn select_by_radix(values: &[f64], positions: &[usize]) -> Vec<f64> {
+    const BUCKETS: usize = 1 << RADIX_BITS;
+    const SHIFT: u32 = 64 - RADIX_BITS;
+    const NONE: u16 = u16::MAX;
+    let mut counts = vec![0u32; BUCKETS];
+    for v in values {
+        counts[(order_key(*v) >> SHIFT) as usize] += 1;
+    }
+    // The bucket of each position, its rank in the bucket, and each bucket's slot.
+    let mut slot = vec![NONE; BUCKETS];
+    let mut targets: Vec<(usize, usize)> = Vec::new(); // (bucket, its first position)
+    let mut located: Vec<(u16, usize)> = Vec::with_capacity(positions.len()); // (slot, rank)
+    let (mut bucket, mut before) = (0usize, 0usize);
+    for &p in positions {
+        while before + counts[bucket] as usize <= p {
+            before += counts[bucket] as usize;
+            bucket += 1;
+        }
+        if slot[bucket] == NONE {
+            slot[bucket] = targets.len() as u16;
+            targets.push((bucket, before));
+        }
+        located.push((slot[bucket], p - before));
+    }
+    // Each target bucket's values, side by side.
+    let mut start: Vec<usize> = Vec::with_capacity(targets.len() + 1);
+    start.push(0);
+    for (b, _) in &targets {
+        start.push(start.last().copied().unwrap_or(0) + counts[*b] as usize);
+    }
+    let mut gathered = vec![0.0; start[targets.len()]];
+    let mut next: Vec<usize> = start[..targets.len()].to_vec();
+    for v in values {
+        let s = slot[(order_key(*v) >> SHIFT) as usize];
+        if s != NONE {
+            gathered[next[s as usize]] = *v;
+            next[s as usize] += 1;
+        }
+    }
+    // Select each bucket's order statistics within it; a bucket of one value (a cap
+    // that binds, a year many paths end in) needs no selection.
+    for (s, _) in targets.iter().enumerate() {
+        let bucket = &mut gathered[start[s]..start[s + 1]];
+        let first = bucket[0].to_bits();
+        if bucket.iter().all(|v| v.to_bits() == first) {
+            continue;
+        }
+        let ranks: Vec<usize> = located.iter().filter(|(t, _)| *t as usize == s).map(|(_, r)| *r).collect();
+        select_positions(bucket, &ranks, 0);
+    }
+    located.iter().map(|(s, r)| gathered[start[*s as usize] + r]).collect()
 }
 
 /// Rearranges `values` so that each index in `positions` (ascending, relative to
@@ -200,6 +289,36 @@ mod tests {
             let s = Summary::of(values).unwrap();
             assert_eq!(s.quantiles, LEVELS.map(|p| quantile_sorted(&sorted, p)), "n = {n}");
             assert_eq!((s.min, s.max), (sorted[0], sorted[n - 1]));
+        }
+    }
+
+    #[test]
+    fn radix_selection_gives_the_same_quantiles_as_a_full_sort() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([9; 32]);
+        let levels: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).chain(LEVELS).chain([0.123_456_7]).collect();
+        let n = RADIX_FROM + 4321;
+        // Lognormal money, a cap binding on most paths, signed flows with zeros of
+        // both signs, values in one bucket, and infinities.
+        let samples: [Vec<f64>; 5] = [
+            (0..n).map(|_| (rng.random::<f64>() * 8.0 - 4.0).exp()).collect(),
+            (0..n).map(|_| if rng.random::<f64>() < 0.89 { 38.0 } else { rng.random::<f64>() * 38.0 }).collect(),
+            (0..n)
+                .map(|i| match i % 5 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (rng.random::<f64>() - 0.4) * 1e3,
+                })
+                .collect(),
+            (0..n).map(|_| 1.0 + rng.random::<f64>() * 1e-3).collect(),
+            (0..n).map(|i| if i % 3 == 0 { f64::INFINITY } else { -rng.random::<f64>() * 10.0 }).collect(),
+        ];
+        for (k, values) in samples.into_iter().enumerate() {
+            let mut sorted = values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let want: Vec<u64> = levels.iter().map(|p| quantile_sorted(&sorted, *p).to_bits()).collect();
+            let got: Vec<u64> = quantiles(&mut values.clone(), &levels).into_iter().map(f64::to_bits).collect();
+            assert_eq!(got, want, "sample {k}");
         }
     }
 
