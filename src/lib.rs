@@ -186,6 +186,36 @@ pub fn assemble(
     Ok(RunResults { results, mixture, scenario_deltas })
 }
 
+/// [`assemble`] for a `group` in two steps, `simulate` (the paths, into an
+/// accumulator `A`) and `finish` (its results): the results of a group are
+/// finished while the next group is simulated, on the current rayon pool, so that
+/// the finishing's serial stretches (the last rows' exact quantiles) do not leave a
+/// core idle. The results are those of [`assemble`] with `finish(simulate(..))`;
+/// two groups' accumulators are held at once.
+pub fn assemble_overlapped<A: Send>(
+    scenarios: &[Scenario],
+    simulate: impl Fn(&groups::Group, &[&Scenario]) -> A + Sync,
+    finish: impl Fn(A, &[&Scenario]) -> Result<(Vec<ScenarioResults>, Vec<groups::ScenarioDelta>), Error> + Sync,
+) -> Result<RunResults, Error> {
+    let groups = groups::groups(scenarios);
+    let rows: Vec<Vec<&Scenario>> = groups.iter().map(|g| g.members.iter().map(|i| &scenarios[*i]).collect()).collect();
+    let mut finished = Vec::with_capacity(groups.len());
+    let mut pending: Option<(A, usize)> = None;
+    for k in 0..=groups.len() {
+        let previous = pending.take();
+        let (done, next) = rayon::join(
+            || previous.map(|(acc, j)| finish(acc, &rows[j])),
+            || groups.get(k).map(|g| simulate(g, &rows[k])),
+        );
+        if let Some(result) = done {
+            finished.push(result?);
+        }
+        pending = next.map(|acc| (acc, k));
+    }
+    let mut finished = finished.into_iter();
+    assemble(scenarios, |_, _| Ok(finished.next().expect("one result per group, in the order of the groups")))
+}
+
 /// Simulates `paths` paths of every row of `scenarios` under every row of `terms`
 /// on the current rayon pool, as `revshare run` does: rows sharing a stream
 /// together and compared with their group's first, then the mixture of the
@@ -200,9 +230,12 @@ pub fn simulate_all(
     periods: periods::Periods,
 ) -> Result<RunResults, Error> {
     check_run(terms, baseline, paths)?;
-    assemble(scenarios, |_, rows| {
+    let simulate = |_: &groups::Group, rows: &[&Scenario]| {
         let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
-        let acc = groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
+        groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {})
+    };
+    assemble_overlapped(scenarios, simulate, |acc, rows| {
+        let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
         let (results, deltas) = acc.finish(rows, terms);
         match results.iter().zip(&plans).find_map(|(r, plan)| Some((r.overflow?, plan))) {
             Some((path, plan)) => Err(plan.overflow(path).into()),

@@ -6,12 +6,13 @@ use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
 use revshare::engine::CHUNK_PATHS;
+use revshare::groups::Group;
 use revshare::report::manifest::{
     Manifest, MixtureWeight, PeriodsInfo, Precision, PrecisionStop, SweepInfo, TermsInfo, Valuation,
 };
 use revshare::report::{OutputFile, csv, readings, sweeps, table};
 use revshare::results::{HalfWidth, QuantileMethod};
-use revshare::{Choice, Error, Problem, RunResults, ScenarioResults};
+use revshare::{Choice, Error, Problem, RunResults, Scenario, ScenarioResults};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -109,38 +110,41 @@ fn simulate_and_write(
         groups.iter().filter(|g| g.members.len() > 1 && per_path.is_some()).map(|g| g.members.len()).sum();
     let progress = Progress::new((session.paths * (inputs.scenarios.len() + again)) as u64, opts.progress);
     let mut stops = Vec::new();
-    let run = revshare::assemble(&inputs.scenarios, |g, rows| {
+    let show = |rows: &[&Scenario]| {
         let names: Vec<&str> = rows.iter().map(|s| s.name()).collect();
         progress.set_scenario(&names.join(", "));
-        let done = |n| progress.inc(n);
-        let (results, deltas) = match (per_path.as_mut(), opts.precision) {
-            (Some(w), _) => {
-                let mut own = Vec::new();
-                for s in rows {
-                    let mut write = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
-                    own.push(session.results_with_rows(s, baseline, &done, &mut write)?);
-                }
-                let deltas = if rows.len() > 1 { session.results(rows, baseline, &done).1 } else { Vec::new() };
-                (own, deltas)
+    };
+    let done = |n| progress.inc(n);
+    let run = match (per_path.as_mut(), opts.precision) {
+        // Each group's results are finished while the next group is simulated.
+        (None, None) => pool.install(|| {
+            let simulate = |_: &Group, rows: &[&Scenario]| {
+                show(rows);
+                session.simulate_group(rows, baseline, &done)
+            };
+            revshare::assemble_overlapped(&inputs.scenarios, simulate, |acc, rows| session.finish_group(acc, rows))
+        }),
+        (Some(w), _) => revshare::assemble(&inputs.scenarios, |_, rows| {
+            show(rows);
+            let mut own = Vec::new();
+            for s in rows {
+                let mut write = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
+                own.push(session.results_with_rows(s, baseline, &done, &mut write)?);
             }
-            (None, Some(target)) => {
-                let status = |w: &HalfWidth, ratio: f64| {
-                    let (name, hw) = (&g.stream, w.half_width);
-                    progress.set_status(format!("{name}: widest ±{hw:.4}, {ratio:.2}x the target ({})", w.name))
-                };
-                let (r, d, stopped) =
-                    session.results_to_precision(rows, baseline, target, session.paths, &done, &status);
-                stops.extend(names.iter().map(|n| (n.to_string(), stopped.clone())));
-                (r, d)
-            }
-            (None, None) => session.results(rows, baseline, &done),
-        };
-        // No number that overflowed reaches a file or the terminal.
-        if let Some((path, s)) = results.iter().zip(rows).find_map(|(r, s)| Some((r.overflow?, s))) {
-            return Err(session.plan(s, &inputs.terms).overflow(path).into());
-        }
-        Ok((results, deltas))
-    })?;
+            let deltas = if rows.len() > 1 { session.results(rows, baseline, &done).1 } else { Vec::new() };
+            session.checked(rows, own, deltas)
+        }),
+        (None, Some(target)) => revshare::assemble(&inputs.scenarios, |g, rows| {
+            show(rows);
+            let status = |w: &HalfWidth, ratio: f64| {
+                let (name, hw) = (&g.stream, w.half_width);
+                progress.set_status(format!("{name}: widest ±{hw:.4}, {ratio:.2}x the target ({})", w.name))
+            };
+            let (r, d, stopped) = session.results_to_precision(rows, baseline, target, session.paths, &done, &status);
+            stops.extend(rows.iter().map(|s| (s.name().to_string(), stopped.clone())));
+            session.checked(rows, r, d)
+        }),
+    }?;
     // Stops in file order, as the scenarios are.
     stops.sort_by_key(|(name, _)| inputs.scenarios.iter().position(|s| s.name() == name));
     progress.finish();

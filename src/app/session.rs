@@ -306,11 +306,40 @@ impl Session {
         baseline: usize,
         done: &(dyn Fn(u64) + Sync),
     ) -> (Vec<ScenarioResults>, Vec<ScenarioDelta>) {
-        let terms = &self.inputs.terms;
-        self.pool.install(|| {
-            let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, terms)).collect();
-            GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done).finish(rows, terms)
-        })
+        self.pool.install(|| self.simulate_group(rows, baseline, done).finish(rows, &self.inputs.terms))
+    }
+
+    /// [`Session::results`] in its two steps: the paths of a stream group's rows
+    /// into their accumulator (on the current rayon pool: call it inside
+    /// `self.pool.install`), ...
+    pub fn simulate_group(&self, rows: &[&Scenario], baseline: usize, done: &(dyn Fn(u64) + Sync)) -> GroupAccumulator {
+        let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, &self.inputs.terms)).collect();
+        GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done)
+    }
+
+    /// ... and the accumulator into the rows' results and paired differences, or the
+    /// error of a row whose numbers overflowed.
+    pub fn finish_group(
+        &self,
+        acc: GroupAccumulator,
+        rows: &[&Scenario],
+    ) -> Result<(Vec<ScenarioResults>, Vec<ScenarioDelta>), Error> {
+        let (results, deltas) = acc.finish(rows, &self.inputs.terms);
+        self.checked(rows, results, deltas)
+    }
+
+    /// The results of `rows`, or the error of the first whose numbers overflowed:
+    /// no number that overflowed reaches a file or the terminal.
+    pub fn checked(
+        &self,
+        rows: &[&Scenario],
+        results: Vec<ScenarioResults>,
+        deltas: Vec<ScenarioDelta>,
+    ) -> Result<(Vec<ScenarioResults>, Vec<ScenarioDelta>), Error> {
+        match results.iter().zip(rows).find_map(|(r, s)| Some((r.overflow?, s))) {
+            Some((path, s)) => Err(self.plan(s, &self.inputs.terms).overflow(path).into()),
+            None => Ok((results, deltas)),
+        }
     }
 
     /// Simulates the rows of a stream group in rounds until the 95% half-width of
