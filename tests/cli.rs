@@ -849,6 +849,45 @@ fn a_full_disk_fails_clearly_and_changes_nothing() {
     assert!(!d.path("x").exists(), "a folder the failed run created is removed");
 }
 
+/// Whether the tests run with the power to write in a read-only folder (as root).
+#[cfg(unix)]
+fn writes_anywhere(d: &Dir) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = d.path("probe");
+    fs::create_dir(&probe).unwrap();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o555)).unwrap();
+    let writable = fs::write(probe.join("x"), "x").is_ok();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::remove_dir_all(&probe).unwrap();
+    writable
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_written_is_named_as_given_never_by_the_staging_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    let check = |out: &str, what: &str| {
+        let assert = revshare(&d, &["run", "--paths", "10", "--out", out, "--quiet", "--no-report"]).code(1);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(&format!("error: {out}: {what} (")), "{stderr}");
+        assert!(stderr.contains("; name a folder you can write to"), "{stderr}");
+        assert!(!stderr.contains("staging"), "{stderr}");
+    };
+    // /proc/self is a folder in which nothing can be made, whoever runs the test.
+    #[cfg(target_os = "linux")]
+    check("/proc/self", "nothing can be written in this folder");
+    if writes_anywhere(&d) {
+        eprintln!("skipped the mode-0555 folder: the tests run as root, who may write in it");
+        return;
+    }
+    fs::create_dir(d.path("ro")).unwrap();
+    fs::set_permissions(d.path("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+    check("ro", "nothing can be written in this folder (Permission denied");
+    check("ro/new", "this folder cannot be created (Permission denied");
+    assert_eq!(fs::read_dir(d.path("ro")).unwrap().count(), 0);
+}
+
 #[test]
 fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
     let d = Dir::new();

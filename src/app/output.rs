@@ -25,8 +25,27 @@ pub struct OutputDir {
     created: bool,
 }
 
+/// The hidden folder a commit writes into before anything moves. A folder that
+/// cannot be written is named as the user gave it, never by the staging path.
 fn staging(dir: &Path) -> Result<tempfile::TempDir, Error> {
-    tempfile::Builder::new().prefix(".revshare-staging-").tempdir_in(dir).map_err(|e| Error::io(dir, e))
+    tempfile::Builder::new().prefix(".revshare-staging-").tempdir_in(dir).map_err(|e| unwritable(dir, NOT_WRITABLE, &e))
+}
+
+/// What [`unwritable`] says of a folder in which no file can be made.
+const NOT_WRITABLE: &str = "nothing can be written in this folder";
+
+/// The problem of a result folder that cannot be made or written (`what`): the
+/// folder, and the system's reason without the path of the file it tried.
+fn unwritable(dir: &Path, what: &str, e: &std::io::Error) -> Error {
+    let msg = format!("{what} ({}); name a folder you can write to", reason(e));
+    Problem::file(&dir.display().to_string(), msg).into()
+}
+
+/// The system's words for `e` (`Read-only file system (os error 30)`), without the
+/// path `tempfile` appends (` at path "..."`), which would name the staging folder.
+fn reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    text.split(" at path ").next().unwrap_or(&text).to_string()
 }
 
 impl OutputDir {
@@ -46,7 +65,7 @@ impl OutputDir {
         }
         check_folder(&dir.join(CHARTS_DIR))?;
         let created = !dir.exists();
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs::create_dir_all(dir).map_err(|e| unwritable(dir, "this folder cannot be created", &e))?;
         if created {
             super::interrupt::created(dir);
         }
@@ -137,7 +156,7 @@ impl OutputDir {
         // Only once every new file is in place do the stale ones go: into the staging
         // folder, which is deleted when it is dropped.
         let bin = stage.path().join(".old");
-        fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
+        fs::create_dir(&bin).map_err(|e| unwritable(&self.dir, NOT_WRITABLE, &e))?;
         for (i, name) in gone.iter().enumerate() {
             let target = self.dir.join(name);
             if target.is_file() {
