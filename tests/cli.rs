@@ -449,6 +449,41 @@ fn the_per_path_file_streams_in_path_order_and_changes_no_other_file() {
 }
 
 #[test]
+fn a_per_path_file_that_the_run_writes_into_out_itself_is_refused_before_simulating() {
+    let d = Dir::new();
+    d.write("s.csv", SCENARIOS);
+    d.write("t.csv", TERMS);
+    let run = |per_path: &str| {
+        let args = ["run", "s.csv", "--terms", "t.csv", "--paths", "50", "--out", "same", "--quiet"];
+        revshare(&d, &[&args[..], &["--per-path", per_path]].concat())
+    };
+    run("same/per-path.csv").success();
+    let before = snapshot(&d.path("same"));
+    for (per_path, clash) in [
+        ("same/summary.csv", "is where the run writes its own `summary.csv`"),
+        ("same/manifest.json", "is where the run writes its own `manifest.json`"),
+        ("./same/../same/report.html", "is where the run writes its own `report.html`"),
+        ("same/sensitivity.csv", "is where the run writes its own `sensitivity.csv`"),
+        ("same/charts/p.csv", "is in the `charts/` folder the run draws into"),
+        ("same/charts/.revshare-charts", "is in the `charts/` folder the run draws into"),
+    ] {
+        let expected = format!(
+            "--per-path, value `{per_path}`: {clash} (--out `same`); name a file the run does not write, such as \
+             `same/per-path.csv`, or one outside the folder"
+        );
+        run(per_path).code(1).stderr(predicates::str::contains(expected));
+        assert_eq!(snapshot(&d.path("same")), before, "{per_path}");
+    }
+    // Through a link to the folder, too.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("same", d.path("link")).unwrap();
+        run("link/summary.csv").code(1).stderr(predicates::str::contains("its own `summary.csv`"));
+        assert_eq!(snapshot(&d.path("same")), before);
+    }
+}
+
+#[test]
 fn a_row_cut_off_at_the_horizon_is_warned_about_and_one_that_ends_before_is_not() {
     let d = Dir::new();
     d.write("s.csv", "name,revenue0,horizon\nflat,12,2031\n");

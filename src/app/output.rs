@@ -194,6 +194,57 @@ fn listed(folder: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `path` made absolute, with its longest part that exists canonicalised (symbolic
+/// links followed, `.` and `..` resolved) and the rest appended as written: two
+/// names of one file, existing or not, resolve alike.
+pub fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path));
+    let parts: Vec<Component> = absolute.components().collect();
+    for i in (1..=parts.len()).rev() {
+        let head: PathBuf = parts[..i].iter().collect();
+        if let Ok(mut out) = fs::canonicalize(&head) {
+            for part in &parts[i..] {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(name) => out.push(name),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+    }
+    absolute
+}
+
+/// Refuses a `--per-path` file that the run itself writes into `out` (one of its
+/// output files, anything in its `charts/` folder) or that is `out` itself: the
+/// run's own file would replace it, or it the run's. Another name in `out`
+/// (`out/per-path.csv`) is the user's to choose. Paths are compared resolved (see
+/// [`resolved`]), so `./out/../out/summary.csv` and a link to `out` are recognised.
+pub fn check_outside_outputs(per_path: &Path, out: &Path) -> Result<(), Error> {
+    let (target, folder) = (resolved(per_path), resolved(out));
+    let clash = if target == folder {
+        Some("is the --out folder itself".to_string())
+    } else if target.starts_with(folder.join(CHARTS_DIR)) {
+        Some(format!("is in the `{CHARTS_DIR}/` folder the run draws into"))
+    } else {
+        OutputFile::ALL
+            .iter()
+            .find(|f| target == folder.join(f.name()))
+            .map(|f| format!("is where the run writes its own `{}`", f.name()))
+    };
+    let Some(clash) = clash else { return Ok(()) };
+    let msg = format!(
+        "{clash} (--out `{}`); name a file the run does not write, such as `{}`, or one outside the folder",
+        out.display(),
+        out.join("per-path.csv").display()
+    );
+    Err(Problem::option("--per-path", msg).with_value(per_path.display().to_string()).into())
+}
+
 /// Refuses a path that exists and is not a regular file: the run would replace a
 /// device, a FIFO, a socket, a folder or a symbolic link it did not make.
 pub fn check_regular(path: &Path) -> Result<(), Error> {
