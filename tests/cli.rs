@@ -637,17 +637,35 @@ fn a_run_replaces_only_its_own_files() {
     run(&["--no-report"]).success();
     assert!(!d.path("r/report.html").exists());
     assert_eq!(ours(&d.path("r/charts")), ["mine.svg"]);
-    // Charts drawn before runs kept an index are known by their names (the run
-    // without a report left no index).
+    // Nothing goes because of its name: without an index (the run without a report
+    // left none), a file named as runs name their charts stays; one the run draws
+    // again is replaced.
     assert!(!d.path("r/charts/.revshare-charts").exists());
     d.write("r/charts/01-s-revenue.svg", "an old chart");
+    d.write("r/charts/09-gone-pv-cdf.svg", "an old chart");
     run(&[]).success();
     assert!(!read(&d.path("r/charts/01-s-revenue.svg")).contains("an old chart"));
-    d.write("r/charts/09-gone-pv-cdf.svg", "an old chart");
-    fs::remove_file(d.path("r/charts/.revshare-charts")).unwrap();
-    run(&[]).success();
-    assert!(!d.path("r/charts/09-gone-pv-cdf.svg").exists(), "an unlisted chart named as runs name them");
+    assert_eq!(read(&d.path("r/charts/09-gone-pv-cdf.svg")), "an old chart", "an unlisted chart name stays");
+    // The index lists each chart with its SHA-256, as `sha256sum` writes it.
+    let index = read(&d.path("r/charts/.revshare-charts"));
+    for line in index.lines() {
+        let (hash, name) = line.split_once("  ").unwrap();
+        let bytes = fs::read(d.path("r/charts").join(name)).unwrap();
+        let digest: String =
+            <sha2::Sha256 as sha2::Digest>::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hash, digest, "{name}");
+    }
+    // A forged or hand-edited index removes nothing it cannot show the run drew: a
+    // name without a hash, a wrong hash, or a chart edited since.
+    let first_chart = index.lines().next().unwrap().split_once("  ").unwrap().1.to_string();
+    d.write(&format!("r/charts/{first_chart}"), "edited by hand");
+    let forged = format!("mine.svg\n{}  09-gone-pv-cdf.svg\n{index}", "0".repeat(64));
+    d.write("r/charts/.revshare-charts", &forged);
+    run(&["--no-report"]).success();
     assert_eq!(read(&d.path("r/charts/mine.svg")), "x");
+    assert_eq!(read(&d.path("r/charts/09-gone-pv-cdf.svg")), "an old chart");
+    assert_eq!(read(&d.path(&format!("r/charts/{first_chart}"))), "edited by hand");
+    assert_eq!(ours(&d.path("r/charts")).len(), 3, "the unchanged charts went: {:?}", ours(&d.path("r/charts")));
     // A per-path target that is not one of ours is refused; one of ours is replaced
     // with its mode kept.
     d.write("notes.csv", "my,own\n1,2\n");
