@@ -184,6 +184,43 @@ fn an_unknown_column_is_refused() {
         &[],
         &["s.csv, line 1, column `sigmaa`: unknown column; did you mean `sigma`?"],
     );
+    // The header is named at its own line, after comments and empty lines, and the
+    // rows' bad cells are listed with it; a required column that is missing is said
+    // once, not in every row.
+    let shipped = include_str!("../scenarios/terms.csv");
+    let header = shipped.lines().position(|l| l.starts_with("name,")).unwrap() + 1;
+    assert!(header > 1, "the shipped terms file starts with comments");
+    // A column `sharee` added at the end, and a share of 1.5 in the first row.
+    let broken: String = shipped
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i + 1 {
+            n if n < header => format!("{l}\n"),
+            n if n == header => format!("{l},sharee\n"),
+            n if n == header + 1 => format!("{},x\n", l.replacen(",0.2,", ",1.5,", 1)),
+            _ => format!("{l},\n"),
+        })
+        .collect();
+    refused(
+        GOOD_S,
+        &broken,
+        &[],
+        &[
+            "2 problems in the input:",
+            &format!("t.csv, line {header}, column `sharee`: unknown column; did you mean `share`?"),
+            &format!("t.csv, line {}, column `share`, value `1.5`: must be in [0, 1]", header + 1),
+        ],
+    );
+    refused(
+        "# a comment\n\nname,sigma\ns,-1\nt,0.1\n",
+        GOOD_T,
+        &[],
+        &[
+            "2 problems in the input:",
+            "s.csv, line 3: the required column `revenue0` is missing",
+            "s.csv, line 4, column `sigma`, value `-1`",
+        ],
+    );
 }
 
 #[test]

@@ -182,6 +182,7 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
         }
         rows.push(Row { scenario, pair, line: rec.line });
     }
+    table.drop_missing_cells(&mut problems);
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }

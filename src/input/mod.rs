@@ -122,6 +122,7 @@ pub(crate) fn parse_rows<T>(
             vary::as_option_problems(&mut problems[before..], &v.flag, &v.option);
         }
     }
+    table.drop_missing_cells(&mut problems);
     // A sweep's bad value is the same problem in the variant of every row.
     let mut seen = std::collections::HashSet::new();
     problems.retain(|p| seen.insert(p.to_string()));

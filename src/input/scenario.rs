@@ -29,7 +29,8 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
         other: Some(("terms", &terms, "--terms")),
     };
     let mut table = Table::read(source, kind)?;
-    super::vary::apply(&mut table, sweeps, &kind, true)?;
+    // A bad sweep is reported with the problems already found in the file.
+    super::vary::apply(&mut table, sweeps, &kind, true).map_err(|e| Error::Input(table.problems.clone()).and(e))?;
     let mut seen = Vec::new();
     let scenarios = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();

@@ -73,9 +73,12 @@ pub struct Table {
     headers: Vec<String>,
     /// The data rows in file order (rows with the wrong number of fields left out).
     pub rows: Vec<Record>,
-    /// The rows that could not be read (the wrong number of fields), each a problem
-    /// to report with those of the cells.
+    /// The problems of the header (an unknown, repeated or missing column) and the
+    /// rows that could not be read (the wrong number of fields), to report with
+    /// those of the cells.
     pub problems: Vec<Problem>,
+    /// The required columns the header lacks.
+    missing: Vec<String>,
 }
 
 impl Table {
@@ -111,8 +114,10 @@ impl Table {
     /// Parses `source`: every header must be one of the kind's columns (once),
     /// every required column present, and there must be at least one row and at
     /// most the kind's limit. Lines starting with `#` are comments; lines of empty
-    /// cells are skipped; a row with the wrong number of fields is a problem of its
-    /// own, listed with the others, and the rows after it are still read.
+    /// cells are skipped. A problem of the header (named at the header's line) or a
+    /// row with the wrong number of fields is a problem of its own, in
+    /// [`Table::problems`], and the rows are still read, so that their cells'
+    /// problems are listed with it.
     pub fn read(source: &Source, of: FileKind<'_>) -> Result<Table, Error> {
         let (kind, known, required) = (of.name, of.columns, of.required);
         let file = source.name.as_str();
@@ -142,13 +147,19 @@ impl Table {
             .from_reader(text.as_bytes());
         let headers: Vec<String> =
             reader.headers().map_err(|e| csv_problem(file, &e))?.iter().map(str::to_string).collect();
+        // The header's own line, after the comment and empty lines the reader skips.
+        let header_line = text
+            .trim_start_matches('\u{feff}')
+            .split('\n')
+            .position(|l| !l.is_empty() && !l.starts_with('#'))
+            .map_or(1, |i| i as u64 + 1);
         if let Some((other, columns, flag)) = of.other {
             let theirs = |h: &String| columns.contains(&h.as_str());
             let ours = |h: &String| known.contains(&h.as_str());
             if headers.iter().all(theirs) && !headers.iter().all(ours) {
                 return Err(Problem::line(
                     file,
-                    1,
+                    header_line,
                     format!("this looks like a {other} file (its columns are those of one); pass it with {flag}"),
                 )
                 .into());
@@ -166,21 +177,24 @@ impl Table {
                     column: Some(h.clone()),
                     ..Problem::line(
                         file,
-                        1,
+                        header_line,
                         format!("unknown column; {hint}the {kind} columns are: {}", known.join(", ")),
                     )
                 });
             } else if headers[..i].contains(h) {
-                problems
-                    .push(Problem { column: Some(h.clone()), ..Problem::line(file, 1, "this column appears twice") });
+                let twice = Problem::line(file, header_line, "this column appears twice");
+                problems.push(Problem { column: Some(h.clone()), ..twice });
             }
         }
-        for r in required {
-            if !headers.iter().any(|h| h == r) {
-                problems.push(Problem::line(file, 1, format!("the required column `{r}` is missing")));
-            }
+        let missing: Vec<String> =
+            required.iter().filter(|r| !headers.iter().any(|h| h == *r)).map(|r| r.to_string()).collect();
+        for r in &missing {
+            problems.push(Problem::line(file, header_line, format!("the required column `{r}` is missing")));
         }
-        if !problems.is_empty() {
+        // A header with no known column is not one of this kind's: its rows would
+        // only repeat that. Otherwise the rows are still read, so that the problems
+        // of their cells are listed with the header's.
+        if !headers.iter().any(|h| known.contains(&h.as_str())) {
             return Err(Error::Input(problems));
         }
         let mut rows = Vec::new();
@@ -209,7 +223,13 @@ impl Table {
         if rows.is_empty() && problems.is_empty() {
             return Err(Problem::file(file, format!("the file has a header but no {kind} rows")).into());
         }
-        Ok(Table { file: file.to_string(), headers, rows, problems })
+        Ok(Table { file: file.to_string(), headers, rows, problems, missing })
+    }
+
+    /// Drops from `problems` those a missing required column causes in every row
+    /// (its empty cell): the header's problem says it once.
+    pub(crate) fn drop_missing_cells(&self, problems: &mut Vec<Problem>) {
+        problems.retain(|p| !(p.value.is_none() && p.column.as_ref().is_some_and(|c| self.missing.contains(c))));
     }
 }
 

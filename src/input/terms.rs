@@ -113,7 +113,7 @@ pub fn read_terms_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Terms>
         other: Some(("scenario", &scenarios, "the SCENARIOS.csv argument")),
     };
     let mut table = Table::read(source, kind)?;
-    super::vary::apply(&mut table, sweeps, &kind, false)?;
+    super::vary::apply(&mut table, sweeps, &kind, false).map_err(|e| Error::Input(table.problems.clone()).and(e))?;
     let mut seen = Vec::new();
     let terms = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
