@@ -983,18 +983,21 @@ fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
     let d = Dir::new();
     revshare(&d, &["run", "--paths", "50", "--out", "r", "--quiet"]).success();
     let summary = read(&d.path("r/summary.csv"));
-    let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
-    let mut cells: Vec<&str> = lines[2].split(',').collect();
-    cells[3] = "abc";
-    lines[2] = cells.join(",");
-    d.write("r/summary.csv", &(lines.join("\n") + "\n"));
-    let before = snapshot(&d.path("r"));
-    let expected = format!(
-        "{}, line 3, column `n`, value `abc`: invalid digit found in string",
-        Path::new("r").join("summary.csv").display()
-    );
-    revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
-    assert_eq!(snapshot(&d.path("r")), before);
+    // A count and a number, each edited in turn.
+    for (cell, column, what) in [(3, "n", "not a whole number"), (4, "mean", "not a number (a decimal such as 12.5")] {
+        let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
+        let mut cells: Vec<&str> = lines[2].split(',').collect();
+        cells[cell] = "abc";
+        lines[2] = cells.join(",");
+        d.write("r/summary.csv", &(lines.join("\n") + "\n"));
+        let before = snapshot(&d.path("r"));
+        let expected =
+            format!("{}, line 3, column `{column}`, value `abc`: {what}", Path::new("r").join("summary.csv").display());
+        let assert = revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("deserialize") && !stderr.contains("byte"), "{stderr}");
+        assert_eq!(snapshot(&d.path("r")), before);
+    }
 }
 
 #[test]
