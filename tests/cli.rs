@@ -783,6 +783,28 @@ fn one_path_or_nothing_that_varies_prints_no_nan_and_writes_every_header() {
         read(&d.path("s/sensitivity.csv")),
         "scenario,terms,baseline,metric,metric_mean,input,n,rho,rho_lo,rho_hi,mean_low_decile,mean_high_decile,variance_share\n"
     );
+    // Where inputs vary, an empty ranking says what is the case: a metric that does
+    // not vary (a share of 0), or too few paths.
+    d.write("t0.csv", "name,share\nzero,0\nsome,0.2\n");
+    let sensitivity = |extra: &[&str]| {
+        let args = ["sensitivity", "--scenario", "base", "--metric", "pv", "--out", "s"];
+        let out = revshare(&d, &[&args[..], extra].concat()).success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let text = sensitivity(&["--terms", "t0.csv", "--terms-row", "zero", "--paths", "50"]);
+    assert!(
+        text.contains(
+            "(nothing to rank: pv of zero is 0.00 $B on every path of `base`: the metric does not vary, so no input \
+             can explain it)"
+        ),
+        "{text}"
+    );
+    let text = sensitivity(&["--paths", "1"]);
+    assert!(
+        text.contains("(nothing to rank: 1 path cannot show anything varying: a rank correlation needs many paths"),
+        "{text}"
+    );
+    assert!(!text.contains("its parameters are constants"), "{text}");
 }
 
 #[test]
