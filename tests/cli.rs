@@ -1050,6 +1050,18 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"])
         .code(1)
         .stderr(predicates::str::contains("scenario `fast`, path 0: OpenAI's revenue overflows from"));
+    // A discount rate near -1 makes the present values overflow, not the revenue:
+    // DF = (1e-6)^-(u - u_V) passes 1e150 after 25 years.
+    d.write("disc.csv", "name,revenue0,growth0,discount_rate,horizon\nd,20,0.1,-0.999999,2100\n");
+    let assert = revshare(&d, &["run", "disc.csv", "--paths", "10", "--out", "o", "--quiet"]).code(1).stderr(
+        predicates::str::contains(
+            "scenario `d`, path 0: its present values overflow from 2051-01 on, because of the discount rate \
+             -0.999999: a payment then counts 3.2e150 times its amount at the valuation date",
+        ),
+    );
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("a discount rate this close to -1 makes every later payment worth ever more"), "{stderr}");
+    assert!(!stderr.contains("totals") && !stderr.contains("lower the growth"), "{stderr}");
     // A fast growth within the bound runs.
     d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2076\n");
     let out = revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"]).success();
