@@ -718,16 +718,6 @@ pub enum Overflow {
     Totals,
 }
 
-impl Overflow {
-    /// The first month that overflows, when there is one.
-    pub fn month(self) -> Option<usize> {
-        match self {
-            Overflow::Revenue(k) | Overflow::Payments(k) | Overflow::PresentValue(k) => Some(k),
-            Overflow::Totals => None,
-        }
-    }
-}
-
 impl PathTrace {
     /// Where the path first overflows, if it does: its revenue, then its payments,
     /// then, when only the path's totals do, the present values month by month (a
@@ -776,16 +766,31 @@ impl Plan<'_> {
     pub fn overflow(&self, path: u64) -> crate::error::Problem {
         let trace = self.trace(path);
         let replay = format!("`revshare replay --scenario {} --path {path}` shows the path", self.scenario.name());
-        let (what, advice) = match trace.overflow(self.layout()) {
-            Some(Overflow::Revenue(k)) => (
+        let reason = self.overflow_reason(&trace).unwrap_or_else(|| self.reason(Overflow::Totals, &trace));
+        crate::error::Problem::value_of(
+            format!("scenario `{}`, path {path}", self.scenario.name()),
+            format!("{reason} ({replay})"),
+        )
+    }
+
+    /// Why path `trace` of this plan overflows, in words (the quantity, the first
+    /// month, the bound and what to change); `None` when it does not.
+    pub fn overflow_reason(&self, trace: &PathTrace) -> Option<String> {
+        trace.overflow(self.layout()).map(|o| self.reason(o, trace))
+    }
+
+    /// [`Plan::overflow_reason`] of overflow `o` of `trace`.
+    fn reason(&self, o: Overflow, trace: &PathTrace) -> String {
+        let (what, advice) = match o {
+            Overflow::Revenue(k) => (
                 format!("OpenAI's revenue overflows from {} on", self.month_label(k)),
                 "lower the growth, the volatility, the jumps or the horizon".to_string(),
             ),
-            Some(Overflow::Payments(k)) => (
+            Overflow::Payments(k) => (
                 format!("the payments overflow from {} on", self.month_label(k)),
                 "lower the growth, the volatility, the jumps or the horizon".to_string(),
             ),
-            Some(Overflow::PresentValue(k)) => {
+            Overflow::PresentValue(k) => {
                 let r = trace.params.discount_rate;
                 let why = if r < 0.0 {
                     "a discount rate this close to -1 makes every later payment worth ever more: choose one further \
@@ -807,15 +812,12 @@ impl Plan<'_> {
                     why.to_string(),
                 )
             }
-            Some(Overflow::Totals) | None => (
+            Overflow::Totals => (
                 "its totals overflow".to_string(),
                 "lower the growth, the volatility, the jumps or the horizon".to_string(),
             ),
         };
-        crate::error::Problem::value_of(
-            format!("scenario `{}`, path {path}", self.scenario.name()),
-            format!("{what} (beyond 1e150 $B, where no statistics can be computed): {advice} ({replay})"),
-        )
+        format!("{what} (beyond 1e150 $B, where no statistics can be computed): {advice}")
     }
 
     /// Simulates path `path` through the run's own code path and keeps everything

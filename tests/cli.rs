@@ -1050,6 +1050,23 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"])
         .code(1)
         .stderr(predicates::str::contains("scenario `fast`, path 0: OpenAI's revenue overflows from"));
+    // replay shows the path up to the month it overflows, then says where and why,
+    // and names the rows whose totals overflow without them: no inf, no NaN.
+    let replay = revshare(&d, &["replay", "boom.csv", "--scenario", "boom", "--path", "0"]).success();
+    let text = String::from_utf8(replay.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("\n2066-03 ") && !text.contains("\n2066-04 "), "{text}");
+    assert!(
+        text.contains(
+            "\n2066-04: the path overflows here, and its months from here on are not shown: OpenAI's revenue \
+             overflows from 2066-04 on (beyond 1e150 $B"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\ntotals panel-2025: not shown, they overflow (see above)\n"), "{text}");
+    assert!(text.contains("\ntotals fixed-2026: paid=38 "), "a row that ended before it is shown: {text}");
+    for bad in ["inf", "NaN", "received= ", "net= ", "pv= "] {
+        assert!(!text.contains(bad), "{bad}: {text}");
+    }
     // A discount rate near -1 makes the present values overflow, not the revenue:
     // DF = (1e-6)^-(u - u_V) passes 1e150 after 25 years.
     d.write("disc.csv", "name,revenue0,growth0,discount_rate,horizon\nd,20,0.1,-0.999999,2100\n");
@@ -1062,6 +1079,11 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("a discount rate this close to -1 makes every later payment worth ever more"), "{stderr}");
     assert!(!stderr.contains("totals") && !stderr.contains("lower the growth"), "{stderr}");
+    let replay = revshare(&d, &["replay", "disc.csv", "--scenario", "d", "--path", "0"]).success();
+    let text = String::from_utf8(replay.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("\n2099-12 "), "every month is shown: {text}");
+    assert!(text.contains("\nthe path overflows: its present values overflow from 2051-01 on"), "{text}");
+    assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
     // A fast growth within the bound runs.
     d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2076\n");
     let out = revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"]).success();
