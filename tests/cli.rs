@@ -335,7 +335,24 @@ fn a_file_that_is_not_a_csv_is_refused() {
     refused("{\"scenarios\": [1, 2]}\n", GOOD_T, &[], &["s.csv, line 1, column `{\"scenarios\": [1`: unknown column"]);
     let d = Dir::new();
     fs::write(d.path("bin.csv"), [0x89, b'P', b'N', b'G', 0xff, 0x00]).unwrap();
-    revshare(&d, &["check", "bin.csv"]).code(1).stderr(predicates::str::contains("bin.csv: not a text file"));
+    revshare(&d, &["check", "bin.csv"]).code(1).stderr(predicates::str::contains(
+        "bin.csv, line 1: not a text file (invalid UTF-8 at column 1, the file's byte 1); expected a CSV scenario file",
+    ));
+    // Where the bad byte is: its line and column, counting a Windows line end once.
+    fs::write(d.path("latin1.csv"), b"name,revenue0\r\nbase,20\r\nd\xe9j\xe0,10\r\n").unwrap();
+    revshare(&d, &["check", "latin1.csv"]).code(1).stderr(predicates::str::contains(
+        "latin1.csv, line 3: not a text file (invalid UTF-8 at column 2, the file's byte 26)",
+    ));
+    // A file without an end is refused at the size limit, not read until memory runs out.
+    #[cfg(unix)]
+    revshare(&d, &["check", "/dev/zero"]).code(1).stderr(predicates::str::contains(
+        "error: /dev/zero: the file is larger than 64 MiB, the most an input file may be",
+    ));
+    #[cfg(unix)]
+    revshare(&d, &["run", "--terms", "/dev/zero", "--out", "never"])
+        .code(1)
+        .stderr(predicates::str::contains("/dev/zero: the file is larger than 64 MiB"));
+    assert!(!d.path("never").exists());
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub mod vary;
 
 pub use correlations::correlate;
 pub use scenario::{read_scenarios, read_scenarios_varied};
-pub use table::Source;
+pub use table::{MAX_INPUT_BYTES, Source};
 pub use terms::{read_terms, read_terms_varied};
 pub use vary::Sweep;
 

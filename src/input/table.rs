@@ -13,11 +13,28 @@ pub struct Source {
     pub bytes: Vec<u8>,
 }
 
+/// The largest input file read (64 MiB, some 600 bytes for each of the 100,000 rows
+/// a scenario file may have): a larger file, or one without an end (`/dev/zero`), is
+/// refused after reading one byte more than this.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 impl Source {
-    /// Reads a file from disk.
+    /// Reads a file from disk, at most [`MAX_INPUT_BYTES`] of it.
     pub fn from_path(path: &Path) -> Result<Source, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(Source { name: path.display().to_string(), bytes })
+        use std::io::Read;
+        let name = path.display().to_string();
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            let msg = format!(
+                "the file is larger than {} MiB, the most an input file may be; is it the right file?",
+                MAX_INPUT_BYTES >> 20
+            );
+            return Err(Problem::file(&name, msg).into());
+        }
+        Ok(Source { name, bytes })
     }
 
     /// A file compiled into the program.
@@ -122,10 +139,13 @@ impl Table {
         let (kind, known, required) = (of.name, of.columns, of.required);
         let file = source.name.as_str();
         let text = std::str::from_utf8(&source.bytes).map_err(|e| {
-            Problem::file(
-                file,
-                format!("not a text file (invalid UTF-8 at byte {}); expected a CSV {kind} file", e.valid_up_to()),
-            )
+            let (line, column) = line_and_column(&source.bytes[..e.valid_up_to()]);
+            let msg = format!(
+                "not a text file (invalid UTF-8 at column {column}, the file's byte {}); expected a CSV {kind} file \
+                 saved as UTF-8",
+                e.valid_up_to() + 1
+            );
+            Problem::line(file, line, msg)
         })?;
         if text.trim().is_empty() {
             return Err(Problem::file(
@@ -231,6 +251,15 @@ impl Table {
     pub(crate) fn drop_missing_cells(&self, problems: &mut Vec<Problem>) {
         problems.retain(|p| !(p.value.is_none() && p.column.as_ref().is_some_and(|c| self.missing.contains(c))));
     }
+}
+
+/// The 1-based line and column (in characters) just after `text`, valid UTF-8 that
+/// starts a file: line ends are `\n`, `\r\n` or a lone `\r`, as the reader counts them.
+fn line_and_column(text: &[u8]) -> (u64, usize) {
+    let text = std::str::from_utf8(text).unwrap_or_default();
+    let lines = text.replace("\r\n", "\n").replace('\r', "\n");
+    let last = lines.rsplit('\n').next().unwrap_or_default();
+    (lines.matches('\n').count() as u64 + 1, last.chars().count() + 1)
 }
 
 /// The message for a row with `len` fields under a header of `expected`.
