@@ -837,6 +837,45 @@ fn options_may_come_before_the_command_and_counts_take_common_forms() {
 }
 
 #[test]
+fn a_negative_value_or_a_misplaced_option_gets_a_tip_that_applies_never_the_double_dash() {
+    let d = Dir::new();
+    let usage_error = |args: &[&str]| {
+        let assert = revshare(&d, args).code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("use '-- "), "{stderr}");
+        stderr
+    };
+    // Options whose value may be negative take it as typed, and say what they allow.
+    let solve = ["solve", "--scenario", "base", "--terms-row", "fixed-2026", "--param", "share", "--paths", "100"];
+    revshare(&d, &[&solve[..], &["--target", "-5"]].concat())
+        .success()
+        .stdout(predicates::str::contains("a mean pv of -5 $B"));
+    for (option, says) in [
+        ("--precision", "invalid value '-1' for '--precision <ABS>': a number above zero"),
+        ("--rel-precision", "invalid value '-1' for '--rel-precision <R>': a number above zero"),
+        ("--year-start", "invalid value '-1' for '--year-start <M>'"),
+    ] {
+        assert!(usage_error(&["run", option, "-1"]).contains(says), "{option}");
+    }
+    let stderr = usage_error(&["replay", "--scenario", "base", "--path", "-1"]);
+    assert!(stderr.contains("invalid value '-1' for '--path <I>': a whole number from 0"), "{stderr}");
+    // A text option: the tip says how to write a value starting with '-'.
+    let stderr = usage_error(&["sensitivity", "--scenario", "-5", "--metric", "pv"]);
+    assert!(stderr.contains("tip: a value that starts with '-' is written with '=': '--scenario=-5'"), "{stderr}");
+    // After a flag that takes no value, no tip at all.
+    let stderr = usage_error(&["run", "--quiet", "-5"]);
+    assert!(stderr.contains("unexpected argument '-5' found") && !stderr.contains("tip:"), "{stderr}");
+    // Options before a command that does not take them.
+    let stderr = usage_error(&["--paths", "10", "--out", "y", "merge"]);
+    assert!(
+        stderr.contains(
+            "tip: options written before 'merge' are given to it, and it has no '--paths' (see 'revshare merge --help')"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn swapped_files_are_named_and_every_broken_row_is_listed() {
     refused(
         "name,share\nt,0.2\n",
