@@ -283,13 +283,6 @@ pub struct SimArgs {
     /// Worker threads; results do not depend on it [default: all cores]
     #[arg(long, value_name = "T", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<u64>,
-    /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
-    #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
-    pub period: PeriodLength,
-    /// The month (1-12) a year starts in; other than 1 gives fiscal years named after
-    /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
-    #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12), allow_negative_numbers = true)]
-    pub year_start: u32,
     /// Sweep a scenario column: one variant of every row (or of ROW) per value, named
     /// <row>@<column>=<value>, sharing the row's random stream so that its difference
     /// from the row is paired path by path (scenario_deltas.csv); repeatable
@@ -299,6 +292,27 @@ pub struct SimArgs {
     /// named <row>@<column>=<value>, evaluated on the same paths; repeatable
     #[arg(long, value_name = "[ROW:]COLUMN=V1,V2,...", value_parser = parse_vary_terms, action = clap::ArgAction::Append)]
     pub vary_terms: Vec<Sweep>,
+}
+
+/// The reporting periods, of the commands that report per period (`run`,
+/// `sensitivity`; not `solve`, whose answer has none).
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
+    #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
+    pub period: PeriodLength,
+    /// The month (1-12) a year starts in; other than 1 gives fiscal years named after
+    /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
+    #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12), allow_negative_numbers = true)]
+    pub year_start: u32,
+}
+
+impl PeriodArgs {
+    /// The periods these options name.
+    pub fn periods(&self) -> Periods {
+        // clap has already limited --year-start to 1..=12.
+        Periods::new(self.period, self.year_start).unwrap_or_default()
+    }
 }
 
 /// Parses a `--vary` option.
@@ -312,8 +326,8 @@ fn parse_vary_terms(text: &str) -> Result<Sweep, String> {
 }
 
 impl SimArgs {
-    /// The application's form of these options.
-    pub fn options(&self) -> SimOptions {
+    /// The application's form of these options, with the reporting `periods`.
+    pub fn options(&self, periods: Periods) -> SimOptions {
         SimOptions {
             scenarios: self.scenarios.clone(),
             terms: self.terms.clone(),
@@ -321,8 +335,7 @@ impl SimArgs {
             paths: self.paths as usize,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
-            // clap has already limited --year-start to 1..=12.
-            periods: Periods::new(self.period, self.year_start).unwrap_or_default(),
+            periods,
             vary: self.vary.clone(),
             vary_terms: self.vary_terms.clone(),
         }
@@ -335,6 +348,9 @@ pub struct RunArgs {
     /// Inputs and simulation options.
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Reporting periods.
+    #[command(flatten)]
+    pub periods: PeriodArgs,
     /// Terms row the others are compared with, path by path [default: the first row]
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
@@ -414,6 +430,9 @@ pub struct SensitivityArgs {
     /// Inputs and simulation options.
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Reporting periods (of the per-period revenue inputs).
+    #[command(flatten)]
+    pub periods: PeriodArgs,
     /// The scenario to analyse
     #[arg(long, value_name = "NAME")]
     pub scenario: String,
@@ -503,7 +522,7 @@ impl RunArgs {
     /// The application's form of these options.
     pub fn options(self) -> RunOptions {
         RunOptions {
-            sim: self.sim.options(),
+            sim: self.sim.options(self.periods.periods()),
             baseline: self.baseline,
             out: self.out,
             report: !self.no_report,
@@ -540,7 +559,7 @@ impl SensitivityArgs {
     /// The application's form of these options.
     pub fn options(self) -> SensitivityOptions {
         SensitivityOptions {
-            sim: self.sim.options(),
+            sim: self.sim.options(self.periods.periods()),
             scenario: self.scenario,
             explained: self.metric,
             terms_row: self.terms_row,
@@ -554,7 +573,8 @@ impl SolveArgs {
     /// The application's form of these options.
     pub fn options(self) -> SolveOptions {
         SolveOptions {
-            sim: self.sim.options(),
+            // A solution has no periods: solve takes no --period or --year-start.
+            sim: self.sim.options(Periods::default()),
             scenario: self.scenario,
             terms_row: self.terms_row,
             param: self.param,

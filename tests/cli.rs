@@ -1158,3 +1158,23 @@ fn replay_lists_only_the_options_it_uses() {
         assert!(!text.contains(unused), "{unused}: {text}");
     }
 }
+
+#[test]
+fn solve_takes_no_reporting_periods() {
+    let d = Dir::new();
+    let help = revshare(&d, &["solve", "--help"]).success();
+    let text = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("--period") && !text.contains("--year-start"), "{text}");
+    let solve = ["solve", "--scenario", "base", "--terms-row", "fixed-2026", "--param", "share", "--target", "10"];
+    for option in [&["--period", "quarter"][..], &["--year-start", "7"]] {
+        revshare(&d, &[&solve[..], option].concat())
+            .code(2)
+            .stderr(predicates::str::contains(format!("unexpected argument '{}' found", option[0])));
+    }
+    // run and sensitivity still take them.
+    for command in ["run", "sensitivity"] {
+        let help = revshare(&d, &[command, "--help"]).success();
+        let text = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+        assert!(text.contains("--period") && text.contains("--year-start"), "{command}: {text}");
+    }
+}
