@@ -891,6 +891,36 @@ fn swapped_files_are_named_and_every_broken_row_is_listed() {
             "t.csv, line 1: this looks like a scenario file (its columns are those of one); pass it with the SCENARIOS.csv argument",
         ],
     );
+    // The correlation file in either place, or another file as the correlation file:
+    // one message naming the kind, not a line per unknown column.
+    let correlations = "scenario,a,b,rank_correlation\n*,growth0,agi_delay,-0.4\n";
+    refused(
+        correlations,
+        GOOD_T,
+        &[],
+        &["error: s.csv, line 1: this looks like a correlation file (its columns are those of one); pass it with \
+           --correlations\n"],
+    );
+    refused(
+        GOOD_S,
+        &format!("# pairs\n{correlations}"),
+        &[],
+        &["error: t.csv, line 2: this looks like a correlation file (its columns are those of one); pass it with \
+           --correlations\n"],
+    );
+    refused(
+        GOOD_S,
+        GOOD_T,
+        &["--correlations", "t.csv"],
+        &["error: t.csv, line 1: this looks like a terms file (its columns are those of one); pass it with --terms\n"],
+    );
+    refused(
+        GOOD_S,
+        GOOD_T,
+        &["--correlations", "s.csv"],
+        &["error: s.csv, line 1: this looks like a scenario file (its columns are those of one); pass it with the \
+           SCENARIOS.csv argument\n"],
+    );
     // Two rows with the wrong number of fields and a bad value: all three reported.
     refused(
         "name,revenue0,sigma\na,20,0.1,9\nb,-1,0.1\nc,20\n",

@@ -34,6 +34,21 @@ pub const MAX_SCENARIO_ROWS: usize = 100_000;
 /// keeps its own statistics in memory.
 pub const MAX_TERMS_ROWS: usize = 256;
 
+/// The scenario file as another kind of input than the one read (see [`table::OtherKind`]).
+pub(crate) fn scenario_kind<'a>(columns: &'a [&'a str]) -> table::OtherKind<'a> {
+    table::OtherKind { name: "scenario", columns, passed: "the SCENARIOS.csv argument", sweep: Some("--vary") }
+}
+
+/// The terms file as another kind of input than the one read.
+pub(crate) fn terms_kind<'a>(columns: &'a [&'a str]) -> table::OtherKind<'a> {
+    table::OtherKind { name: "terms", columns, passed: "--terms", sweep: Some("--vary-terms") }
+}
+
+/// The correlation file as another kind of input than the one read.
+pub(crate) fn correlation_kind() -> table::OtherKind<'static> {
+    table::OtherKind { name: "correlation", columns: &correlations::COLUMNS, passed: "--correlations", sweep: None }
+}
+
 /// The shipped scenario file, compiled in.
 pub const SHIPPED_SCENARIOS: &str = include_str!("../../scenarios/openai.csv");
 /// The shipped terms file, compiled in.

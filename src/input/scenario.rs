@@ -26,7 +26,7 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
         columns: &cols,
         required: &["name", "revenue0"],
         max_rows: MAX_SCENARIO_ROWS,
-        other: Some(("terms", &terms, "--terms")),
+        others: &[super::terms_kind(&terms), super::correlation_kind()],
     };
     let mut table = Table::read(source, kind)?;
     // A bad sweep is reported with the problems already found in the file.

@@ -77,9 +77,22 @@ pub struct FileKind<'a> {
     pub required: &'a [&'a str],
     /// The most data rows it may have.
     pub max_rows: usize,
-    /// The other kind of input file, with the option that takes it: a file whose
-    /// header is all of that kind's columns was passed in the wrong place.
-    pub other: Option<(&'a str, &'a [&'a str], &'a str)>,
+    /// The other kinds of input file: a file whose header is all of one's columns
+    /// was passed in the wrong place.
+    pub others: &'a [OtherKind<'a>],
+}
+
+/// Another kind of input file than the one read, as a [`FileKind`] recognises it.
+#[derive(Debug, Clone, Copy)]
+pub struct OtherKind<'a> {
+    /// `scenario`, `terms` or `correlation`, for messages.
+    pub name: &'a str,
+    /// Its columns.
+    pub columns: &'a [&'a str],
+    /// Where it is passed: `--terms`, `the SCENARIOS.csv argument`.
+    pub passed: &'a str,
+    /// The option that sweeps its columns (`--vary`, `--vary-terms`), if any.
+    pub sweep: Option<&'a str>,
 }
 
 /// A CSV file as header names and raw rows.
@@ -173,16 +186,15 @@ impl Table {
             .split('\n')
             .position(|l| !l.is_empty() && !l.starts_with('#'))
             .map_or(1, |i| i as u64 + 1);
-        if let Some((other, columns, flag)) = of.other {
-            let theirs = |h: &String| columns.contains(&h.as_str());
-            let ours = |h: &String| known.contains(&h.as_str());
+        let ours = |h: &String| known.contains(&h.as_str());
+        for other in of.others {
+            let theirs = |h: &String| other.columns.contains(&h.as_str());
             if headers.iter().all(theirs) && !headers.iter().all(ours) {
-                return Err(Problem::line(
-                    file,
-                    header_line,
-                    format!("this looks like a {other} file (its columns are those of one); pass it with {flag}"),
-                )
-                .into());
+                let msg = format!(
+                    "this looks like a {} file (its columns are those of one); pass it with {}",
+                    other.name, other.passed
+                );
+                return Err(Problem::line(file, header_line, msg).into());
             }
         }
         let mut problems = Vec::new();
@@ -295,7 +307,7 @@ mod tests {
     use super::*;
 
     const KIND: FileKind<'static> =
-        FileKind { name: "test", columns: &["name", "a", "b"], required: &["name"], max_rows: 3, other: None };
+        FileKind { name: "test", columns: &["name", "a", "b"], required: &["name"], max_rows: 3, others: &[] };
 
     fn read(text: &str) -> Result<Table, Error> {
         let table = Table::read(&Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }, KIND)?;
@@ -366,7 +378,8 @@ mod tests {
 
     #[test]
     fn a_file_of_the_other_kind_is_named_as_such() {
-        let kind = FileKind { other: Some(("terms", &["name", "z"], "--terms")), ..KIND };
+        let terms = OtherKind { name: "terms", columns: &["name", "z"], passed: "--terms", sweep: None };
+        let kind = FileKind { others: &[terms], ..KIND };
         let e = Table::read(&Source { name: "o.csv".into(), bytes: b"name,z\nx,1\n".to_vec() }, kind).unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -110,7 +110,7 @@ pub fn read_terms_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Terms>
         columns: &cols,
         required: &["name", "share"],
         max_rows: MAX_TERMS_ROWS,
-        other: Some(("scenario", &scenarios, "the SCENARIOS.csv argument")),
+        others: &[super::scenario_kind(&scenarios), super::correlation_kind()],
     };
     let mut table = Table::read(source, kind)?;
     super::vary::apply(&mut table, sweeps, &kind, false).map_err(|e| Error::Input(table.problems.clone()).and(e))?;
