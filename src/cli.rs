@@ -149,6 +149,67 @@ pub fn command_first(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     args
 }
 
+/// `e` with tips that apply to this command line. For an unexpected argument clap
+/// suggests `-- X`, which would pass `X` as a file name; that tip is dropped and,
+/// where one applies, replaced: a negative number after an option that takes a
+/// value is written `--option=-5`, and an option written before a command that does
+/// not take it is said to have been given to that command. `original` is the
+/// command line as typed, `parsed` the one parsed (see [`command_first`]).
+pub fn with_tips(e: clap::Error, original: &[std::ffi::OsString], parsed: &[std::ffi::OsString]) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::builder::StyledStr;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return e;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg).cloned() else { return e };
+    let mut tips: Vec<StyledStr> = match e.get(ContextKind::Suggested) {
+        Some(ContextValue::StyledStrs(tips)) => {
+            tips.iter().filter(|t| !t.to_string().contains("as a value, use '--")).cloned().collect()
+        }
+        _ => Vec::new(),
+    };
+    let cli = Cli::command();
+    let typed: Vec<&str> = parsed.iter().map(|a| a.to_str().unwrap_or_default()).collect();
+    let at = typed.iter().position(|a| *a == arg);
+    let before = at.and_then(|i| i.checked_sub(1)).map(|i| typed[i]);
+    let takes_value = |flag: &str| {
+        let commands = std::iter::once(&cli).chain(cli.get_subcommands());
+        commands
+            .flat_map(|c| c.get_arguments())
+            .any(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")) && a.get_action().takes_values())
+    };
+    let command = (original != parsed).then(|| typed.get(1).copied()).flatten();
+    if arg.starts_with('-') && arg.parse::<f64>().is_ok() {
+        if let Some(flag) = before.filter(|f| f.starts_with("--") && takes_value(f)) {
+            tips.push(format!("a value that starts with '-' is written with '=': '{flag}={arg}'").into());
+        }
+    } else if let Some(command) = command {
+        let typed_first = original.iter().position(|a| a.to_str() == Some(command));
+        let was_before = original.iter().position(|a| a.to_str() == Some(arg.as_ref())) < typed_first;
+        if was_before {
+            tips.push(
+                format!(
+                    "options written before '{command}' are given to it, and it has no '{arg}' (see 'revshare \
+                     {command} --help')"
+                )
+                .into(),
+            );
+        }
+    }
+    let mut out = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(&cli);
+    out.insert(ContextKind::InvalidArg, ContextValue::String(arg));
+    for kind in [ContextKind::SuggestedArg, ContextKind::Usage] {
+        if let Some(value) = e.get(kind) {
+            out.insert(kind, value.clone());
+        }
+    }
+    if !tips.is_empty() {
+        out.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    }
+    out
+}
+
 /// Parses `--target`: `equal-pv`, `equal-net` or a finite number.
 fn parse_target(text: &str) -> Result<SolveTarget, String> {
     match text {
@@ -222,13 +283,6 @@ pub struct SimArgs {
     /// Worker threads; results do not depend on it [default: all cores]
     #[arg(long, value_name = "T", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<u64>,
-    /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
-    #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
-    pub period: PeriodLength,
-    /// The month (1-12) a year starts in; other than 1 gives fiscal years named after
-    /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
-    #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12))]
-    pub year_start: u32,
     /// Sweep a scenario column: one variant of every row (or of ROW) per value, named
     /// <row>@<column>=<value>, sharing the row's random stream so that its difference
     /// from the row is paired path by path (scenario_deltas.csv); repeatable
@@ -238,6 +292,27 @@ pub struct SimArgs {
     /// named <row>@<column>=<value>, evaluated on the same paths; repeatable
     #[arg(long, value_name = "[ROW:]COLUMN=V1,V2,...", value_parser = parse_vary_terms, action = clap::ArgAction::Append)]
     pub vary_terms: Vec<Sweep>,
+}
+
+/// The reporting periods, of the commands that report per period (`run`,
+/// `sensitivity`; not `solve`, whose answer has none).
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// Reporting periods of annual.csv and of the per-period inputs of sensitivity
+    #[arg(long, value_parser = ChoiceParser::<PeriodLength>::all(), default_value = "year")]
+    pub period: PeriodLength,
+    /// The month (1-12) a year starts in; other than 1 gives fiscal years named after
+    /// the calendar year they end in (7: FY2027 is July 2026 to June 2027)
+    #[arg(long, value_name = "M", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12), allow_negative_numbers = true)]
+    pub year_start: u32,
+}
+
+impl PeriodArgs {
+    /// The periods these options name.
+    pub fn periods(&self) -> Periods {
+        // clap has already limited --year-start to 1..=12.
+        Periods::new(self.period, self.year_start).unwrap_or_default()
+    }
 }
 
 /// Parses a `--vary` option.
@@ -251,8 +326,8 @@ fn parse_vary_terms(text: &str) -> Result<Sweep, String> {
 }
 
 impl SimArgs {
-    /// The application's form of these options.
-    pub fn options(&self) -> SimOptions {
+    /// The application's form of these options, with the reporting `periods`.
+    pub fn options(&self, periods: Periods) -> SimOptions {
         SimOptions {
             scenarios: self.scenarios.clone(),
             terms: self.terms.clone(),
@@ -260,8 +335,7 @@ impl SimArgs {
             paths: self.paths as usize,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
-            // clap has already limited --year-start to 1..=12.
-            periods: Periods::new(self.period, self.year_start).unwrap_or_default(),
+            periods,
             vary: self.vary.clone(),
             vary_terms: self.vary_terms.clone(),
         }
@@ -274,6 +348,9 @@ pub struct RunArgs {
     /// Inputs and simulation options.
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Reporting periods.
+    #[command(flatten)]
+    pub periods: PeriodArgs,
     /// Terms row the others are compared with, path by path [default: the first row]
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
@@ -294,10 +371,10 @@ pub struct RunArgs {
     /// Run each scenario in rounds until the 95% confidence half-width of every
     /// reported money mean (revenue; paid, lost, received, net and PV of every row; the
     /// paired differences) is at most this many $B; --paths is then the most paths
-    #[arg(long, value_name = "ABS", value_parser = positive, conflicts_with = "rel_precision")]
+    #[arg(long, value_name = "ABS", value_parser = positive, conflicts_with = "rel_precision", allow_negative_numbers = true)]
     pub precision: Option<f64>,
     /// The same, with the half-width at most this fraction of each mean (0.01 = 1%)
-    #[arg(long, value_name = "R", value_parser = positive)]
+    #[arg(long, value_name = "R", value_parser = positive, allow_negative_numbers = true)]
     pub rel_precision: Option<f64>,
     /// Compute only shard I (0 to N-1) of N of every scenario's paths and write a
     /// partial result to --out, for `revshare merge` (no report)
@@ -353,6 +430,9 @@ pub struct SensitivityArgs {
     /// Inputs and simulation options.
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Reporting periods (of the per-period revenue inputs).
+    #[command(flatten)]
+    pub periods: PeriodArgs,
     /// The scenario to analyse
     #[arg(long, value_name = "NAME")]
     pub scenario: String,
@@ -390,7 +470,7 @@ pub struct SolveArgs {
     pub param: SolveParam,
     /// equal-pv or equal-net (match the mean of --against), or a number ($B) for the
     /// mean of --metric
-    #[arg(long, value_name = "TARGET", value_parser = parse_target)]
+    #[arg(long, value_name = "TARGET", value_parser = parse_target, allow_negative_numbers = true)]
     pub target: SolveTarget,
     /// The row whose mean is matched [default: the first terms row]
     #[arg(long, value_name = "NAME")]
@@ -420,7 +500,7 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "NAME")]
     pub scenario: String,
     /// The path index (0-based, as in --per-path)
-    #[arg(long, value_name = "I")]
+    #[arg(long, value_name = "I", value_parser = parse_seed, allow_negative_numbers = true)]
     pub path: u64,
 }
 
@@ -442,7 +522,7 @@ impl RunArgs {
     /// The application's form of these options.
     pub fn options(self) -> RunOptions {
         RunOptions {
-            sim: self.sim.options(),
+            sim: self.sim.options(self.periods.periods()),
             baseline: self.baseline,
             out: self.out,
             report: !self.no_report,
@@ -479,7 +559,7 @@ impl SensitivityArgs {
     /// The application's form of these options.
     pub fn options(self) -> SensitivityOptions {
         SensitivityOptions {
-            sim: self.sim.options(),
+            sim: self.sim.options(self.periods.periods()),
             scenario: self.scenario,
             explained: self.metric,
             terms_row: self.terms_row,
@@ -493,7 +573,8 @@ impl SolveArgs {
     /// The application's form of these options.
     pub fn options(self) -> SolveOptions {
         SolveOptions {
-            sim: self.sim.options(),
+            // A solution has no periods: solve takes no --period or --year-start.
+            sim: self.sim.options(Periods::default()),
             scenario: self.scenario,
             terms_row: self.terms_row,
             param: self.param,

@@ -694,33 +694,130 @@ pub struct PathTrace {
     pub run_rate: Vec<f64>,
     /// `M_k`, the revenue earned in each month.
     pub monthly: Vec<f64>,
+    /// `DF(u_{k+1})`, the discount factor at the end of each month at the path's
+    /// discount rate.
+    pub df_next: Vec<f64>,
     /// Per terms row, each month's flows, `None` once nothing more can flow.
     pub flows: Vec<Vec<Option<MonthFlow>>>,
     /// The path's record, laid out by [`Layout`].
     pub record: Vec<f64>,
 }
 
+/// Where and why a path's numbers overflow (see [`overflows`]): the month and the
+/// quantity that first does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// OpenAI's run-rate, the month's revenue or its total so far, from month `k`.
+    Revenue(usize),
+    /// A terms row's payments in a month, or paid so far, from month `k`.
+    Payments(usize),
+    /// The present value of the payments so far, from month `k`: the discount
+    /// factor is too large (the revenue and the payments do not overflow).
+    PresentValue(usize),
+    /// A total of the path, with no month to blame.
+    Totals,
+}
+
+impl PathTrace {
+    /// Where the path first overflows, if it does: its revenue, then its payments,
+    /// then, when only the path's totals do, the present values month by month (a
+    /// month's flows times its discount factor, added up; failing that, the month
+    /// of the largest discount factor when a present value overflows).
+    pub fn overflow(&self, l: Layout) -> Option<Overflow> {
+        let bad = |v: &f64| overflows(*v);
+        let mut total = 0.0;
+        let revenue = (0..self.run_rate.len()).find(|&k| {
+            total += self.monthly[k];
+            bad(&self.run_rate[k]) || bad(&self.monthly[k]) || bad(&total)
+        });
+        if let Some(k) = revenue {
+            return Some(Overflow::Revenue(k));
+        }
+        let flows = self.flows.iter().flatten().flatten();
+        let payments = flows.filter(|m| [m.paid, m.lost, m.received, m.cum_paid].iter().any(bad)).map(|m| m.month);
+        if let Some(k) = payments.min() {
+            return Some(Overflow::Payments(k));
+        }
+        let mut present = vec![0.0; self.flows.len()];
+        let discounted = (0..self.df_next.len()).find(|&k| {
+            self.flows.iter().zip(&mut present).any(|(row, pv)| {
+                if let Some(m) = row[k] {
+                    *pv += (m.paid.abs() + m.received.abs()) * self.df_next[k];
+                }
+                bad(pv)
+            })
+        });
+        if let Some(k) = discounted {
+            return Some(Overflow::PresentValue(k));
+        }
+        let pv_overflows = (0..l.terms).any(|t| bad(&self.record[l.terms_field(t, TermsField::Pv)]));
+        let largest = (0..self.df_next.len()).max_by(|a, b| self.df_next[*a].total_cmp(&self.df_next[*b]));
+        match largest {
+            Some(k) if pv_overflows => Some(Overflow::PresentValue(k)),
+            _ => money_columns(l).any(|j| bad(&self.record[j])).then_some(Overflow::Totals),
+        }
+    }
+}
+
 impl Plan<'_> {
     /// The problem of a path whose numbers overflowed: the scenario, the path, and
-    /// the first month whose revenue or payments are not a finite number.
+    /// the first month whose revenue or payments (or their running totals) overflow,
+    /// or, when only the present values do, the discount rate that makes them.
     pub fn overflow(&self, path: u64) -> crate::error::Problem {
         let trace = self.trace(path);
-        let bad = |v: &f64| overflows(*v);
-        let revenue = trace.run_rate.iter().position(bad).or_else(|| trace.monthly.iter().position(bad));
-        let flows = trace.flows.iter().flatten().flatten().find(|m| [m.paid, m.lost, m.received].iter().any(bad));
-        let what = match (revenue, flows) {
-            (Some(k), _) => format!("OpenAI's revenue overflows from {} on", self.month_label(k)),
-            (None, Some(m)) => format!("the payments overflow from {} on", self.month_label(m.month)),
-            (None, None) => "its totals overflow".to_string(),
-        };
+        let replay = format!("`revshare replay --scenario {} --path {path}` shows the path", self.scenario.name());
+        let reason = self.overflow_reason(&trace).unwrap_or_else(|| self.reason(Overflow::Totals, &trace));
         crate::error::Problem::value_of(
             format!("scenario `{}`, path {path}", self.scenario.name()),
-            format!(
-                "{what} (beyond 1e150 $B, where no statistics can be computed): lower the growth, the volatility, \
-                 the jumps or the horizon (`revshare replay --scenario {} --path {path}` shows the path)",
-                self.scenario.name()
-            ),
+            format!("{reason} ({replay})"),
         )
+    }
+
+    /// Why path `trace` of this plan overflows, in words (the quantity, the first
+    /// month, the bound and what to change); `None` when it does not.
+    pub fn overflow_reason(&self, trace: &PathTrace) -> Option<String> {
+        trace.overflow(self.layout()).map(|o| self.reason(o, trace))
+    }
+
+    /// [`Plan::overflow_reason`] of overflow `o` of `trace`.
+    fn reason(&self, o: Overflow, trace: &PathTrace) -> String {
+        let (what, advice) = match o {
+            Overflow::Revenue(k) => (
+                format!("OpenAI's revenue overflows from {} on", self.month_label(k)),
+                "lower the growth, the volatility, the jumps or the horizon".to_string(),
+            ),
+            Overflow::Payments(k) => (
+                format!("the payments overflow from {} on", self.month_label(k)),
+                "lower the growth, the volatility, the jumps or the horizon".to_string(),
+            ),
+            Overflow::PresentValue(k) => {
+                let r = trace.params.discount_rate;
+                let why = if r < 0.0 {
+                    "a discount rate this close to -1 makes every later payment worth ever more: choose one further \
+                     from -1"
+                } else {
+                    "a rate this high compounds the payments before the valuation date forward: choose a lower rate \
+                     or an earlier valuation_date"
+                };
+                let factor = match trace.df_next[k] {
+                    f if f.is_finite() => format!("{f:.1e}"),
+                    _ => "more than 1e308".to_string(),
+                };
+                (
+                    format!(
+                        "its present values overflow from {} on, because of the discount rate {r}: a payment then \
+                         counts {factor} times its amount at the valuation date",
+                        self.month_label(k),
+                    ),
+                    why.to_string(),
+                )
+            }
+            Overflow::Totals => (
+                "its totals overflow".to_string(),
+                "lower the growth, the volatility, the jumps or the horizon".to_string(),
+            ),
+        };
+        format!("{what} (beyond 1e150 $B, where no statistics can be computed): {advice}")
     }
 
     /// Simulates path `path` through the run's own code path and keeps everything
@@ -733,7 +830,7 @@ impl Plan<'_> {
         let (params, events, growth) = self.simulate_path_traced(path, &mut ws, &mut record, Some(&mut run_rate), {
             |t, m: MonthFlow| flows[t][m.month] = Some(m)
         });
-        PathTrace { path, params, events, growth, run_rate, monthly: ws.monthly, flows, record }
+        PathTrace { path, params, events, growth, run_rate, monthly: ws.monthly, df_next: ws.df_next, flows, record }
     }
 }
 

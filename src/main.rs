@@ -44,7 +44,9 @@ fn main() -> ExitCode {
     if let Err(code) = check_cpu() {
         return code;
     }
-    let cli = Cli::parse_from(cli::command_first(std::env::args_os().collect()));
+    let typed: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = cli::command_first(typed.clone());
+    let cli = Cli::try_parse_from(&parsed).unwrap_or_else(|e| cli::with_tips(e, &typed, &parsed).exit());
     app::interrupt::install();
     let result = match cli.command {
         Some(Command::Run(args)) => run(&args.options()),

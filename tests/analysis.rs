@@ -181,6 +181,51 @@ fn sensitivity_adds_a_tornado_to_an_existing_report() {
     assert!(!fs::read_to_string(out.join("report.html")).unwrap().contains("tornado"));
 }
 
+#[cfg(unix)]
+#[test]
+fn sensitivity_that_cannot_redraw_the_report_fails_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    cargo_bin_cmd!("revshare").args(["--paths", "200", "-q", "--out"]).arg(&out).assert().success();
+    // A chart the redraw would replace is now a link: the report cannot be redrawn.
+    let chart = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "svg"))
+        .unwrap();
+    fs::remove_file(&chart).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &chart).unwrap();
+    let listing = |dir: &std::path::Path| {
+        let mut v: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (before, charts) = (listing(&out), listing(&out.join("charts")));
+    let assert = cargo_bin_cmd!("revshare")
+        .args(["sensitivity", "--scenario", "base", "--metric", "pv", "--paths", "200", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "{}: could not be redrawn with the new analysis, so nothing was written (neither sensitivity.csv nor \
+             cap_conditions.csv): {}: exists and is not a regular file (it is a symbolic link)",
+            out.join("report.html").display(),
+            chart.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(listing(&out), before, "the folder is as it was");
+    assert_eq!(listing(&out.join("charts")), charts);
+    assert!(fs::symlink_metadata(&chart).unwrap().file_type().is_symlink());
+}
+
 #[test]
 fn replay_prints_the_same_totals_as_the_per_path_file() {
     let tmp = tempfile::tempdir().unwrap();

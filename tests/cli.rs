@@ -184,6 +184,43 @@ fn an_unknown_column_is_refused() {
         &[],
         &["s.csv, line 1, column `sigmaa`: unknown column; did you mean `sigma`?"],
     );
+    // The header is named at its own line, after comments and empty lines, and the
+    // rows' bad cells are listed with it; a required column that is missing is said
+    // once, not in every row.
+    let shipped = include_str!("../scenarios/terms.csv");
+    let header = shipped.lines().position(|l| l.starts_with("name,")).unwrap() + 1;
+    assert!(header > 1, "the shipped terms file starts with comments");
+    // A column `sharee` added at the end, and a share of 1.5 in the first row.
+    let broken: String = shipped
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i + 1 {
+            n if n < header => format!("{l}\n"),
+            n if n == header => format!("{l},sharee\n"),
+            n if n == header + 1 => format!("{},x\n", l.replacen(",0.2,", ",1.5,", 1)),
+            _ => format!("{l},\n"),
+        })
+        .collect();
+    refused(
+        GOOD_S,
+        &broken,
+        &[],
+        &[
+            "2 problems in the input:",
+            &format!("t.csv, line {header}, column `sharee`: unknown column; did you mean `share`?"),
+            &format!("t.csv, line {}, column `share`, value `1.5`: must be in [0, 1]", header + 1),
+        ],
+    );
+    refused(
+        "# a comment\n\nname,sigma\ns,-1\nt,0.1\n",
+        GOOD_T,
+        &[],
+        &[
+            "2 problems in the input:",
+            "s.csv, line 3: the required column `revenue0` is missing",
+            "s.csv, line 4, column `sigma`, value `-1`",
+        ],
+    );
 }
 
 #[test]
@@ -298,7 +335,24 @@ fn a_file_that_is_not_a_csv_is_refused() {
     refused("{\"scenarios\": [1, 2]}\n", GOOD_T, &[], &["s.csv, line 1, column `{\"scenarios\": [1`: unknown column"]);
     let d = Dir::new();
     fs::write(d.path("bin.csv"), [0x89, b'P', b'N', b'G', 0xff, 0x00]).unwrap();
-    revshare(&d, &["check", "bin.csv"]).code(1).stderr(predicates::str::contains("bin.csv: not a text file"));
+    revshare(&d, &["check", "bin.csv"]).code(1).stderr(predicates::str::contains(
+        "bin.csv, line 1: not a text file (invalid UTF-8 at column 1, the file's byte 1); expected a CSV scenario file",
+    ));
+    // Where the bad byte is: its line and column, counting a Windows line end once.
+    fs::write(d.path("latin1.csv"), b"name,revenue0\r\nbase,20\r\nd\xe9j\xe0,10\r\n").unwrap();
+    revshare(&d, &["check", "latin1.csv"]).code(1).stderr(predicates::str::contains(
+        "latin1.csv, line 3: not a text file (invalid UTF-8 at column 2, the file's byte 26)",
+    ));
+    // A file without an end is refused at the size limit, not read until memory runs out.
+    #[cfg(unix)]
+    revshare(&d, &["check", "/dev/zero"]).code(1).stderr(predicates::str::contains(
+        "error: /dev/zero: the file is larger than 64 MiB, the most an input file may be",
+    ));
+    #[cfg(unix)]
+    revshare(&d, &["run", "--terms", "/dev/zero", "--out", "never"])
+        .code(1)
+        .stderr(predicates::str::contains("/dev/zero: the file is larger than 64 MiB"));
+    assert!(!d.path("never").exists());
 }
 
 #[test]
@@ -446,6 +500,41 @@ fn the_per_path_file_streams_in_path_order_and_changes_no_other_file() {
         .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
         .collect();
     assert_eq!(paths, (0..700).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_per_path_file_that_the_run_writes_into_out_itself_is_refused_before_simulating() {
+    let d = Dir::new();
+    d.write("s.csv", SCENARIOS);
+    d.write("t.csv", TERMS);
+    let run = |per_path: &str| {
+        let args = ["run", "s.csv", "--terms", "t.csv", "--paths", "50", "--out", "same", "--quiet"];
+        revshare(&d, &[&args[..], &["--per-path", per_path]].concat())
+    };
+    run("same/per-path.csv").success();
+    let before = snapshot(&d.path("same"));
+    for (per_path, clash) in [
+        ("same/summary.csv", "is where the run writes its own `summary.csv`"),
+        ("same/manifest.json", "is where the run writes its own `manifest.json`"),
+        ("./same/../same/report.html", "is where the run writes its own `report.html`"),
+        ("same/sensitivity.csv", "is where the run writes its own `sensitivity.csv`"),
+        ("same/charts/p.csv", "is in the `charts/` folder the run draws into"),
+        ("same/charts/.revshare-charts", "is in the `charts/` folder the run draws into"),
+    ] {
+        let expected = format!(
+            "--per-path, value `{per_path}`: {clash} (--out `same`); name a file the run does not write, such as \
+             `same/per-path.csv`, or one outside the folder"
+        );
+        run(per_path).code(1).stderr(predicates::str::contains(expected));
+        assert_eq!(snapshot(&d.path("same")), before, "{per_path}");
+    }
+    // Through a link to the folder, too.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("same", d.path("link")).unwrap();
+        run("link/summary.csv").code(1).stderr(predicates::str::contains("its own `summary.csv`"));
+        assert_eq!(snapshot(&d.path("same")), before);
+    }
 }
 
 #[test]
@@ -602,17 +691,35 @@ fn a_run_replaces_only_its_own_files() {
     run(&["--no-report"]).success();
     assert!(!d.path("r/report.html").exists());
     assert_eq!(ours(&d.path("r/charts")), ["mine.svg"]);
-    // Charts drawn before runs kept an index are known by their names (the run
-    // without a report left no index).
+    // Nothing goes because of its name: without an index (the run without a report
+    // left none), a file named as runs name their charts stays; one the run draws
+    // again is replaced.
     assert!(!d.path("r/charts/.revshare-charts").exists());
     d.write("r/charts/01-s-revenue.svg", "an old chart");
+    d.write("r/charts/09-gone-pv-cdf.svg", "an old chart");
     run(&[]).success();
     assert!(!read(&d.path("r/charts/01-s-revenue.svg")).contains("an old chart"));
-    d.write("r/charts/09-gone-pv-cdf.svg", "an old chart");
-    fs::remove_file(d.path("r/charts/.revshare-charts")).unwrap();
-    run(&[]).success();
-    assert!(!d.path("r/charts/09-gone-pv-cdf.svg").exists(), "an unlisted chart named as runs name them");
+    assert_eq!(read(&d.path("r/charts/09-gone-pv-cdf.svg")), "an old chart", "an unlisted chart name stays");
+    // The index lists each chart with its SHA-256, as `sha256sum` writes it.
+    let index = read(&d.path("r/charts/.revshare-charts"));
+    for line in index.lines() {
+        let (hash, name) = line.split_once("  ").unwrap();
+        let bytes = fs::read(d.path("r/charts").join(name)).unwrap();
+        let digest: String =
+            <sha2::Sha256 as sha2::Digest>::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hash, digest, "{name}");
+    }
+    // A forged or hand-edited index removes nothing it cannot show the run drew: a
+    // name without a hash, a wrong hash, or a chart edited since.
+    let first_chart = index.lines().next().unwrap().split_once("  ").unwrap().1.to_string();
+    d.write(&format!("r/charts/{first_chart}"), "edited by hand");
+    let forged = format!("mine.svg\n{}  09-gone-pv-cdf.svg\n{index}", "0".repeat(64));
+    d.write("r/charts/.revshare-charts", &forged);
+    run(&["--no-report"]).success();
     assert_eq!(read(&d.path("r/charts/mine.svg")), "x");
+    assert_eq!(read(&d.path("r/charts/09-gone-pv-cdf.svg")), "an old chart");
+    assert_eq!(read(&d.path(&format!("r/charts/{first_chart}"))), "edited by hand");
+    assert_eq!(ours(&d.path("r/charts")).len(), 3, "the unchanged charts went: {:?}", ours(&d.path("r/charts")));
     // A per-path target that is not one of ours is refused; one of ours is replaced
     // with its mode kept.
     d.write("notes.csv", "my,own\n1,2\n");
@@ -693,6 +800,28 @@ fn one_path_or_nothing_that_varies_prints_no_nan_and_writes_every_header() {
         read(&d.path("s/sensitivity.csv")),
         "scenario,terms,baseline,metric,metric_mean,input,n,rho,rho_lo,rho_hi,mean_low_decile,mean_high_decile,variance_share\n"
     );
+    // Where inputs vary, an empty ranking says what is the case: a metric that does
+    // not vary (a share of 0), or too few paths.
+    d.write("t0.csv", "name,share\nzero,0\nsome,0.2\n");
+    let sensitivity = |extra: &[&str]| {
+        let args = ["sensitivity", "--scenario", "base", "--metric", "pv", "--out", "s"];
+        let out = revshare(&d, &[&args[..], extra].concat()).success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let text = sensitivity(&["--terms", "t0.csv", "--terms-row", "zero", "--paths", "50"]);
+    assert!(
+        text.contains(
+            "(nothing to rank: pv of zero is 0.00 $B on every path of `base`: the metric does not vary, so no input \
+             can explain it)"
+        ),
+        "{text}"
+    );
+    let text = sensitivity(&["--paths", "1"]);
+    assert!(
+        text.contains("(nothing to rank: 1 path cannot show anything varying: a rank correlation needs many paths"),
+        "{text}"
+    );
+    assert!(!text.contains("its parameters are constants"), "{text}");
 }
 
 #[test]
@@ -705,6 +834,45 @@ fn options_may_come_before_the_command_and_counts_take_common_forms() {
     revshare(&d, &["run", "--paths=-5"])
         .code(2)
         .stderr(predicates::str::contains("invalid value '-5' for '--paths <N>': a whole number from 1 to 100000000"));
+}
+
+#[test]
+fn a_negative_value_or_a_misplaced_option_gets_a_tip_that_applies_never_the_double_dash() {
+    let d = Dir::new();
+    let usage_error = |args: &[&str]| {
+        let assert = revshare(&d, args).code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("use '-- "), "{stderr}");
+        stderr
+    };
+    // Options whose value may be negative take it as typed, and say what they allow.
+    let solve = ["solve", "--scenario", "base", "--terms-row", "fixed-2026", "--param", "share", "--paths", "100"];
+    revshare(&d, &[&solve[..], &["--target", "-5"]].concat())
+        .success()
+        .stdout(predicates::str::contains("a mean pv of -5 $B"));
+    for (option, says) in [
+        ("--precision", "invalid value '-1' for '--precision <ABS>': a number above zero"),
+        ("--rel-precision", "invalid value '-1' for '--rel-precision <R>': a number above zero"),
+        ("--year-start", "invalid value '-1' for '--year-start <M>'"),
+    ] {
+        assert!(usage_error(&["run", option, "-1"]).contains(says), "{option}");
+    }
+    let stderr = usage_error(&["replay", "--scenario", "base", "--path", "-1"]);
+    assert!(stderr.contains("invalid value '-1' for '--path <I>': a whole number from 0"), "{stderr}");
+    // A text option: the tip says how to write a value starting with '-'.
+    let stderr = usage_error(&["sensitivity", "--scenario", "-5", "--metric", "pv"]);
+    assert!(stderr.contains("tip: a value that starts with '-' is written with '=': '--scenario=-5'"), "{stderr}");
+    // After a flag that takes no value, no tip at all.
+    let stderr = usage_error(&["run", "--quiet", "-5"]);
+    assert!(stderr.contains("unexpected argument '-5' found") && !stderr.contains("tip:"), "{stderr}");
+    // Options before a command that does not take them.
+    let stderr = usage_error(&["--paths", "10", "--out", "y", "merge"]);
+    assert!(
+        stderr.contains(
+            "tip: options written before 'merge' are given to it, and it has no '--paths' (see 'revshare merge --help')"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -722,6 +890,36 @@ fn swapped_files_are_named_and_every_broken_row_is_listed() {
         &[
             "t.csv, line 1: this looks like a scenario file (its columns are those of one); pass it with the SCENARIOS.csv argument",
         ],
+    );
+    // The correlation file in either place, or another file as the correlation file:
+    // one message naming the kind, not a line per unknown column.
+    let correlations = "scenario,a,b,rank_correlation\n*,growth0,agi_delay,-0.4\n";
+    refused(
+        correlations,
+        GOOD_T,
+        &[],
+        &["error: s.csv, line 1: this looks like a correlation file (its columns are those of one); pass it with \
+           --correlations\n"],
+    );
+    refused(
+        GOOD_S,
+        &format!("# pairs\n{correlations}"),
+        &[],
+        &["error: t.csv, line 2: this looks like a correlation file (its columns are those of one); pass it with \
+           --correlations\n"],
+    );
+    refused(
+        GOOD_S,
+        GOOD_T,
+        &["--correlations", "t.csv"],
+        &["error: t.csv, line 1: this looks like a terms file (its columns are those of one); pass it with --terms\n"],
+    );
+    refused(
+        GOOD_S,
+        GOOD_T,
+        &["--correlations", "s.csv"],
+        &["error: s.csv, line 1: this looks like a scenario file (its columns are those of one); pass it with the \
+           SCENARIOS.csv argument\n"],
     );
     // Two rows with the wrong number of fields and a bad value: all three reported.
     refused(
@@ -849,23 +1047,65 @@ fn a_full_disk_fails_clearly_and_changes_nothing() {
     assert!(!d.path("x").exists(), "a folder the failed run created is removed");
 }
 
+/// Whether the tests run with the power to write in a read-only folder (as root).
+#[cfg(unix)]
+fn writes_anywhere(d: &Dir) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = d.path("probe");
+    fs::create_dir(&probe).unwrap();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o555)).unwrap();
+    let writable = fs::write(probe.join("x"), "x").is_ok();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::remove_dir_all(&probe).unwrap();
+    writable
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_written_is_named_as_given_never_by_the_staging_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    let check = |out: &str, what: &str| {
+        let assert = revshare(&d, &["run", "--paths", "10", "--out", out, "--quiet", "--no-report"]).code(1);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(&format!("error: {out}: {what} (")), "{stderr}");
+        assert!(stderr.contains("; name a folder you can write to"), "{stderr}");
+        assert!(!stderr.contains("staging"), "{stderr}");
+    };
+    // /proc/self is a folder in which nothing can be made, whoever runs the test.
+    #[cfg(target_os = "linux")]
+    check("/proc/self", "nothing can be written in this folder");
+    if writes_anywhere(&d) {
+        eprintln!("skipped the mode-0555 folder: the tests run as root, who may write in it");
+        return;
+    }
+    fs::create_dir(d.path("ro")).unwrap();
+    fs::set_permissions(d.path("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+    check("ro", "nothing can be written in this folder (Permission denied");
+    check("ro/new", "this folder cannot be created (Permission denied");
+    assert_eq!(fs::read_dir(d.path("ro")).unwrap().count(), 0);
+}
+
 #[test]
 fn report_on_an_edited_file_names_the_folder_line_column_and_value() {
     let d = Dir::new();
     revshare(&d, &["run", "--paths", "50", "--out", "r", "--quiet"]).success();
     let summary = read(&d.path("r/summary.csv"));
-    let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
-    let mut cells: Vec<&str> = lines[2].split(',').collect();
-    cells[3] = "abc";
-    lines[2] = cells.join(",");
-    d.write("r/summary.csv", &(lines.join("\n") + "\n"));
-    let before = snapshot(&d.path("r"));
-    let expected = format!(
-        "{}, line 3, column `n`, value `abc`: invalid digit found in string",
-        Path::new("r").join("summary.csv").display()
-    );
-    revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
-    assert_eq!(snapshot(&d.path("r")), before);
+    // A count and a number, each edited in turn.
+    for (cell, column, what) in [(3, "n", "not a whole number"), (4, "mean", "not a number (a decimal such as 12.5")] {
+        let mut lines: Vec<String> = summary.lines().map(str::to_string).collect();
+        let mut cells: Vec<&str> = lines[2].split(',').collect();
+        cells[cell] = "abc";
+        lines[2] = cells.join(",");
+        d.write("r/summary.csv", &(lines.join("\n") + "\n"));
+        let before = snapshot(&d.path("r"));
+        let expected =
+            format!("{}, line 3, column `{column}`, value `abc`: {what}", Path::new("r").join("summary.csv").display());
+        let assert = revshare(&d, &["report", "r"]).code(1).stderr(predicates::str::contains(expected));
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(!stderr.contains("deserialize") && !stderr.contains("byte"), "{stderr}");
+        assert_eq!(snapshot(&d.path("r")), before);
+    }
 }
 
 #[test]
@@ -896,6 +1136,40 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
     revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"])
         .code(1)
         .stderr(predicates::str::contains("scenario `fast`, path 0: OpenAI's revenue overflows from"));
+    // replay shows the path up to the month it overflows, then says where and why,
+    // and names the rows whose totals overflow without them: no inf, no NaN.
+    let replay = revshare(&d, &["replay", "boom.csv", "--scenario", "boom", "--path", "0"]).success();
+    let text = String::from_utf8(replay.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("\n2066-03 ") && !text.contains("\n2066-04 "), "{text}");
+    assert!(
+        text.contains(
+            "\n2066-04: the path overflows here, and its months from here on are not shown: OpenAI's revenue \
+             overflows from 2066-04 on (beyond 1e150 $B"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\ntotals panel-2025: not shown, they overflow (see above)\n"), "{text}");
+    assert!(text.contains("\ntotals fixed-2026: paid=38 "), "a row that ended before it is shown: {text}");
+    for bad in ["inf", "NaN", "received= ", "net= ", "pv= "] {
+        assert!(!text.contains(bad), "{bad}: {text}");
+    }
+    // A discount rate near -1 makes the present values overflow, not the revenue:
+    // DF = (1e-6)^-(u - u_V) passes 1e150 after 25 years.
+    d.write("disc.csv", "name,revenue0,growth0,discount_rate,horizon\nd,20,0.1,-0.999999,2100\n");
+    let assert = revshare(&d, &["run", "disc.csv", "--paths", "10", "--out", "o", "--quiet"]).code(1).stderr(
+        predicates::str::contains(
+            "scenario `d`, path 0: its present values overflow from 2051-01 on, because of the discount rate \
+             -0.999999: a payment then counts 3.2e150 times its amount at the valuation date",
+        ),
+    );
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("a discount rate this close to -1 makes every later payment worth ever more"), "{stderr}");
+    assert!(!stderr.contains("totals") && !stderr.contains("lower the growth"), "{stderr}");
+    let replay = revshare(&d, &["replay", "disc.csv", "--scenario", "d", "--path", "0"]).success();
+    let text = String::from_utf8(replay.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("\n2099-12 "), "every month is shown: {text}");
+    assert!(text.contains("\nthe path overflows: its present values overflow from 2051-01 on"), "{text}");
+    assert!(!text.contains("inf") && !text.contains("NaN"), "{text}");
     // A fast growth within the bound runs.
     d.write("fast.csv", "name,revenue0,growth0,growth_inf,sigma,horizon\nfast,20,50,50,0,2076\n");
     let out = revshare(&d, &["run", "fast.csv", "--paths", "10", "--out", "f", "--quiet"]).success();
@@ -912,5 +1186,25 @@ fn replay_lists_only_the_options_it_uses() {
     }
     for unused in ["--paths", "--threads", "--period"] {
         assert!(!text.contains(unused), "{unused}: {text}");
+    }
+}
+
+#[test]
+fn solve_takes_no_reporting_periods() {
+    let d = Dir::new();
+    let help = revshare(&d, &["solve", "--help"]).success();
+    let text = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("--period") && !text.contains("--year-start"), "{text}");
+    let solve = ["solve", "--scenario", "base", "--terms-row", "fixed-2026", "--param", "share", "--target", "10"];
+    for option in [&["--period", "quarter"][..], &["--year-start", "7"]] {
+        revshare(&d, &[&solve[..], option].concat())
+            .code(2)
+            .stderr(predicates::str::contains(format!("unexpected argument '{}' found", option[0])));
+    }
+    // run and sensitivity still take them.
+    for command in ["run", "sensitivity"] {
+        let help = revshare(&d, &[command, "--help"]).success();
+        let text = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+        assert!(text.contains("--period") && text.contains("--year-start"), "{command}: {text}");
     }
 }

@@ -73,7 +73,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("curves.csv", "797e8c81743dc85a642e13e453273a042d1e7b3900d0fef1c7d3de555b7f3c28"),
             ("manifest.json", "7df45f7246ac61ac01381a56fbf11c3ff330ef9e589f69ca0e16211a01453cac"),
             ("report.html", "83540919fe05589906020004da9e0e5def087d6d55a61d792ba2bd1ada4a9d0a"),
-            ("charts/", "ab63be3e0bc726d6439fd52ab30869e4facc95ed2214749547312d67a5453970"),
+            ("charts/", "377fc4c74c00bfb4db2bc76aea3a22b9d39703fc9d16df9e6b1eb4be1c7f1fc6"),
         ],
     );
 }
@@ -113,7 +113,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("curves.csv", "f0af2a813c5a7f15269c38e4cc8c9058cacd936e23c306ad770d88e11b144683"),
             ("manifest.json", "8e45cb86652887a8abaca41904985de807953d146a47af73762b8684853eb1e5"),
             ("report.html", "dfc5dff7591e26b2cf563fac21fc8603183c35017f42414fad5cf44c3c2dd7f2"),
-            ("charts/", "739999a1cb75e6c76605962abc2fb01838d4520a870fdb4a7201500520027aed"),
+            ("charts/", "481e38661ce89f20b69ac7e40f9da2ac4e55d14cea196de95fa44c19886ed3d6"),
             ("per-path.csv", "5f72a4983d576b705140c135960c02161bfc1c505baa2bfb4feff6112fbfc8b4"),
         ],
     );

@@ -153,6 +153,20 @@ fn weighted_rows_must_share_start_and_horizon_and_weights_be_numbers_at_least_ze
 }
 
 #[test]
+fn weights_whose_sum_overflows_are_refused_naming_the_file_column_and_values() {
+    let e = read("name,revenue0,weight\na,20,1e308\nb,10,1e308\nc,5,0\n");
+    assert_eq!(
+        e,
+        "s.csv, column `weight`, value `1e308, 1e308`: the weights of the rows on lines 2, 3 add up to more than \
+         the largest number (about 1.8e308), so they cannot be normalised; only their ratios matter: divide them all \
+         by the same number (1e300, say)"
+    );
+    // Large weights whose sum is a number mix as their ratios say.
+    let s = common::scenarios("name,revenue0,weight\na,20,8e307\nb,10,0.5\n");
+    assert_eq!((s[0].weight(), s[1].weight()), (8e307, 0.5));
+}
+
+#[test]
 fn a_run_writes_mixture_rows_to_every_file_and_the_report() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("s.csv"), SCENARIOS).unwrap();

@@ -267,6 +267,41 @@ fn cap_conditions_in(
         .collect()
 }
 
+/// Why an [`Explanation`] ranks no input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unranked {
+    /// Fewer than two paths: nothing can vary.
+    TooFewPaths(usize),
+    /// No input takes more than one value over the paths.
+    NothingVaries,
+    /// Inputs vary, but the metric takes this one value on every path.
+    ConstantMetric(f64),
+    /// Inputs and the metric vary, but no input varies where the metric does
+    /// (every path where one is defined has the same metric, say).
+    NoAssociation,
+}
+
+/// Why nothing was ranked (`None` when something was): the paths, whether any
+/// input varies (`column` gives an input's values), whether the metric does.
+fn unranked(ranked: &[Sensitivity], metric: &[f64], inputs: &[InputColumn], column: &Columns<'_>) -> Option<Unranked> {
+    if !ranked.is_empty() {
+        return None;
+    }
+    let varies = |v: &[f64]| {
+        let mut defined = v.iter().filter(|x| !x.is_nan());
+        defined.next().is_some_and(|first| defined.any(|x| x != first))
+    };
+    Some(if metric.len() < 2 {
+        Unranked::TooFewPaths(metric.len())
+    } else if !inputs.iter().any(|c| varies(&column(c.column))) {
+        Unranked::NothingVaries
+    } else if !varies(metric) {
+        Unranked::ConstantMetric(metric.iter().copied().find(|x| !x.is_nan()).unwrap_or(f64::NAN))
+    } else {
+        Unranked::NoAssociation
+    })
+}
+
 /// What explains one metric over the paths of a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
@@ -280,6 +315,8 @@ pub struct Explanation {
     pub mean: f64,
     /// Every input that varies, most influential first.
     pub ranked: Vec<Sensitivity>,
+    /// Why `ranked` is empty, when it is.
+    pub unranked: Option<Unranked>,
     /// For every capped row, each input when its cap binds and when it does not.
     pub conditions: Vec<CapCondition>,
     /// The scenario's rank correlations between parameters (MODEL.md §7), empty when
@@ -322,13 +359,14 @@ pub fn explain(
         inputs.extend(terms_inputs(terms, baseline, table));
     }
     let ranked = rank_inputs(table, &inputs, &values);
+    let unranked = unranked(&ranked, &values, &inputs, &|j| table.column(j));
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     let mut conditions = Vec::new();
     for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
         conditions.extend(cap_conditions(table, c, row.name(), &uncertain_inputs(scenario, terms, c, table)));
     }
     let correlations = scenario.copula().map_or_else(Vec::new, |c| c.pairs().to_vec());
-    Explanation { explained, terms: t, baseline, mean, ranked, conditions, correlations }
+    Explanation { explained, terms: t, baseline, mean, ranked, unranked, conditions, correlations }
 }
 
 /// [`explain`] over the pooled paths of several scenarios that share a layout (the
@@ -355,6 +393,7 @@ pub fn explain_pooled(
         inputs.extend(terms_inputs(terms, baseline, first));
     }
     let ranked = rank_columns(&column, &inputs, &values);
+    let unranked = unranked(&ranked, &values, &inputs, &column);
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     let mut conditions = Vec::new();
     for (c, row) in terms.iter().enumerate().filter(|(_, r)| r.cap().is_some()) {
@@ -368,7 +407,7 @@ pub fn explain_pooled(
             correlations.push(*c);
         }
     }
-    Explanation { explained, terms: t, baseline, mean, ranked, conditions, correlations }
+    Explanation { explained, terms: t, baseline, mean, ranked, unranked, conditions, correlations }
 }
 
 #[cfg(test)]

@@ -6,11 +6,14 @@
 //! that point leaves the folder exactly as it was.
 //!
 //! A run replaces only files it writes, known by name: its output files, and the
-//! charts it draws. The charts of a run are listed in `charts/.revshare-charts`, so
-//! that the next run removes those it does not draw again and nothing else: a
-//! user's own file in `charts/` stays. A target that exists and is not a regular
-//! file (a folder, a device, a FIFO, a socket, a symbolic link) is refused before
-//! anything is moved.
+//! charts it draws. It removes only files it can show it wrote: the charts of a run
+//! are listed in `charts/.revshare-charts` with their SHA-256, and the next run
+//! removes a listed chart it does not draw again only while its bytes still hash
+//! to the listed value. A user's own file in `charts/`, a chart edited since, and
+//! the charts of a listing without hashes (or of none) stay; nothing is removed
+//! because of its name. A target that exists and is not a regular file (a folder,
+//! a device, a FIFO, a socket, a symbolic link) is refused before anything is
+//! moved.
 
 use revshare::report::{CHARTS_DIR, OutputFile};
 use revshare::{Choice, Error, Problem};
@@ -25,8 +28,27 @@ pub struct OutputDir {
     created: bool,
 }
 
+/// The hidden folder a commit writes into before anything moves. A folder that
+/// cannot be written is named as the user gave it, never by the staging path.
 fn staging(dir: &Path) -> Result<tempfile::TempDir, Error> {
-    tempfile::Builder::new().prefix(".revshare-staging-").tempdir_in(dir).map_err(|e| Error::io(dir, e))
+    tempfile::Builder::new().prefix(".revshare-staging-").tempdir_in(dir).map_err(|e| unwritable(dir, NOT_WRITABLE, &e))
+}
+
+/// What [`unwritable`] says of a folder in which no file can be made.
+const NOT_WRITABLE: &str = "nothing can be written in this folder";
+
+/// The problem of a result folder that cannot be made or written (`what`): the
+/// folder, and the system's reason without the path of the file it tried.
+fn unwritable(dir: &Path, what: &str, e: &std::io::Error) -> Error {
+    let msg = format!("{what} ({}); name a folder you can write to", reason(e));
+    Problem::file(&dir.display().to_string(), msg).into()
+}
+
+/// The system's words for `e` (`Read-only file system (os error 30)`), without the
+/// path `tempfile` appends (` at path "..."`), which would name the staging folder.
+fn reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    text.split(" at path ").next().unwrap_or(&text).to_string()
 }
 
 impl OutputDir {
@@ -46,7 +68,7 @@ impl OutputDir {
         }
         check_folder(&dir.join(CHARTS_DIR))?;
         let created = !dir.exists();
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        fs::create_dir_all(dir).map_err(|e| unwritable(dir, "this folder cannot be created", &e))?;
         if created {
             super::interrupt::created(dir);
         }
@@ -68,8 +90,9 @@ impl OutputDir {
     /// Writes every `(name, bytes)` into staging, then moves them into place.
     ///
     /// A name may contain one folder (`charts/a.svg`): the folder is created if
-    /// needed, and the files an earlier run listed in its index there and this one
-    /// does not write are removed. The `stale` files, results of an earlier run
+    /// needed, its index lists the files written there with their SHA-256, and the
+    /// files an earlier run listed in its index there, that this one does not write
+    /// and that still hash to the listed value, are removed. The `stale` files, results of an earlier run
     /// that the new ones invalidate, are removed. Every target is checked first: one
     /// that exists and is not a regular file stops the commit before anything moves.
     pub fn commit(&self, files: &[(String, Vec<u8>)], stale: &[&str]) -> Result<(), Error> {
@@ -82,13 +105,14 @@ impl OutputDir {
             }
         }
         // What goes: the stale results (a stale `folder/` is every file an earlier run
-        // drew there, and its index), and the files an earlier run drew in a folder
-        // this run writes to and does not draw again.
+        // drew there and that is still as it drew it, and its index), and the files an
+        // earlier run drew in a folder this run writes to, does not draw again, and
+        // that are still as it drew them.
         let mut gone: Vec<String> = Vec::new();
         for s in stale {
             match s.strip_suffix('/') {
                 Some(folder) if !folders.contains(&folder) => {
-                    let drawn = listed(&self.dir.join(folder)).into_iter().chain([INDEX.to_string()]);
+                    let drawn = drawn_unchanged(&self.dir.join(folder)).into_iter().chain([INDEX.to_string()]);
                     gone.extend(drawn.map(|n| format!("{folder}/{n}")));
                 }
                 Some(_) => {}
@@ -98,7 +122,7 @@ impl OutputDir {
         for folder in &folders {
             check_folder(&self.dir.join(folder))?;
             gone.extend(
-                listed(&self.dir.join(folder))
+                drawn_unchanged(&self.dir.join(folder))
                     .into_iter()
                     .map(|n| format!("{folder}/{n}"))
                     .filter(|n| !files.iter().any(|(f, _)| f == n)),
@@ -112,9 +136,12 @@ impl OutputDir {
         super::interrupt::temp(stage.path());
         let mut staged = files.to_vec();
         for folder in &folders {
-            let index: Vec<&str> =
-                files.iter().filter_map(|(n, _)| n.strip_prefix(folder)?.strip_prefix('/')).collect();
-            staged.push((format!("{folder}/{INDEX}"), format!("{}\n", index.join("\n")).into_bytes()));
+            let index: String = files
+                .iter()
+                .filter_map(|(n, bytes)| Some((n.strip_prefix(folder)?.strip_prefix('/')?, bytes)))
+                .map(|(n, bytes)| format!("{}  {n}\n", super::part::sha256(bytes)))
+                .collect();
+            staged.push((format!("{folder}/{INDEX}"), index.into_bytes()));
             fs::create_dir(stage.path().join(folder)).map_err(|e| Error::io(self.dir.join(folder), e))?;
         }
         for (name, bytes) in &staged {
@@ -137,7 +164,7 @@ impl OutputDir {
         // Only once every new file is in place do the stale ones go: into the staging
         // folder, which is deleted when it is dropped.
         let bin = stage.path().join(".old");
-        fs::create_dir(&bin).map_err(|e| Error::io(&bin, e))?;
+        fs::create_dir(&bin).map_err(|e| unwritable(&self.dir, NOT_WRITABLE, &e))?;
         for (i, name) in gone.iter().enumerate() {
             let target = self.dir.join(name);
             if target.is_file() {
@@ -155,24 +182,87 @@ impl OutputDir {
 /// The index a folder of drawn files keeps of them.
 const INDEX: &str = ".revshare-charts";
 
-/// The files an earlier run listed in `folder`'s index (plain names only). A folder
-/// drawn before runs kept an index lists the files named as runs name their charts
-/// (`NN-<scenario>-<kind>.svg`, `sensitivity-<scenario>.svg`).
-fn listed(folder: &Path) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(folder.join(INDEX)) else {
-        let ours = |n: &str| {
-            let b = n.as_bytes();
-            n.ends_with(".svg")
-                && ((b.len() > 3 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b'-')
-                    || n.starts_with("sensitivity-"))
-        };
-        let names = fs::read_dir(folder).into_iter().flatten().flatten();
-        return names.filter_map(|e| e.file_name().into_string().ok()).filter(|n| ours(n)).collect();
+/// The largest file the index of a folder of charts, or a chart in it, is read
+/// from: a chart of a run is far smaller, and a larger file is not one.
+const MAX_DRAWN_BYTES: u64 = 64 << 20;
+
+/// The files an earlier run drew in `folder` and that are still exactly as it drew
+/// them: listed in its index as `<SHA-256>  <name>` (the form `sha256sum` writes
+/// and checks), a plain name, a regular file, and its bytes hashing to the listed
+/// value. A line without a hash (from runs before the hashes were recorded), a
+/// file edited since, or one that is now a link proves nothing and is left alone;
+/// so is everything when there is no index. Nothing is recognised by its name.
+fn drawn_unchanged(folder: &Path) -> Vec<String> {
+    let index = folder.join(INDEX);
+    let regular = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && m.len() <= MAX_DRAWN_BYTES);
+    if !regular(&index) {
+        return Vec::new();
+    }
+    let Ok(text) = fs::read_to_string(&index) else { return Vec::new() };
+    let mut names: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let Some((hash, name)) = line.split_once("  ") else { continue };
+        let plain = !name.is_empty() && !name.contains(['/', '\\']) && ![".", "..", INDEX].contains(&name);
+        let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        if !plain || !hex || names.iter().any(|n| n == name) || !regular(&folder.join(name)) {
+            continue;
+        }
+        if fs::read(folder.join(name)).is_ok_and(|bytes| super::part::sha256(&bytes).eq_ignore_ascii_case(hash)) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// `path` made absolute, with its longest part that exists canonicalised (symbolic
+/// links followed, `.` and `..` resolved) and the rest appended as written: two
+/// names of one file, existing or not, resolve alike.
+pub fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path));
+    let parts: Vec<Component> = absolute.components().collect();
+    for i in (1..=parts.len()).rev() {
+        let head: PathBuf = parts[..i].iter().collect();
+        if let Ok(mut out) = fs::canonicalize(&head) {
+            for part in &parts[i..] {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(name) => out.push(name),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+    }
+    absolute
+}
+
+/// Refuses a `--per-path` file that the run itself writes into `out` (one of its
+/// output files, anything in its `charts/` folder) or that is `out` itself: the
+/// run's own file would replace it, or it the run's. Another name in `out`
+/// (`out/per-path.csv`) is the user's to choose. Paths are compared resolved (see
+/// [`resolved`]), so `./out/../out/summary.csv` and a link to `out` are recognised.
+pub fn check_outside_outputs(per_path: &Path, out: &Path) -> Result<(), Error> {
+    let (target, folder) = (resolved(per_path), resolved(out));
+    let clash = if target == folder {
+        Some("is the --out folder itself".to_string())
+    } else if target.starts_with(folder.join(CHARTS_DIR)) {
+        Some(format!("is in the `{CHARTS_DIR}/` folder the run draws into"))
+    } else {
+        OutputFile::ALL
+            .iter()
+            .find(|f| target == folder.join(f.name()))
+            .map(|f| format!("is where the run writes its own `{}`", f.name()))
     };
-    text.lines()
-        .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "." && *n != "..")
-        .map(str::to_string)
-        .collect()
+    let Some(clash) = clash else { return Ok(()) };
+    let msg = format!(
+        "{clash} (--out `{}`); name a file the run does not write, such as `{}`, or one outside the folder",
+        out.display(),
+        out.join("per-path.csv").display()
+    );
+    Err(Problem::option("--per-path", msg).with_value(per_path.display().to_string()).into())
 }
 
 /// Refuses a path that exists and is not a regular file: the run would replace a
@@ -242,24 +332,55 @@ mod tests {
         let out = OutputDir::prepare(&dir).unwrap();
         fs::create_dir(dir.join("charts")).unwrap();
         fs::write(dir.join("charts/stale.svg"), "old").unwrap();
-        fs::write(dir.join("charts/.revshare-charts"), "stale.svg\n").unwrap();
+        fs::write(dir.join("charts/edited.svg"), "edited since").unwrap();
+        fs::write(dir.join("charts/x.svg"), "old").unwrap();
+        let old = super::super::part::sha256(b"old");
+        fs::write(
+            dir.join("charts/.revshare-charts"),
+            format!("{old}  stale.svg\n{old}  edited.svg\n{old}  x.svg\n{old}  ../a.csv\n{old}  mine.svg\n"),
+        )
+        .unwrap();
         fs::write(dir.join("charts/mine.svg"), "the user's").unwrap();
         let files = |names: &[&str]| names.iter().map(|n| (n.to_string(), n.as_bytes().to_vec())).collect::<Vec<_>>();
         fs::write(dir.join("old.csv"), "from an earlier run").unwrap();
         out.commit(&files(&["a.csv", "b.csv", "charts/x.svg", "charts/y.svg"]), &["old.csv", "absent.csv"]).unwrap();
         assert!(!dir.join("old.csv").exists());
         assert_eq!(fs::read_to_string(dir.join("charts/x.svg")).unwrap(), "charts/x.svg");
-        assert!(
-            !dir.join("charts/stale.svg").exists(),
-            "a chart the earlier run drew and this one does not is removed"
-        );
+        assert!(!dir.join("charts/stale.svg").exists(), "a chart the earlier run drew, unchanged, is removed");
+        assert_eq!(fs::read_to_string(dir.join("charts/edited.svg")).unwrap(), "edited since", "an edited one stays");
         assert_eq!(fs::read_to_string(dir.join("charts/mine.svg")).unwrap(), "the user's", "a user's file stays");
-        assert_eq!(fs::read_to_string(dir.join("charts/.revshare-charts")).unwrap(), "x.svg\ny.svg\n");
+        let hash = |b: &str| super::super::part::sha256(b.as_bytes());
+        assert_eq!(
+            fs::read_to_string(dir.join("charts/.revshare-charts")).unwrap(),
+            format!("{}  x.svg\n{}  y.svg\n", hash("charts/x.svg"), hash("charts/y.svg"))
+        );
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "a.csv");
         assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
         let names: Vec<String> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert_eq!(names.len(), 4, "{names:?}");
+    }
+
+    #[test]
+    fn a_listing_without_hashes_or_none_removes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir_all(dir.join("charts")).unwrap();
+        fs::write(dir.join("charts/01-base-revenue.svg"), "drawn before the hashes").unwrap();
+        fs::write(dir.join("charts/02-base-pv-cdf.svg"), "named as runs name charts").unwrap();
+        fs::write(dir.join("charts/.revshare-charts"), "01-base-revenue.svg\n").unwrap();
+        let out = OutputDir::prepare(&dir).unwrap();
+        let files = vec![("charts/03-base-answer.svg".to_string(), b"new".to_vec())];
+        out.commit(&files, &[]).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("charts/01-base-revenue.svg")).unwrap(), "drawn before the hashes");
+        // The charts stale: only the one listed with its hash goes, with the index.
+        out.commit(&[], &["charts/"]).unwrap();
+        assert!(!dir.join("charts/03-base-answer.svg").exists(), "listed with its hash: removed");
+        assert!(!dir.join("charts/.revshare-charts").exists());
+        assert!(dir.join("charts/02-base-pv-cdf.svg").exists(), "not removed by its name");
+        assert!(dir.join("charts/01-base-revenue.svg").exists());
+        out.commit(&[], &["charts/"]).unwrap();
+        assert_eq!(fs::read_dir(dir.join("charts")).unwrap().count(), 2, "without an index, nothing goes");
     }
 
     #[cfg(unix)]

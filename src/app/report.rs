@@ -27,6 +27,15 @@ pub fn redraw(dir: &Path) -> Result<PathBuf, Error> {
             Problem::file(&dir.display().to_string(), "not a folder; name the --out folder of an earlier run").into()
         );
     }
+    let files = folder_files(dir)?;
+    let out = OutputDir::prepare(dir)?;
+    out.commit(&render_in(dir, &files)?, &[])?;
+    Ok(dir.join(OutputFile::Report.name()))
+}
+
+/// The files of the run in `dir` that its report is drawn from (its data files, and
+/// `sensitivity.csv` when there is one), named as [`render`] takes them.
+pub fn folder_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut files = Vec::new();
     for f in OutputFile::DATA {
         let path = dir.join(f.name());
@@ -47,8 +56,12 @@ pub fn redraw(dir: &Path) -> Result<PathBuf, Error> {
         let bytes = std::fs::read(&sensitivity).map_err(|e| Error::io(&sensitivity, e))?;
         files.push((OutputFile::Sensitivity.name().to_string(), bytes));
     }
-    let out = OutputDir::prepare(dir)?;
-    // A problem in one of the files names it with its folder.
+    Ok(files)
+}
+
+/// [`render`] of the files of the run in `dir`: a problem in one of them names it
+/// with its folder.
+pub fn render_in(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let in_folder = |e: Error| match e {
         Error::Input(problems) => Error::Input(
             problems
@@ -63,8 +76,7 @@ pub fn redraw(dir: &Path) -> Result<PathBuf, Error> {
         ),
         other => other,
     };
-    out.commit(&render(&files).map_err(in_folder)?, &[])?;
-    Ok(dir.join(OutputFile::Report.name()))
+    render(files).map_err(in_folder)
 }
 
 /// `revshare report DIR`: returns the line to print.

@@ -67,6 +67,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutput, Error> {
         let msg = "writes every path of a fixed number of paths; run with --paths N (without a precision target)";
         return Err(Problem::option("--per-path", msg).into());
     }
+    if let Some(per_path) = &opts.per_path {
+        super::output::check_outside_outputs(per_path, &opts.out)?;
+    }
     let session = Session::open(&opts.sim)?;
     let baseline = session.inputs.terms_row("--baseline", opts.baseline.as_deref())?;
     super::part::keep_apart(&opts.out, false)?;

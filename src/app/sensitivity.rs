@@ -61,11 +61,32 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
         (scenario.name(), e, String::new())
     };
     let (ranked, conditions) = revshare::report::csv::explanation(name, terms, &e);
-    let files = vec![
+    let mut files = vec![
         (OutputFile::Sensitivity.name().to_string(), ranked),
         (OutputFile::CapConditions.name().to_string(), conditions),
     ];
-    out.commit(&files, &[])?;
+    // A report already in the folder is redrawn with the tornado chart and written
+    // with the analysis, all or nothing: never an analysis beside a report that
+    // does not show it.
+    let page = o.out.join(OutputFile::Report.name());
+    let redraw = std::fs::symlink_metadata(&page).is_ok();
+    let written = if redraw { report_with(&o.out, &files) } else { Ok(Vec::new()) }
+        .and_then(|report| {
+            files.extend(report);
+            out.commit(&files, &[])
+        })
+        .map_err(|err| {
+            if !redraw {
+                return err;
+            }
+            let msg = format!(
+                "could not be redrawn with the new analysis, so nothing was written (neither {} nor {}): {err}",
+                OutputFile::Sensitivity.name(),
+                OutputFile::CapConditions.name()
+            );
+            Problem::file(&page.display().to_string(), msg).into()
+        });
+    written.inspect_err(|_| out.abandon())?;
     let mut text = revshare::report::explanation::render(name, terms, session.paths, session.seed, &e);
     text.push_str(&composition);
     let _ = write!(
@@ -74,16 +95,21 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
         o.out.join(OutputFile::Sensitivity.name()).display(),
         o.out.join(OutputFile::CapConditions.name()).display()
     );
-    let page = o.out.join(OutputFile::Report.name());
-    if page.exists() {
-        // The analysis is written; a report that cannot be redrawn is said, not fatal.
-        let _ = match super::report::redraw(&o.out) {
-            Ok(_) => write!(text, "; redrew {} with the tornado chart", page.display()),
-            Err(err) => write!(text, "; could not redraw {}: {err}", page.display()),
-        };
+    if redraw {
+        let _ = write!(text, "; redrew {} with the tornado chart", page.display());
     }
     text.push('\n');
     Ok(text)
+}
+
+/// The report of the run in `dir` drawn with the analysis `files` (its new
+/// `sensitivity.csv` in place of any there): `report.html` and the charts.
+fn report_with(dir: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let sensitivity = OutputFile::Sensitivity.name();
+    let mut data = super::report::folder_files(dir)?;
+    data.retain(|(n, _)| n != sensitivity);
+    data.extend(files.iter().filter(|(n, _)| n == sensitivity).cloned());
+    super::report::render_in(dir, &data)
 }
 
 /// The scenario rows with a weight and their weights; an error naming

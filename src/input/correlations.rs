@@ -49,12 +49,13 @@ struct Row {
 /// `scenario_file`) and returns them with their copulas attached; a scenario no row
 /// applies to is returned as it was. Refuses the file with every problem at once.
 pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>) -> Result<Vec<Scenario>, Error> {
+    let (scenario_columns, terms_columns) = (crate::model::scenario::columns(), crate::model::terms::columns());
     let kind = FileKind {
         name: "correlation",
         columns: &COLUMNS,
         required: &COLUMNS,
         max_rows: MAX_CORRELATION_ROWS,
-        other: None,
+        others: &[super::scenario_kind(&scenario_columns), super::terms_kind(&terms_columns)],
     };
     let table = Table::read(source, kind)?;
     let file = table.file.as_str();
@@ -182,6 +183,7 @@ pub fn correlate(source: &Source, scenario_file: &str, scenarios: Vec<Scenario>)
         }
         rows.push(Row { scenario, pair, line: rec.line });
     }
+    table.drop_missing_cells(&mut problems);
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }

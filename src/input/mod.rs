@@ -16,7 +16,7 @@ pub mod vary;
 
 pub use correlations::correlate;
 pub use scenario::{read_scenarios, read_scenarios_varied};
-pub use table::Source;
+pub use table::{MAX_INPUT_BYTES, Source};
 pub use terms::{read_terms, read_terms_varied};
 pub use vary::Sweep;
 
@@ -33,6 +33,21 @@ pub const MAX_SCENARIO_ROWS: usize = 100_000;
 /// The most rows a terms file may have: every row is evaluated on every path and
 /// keeps its own statistics in memory.
 pub const MAX_TERMS_ROWS: usize = 256;
+
+/// The scenario file as another kind of input than the one read (see [`table::OtherKind`]).
+pub(crate) fn scenario_kind<'a>(columns: &'a [&'a str]) -> table::OtherKind<'a> {
+    table::OtherKind { name: "scenario", columns, passed: "the SCENARIOS.csv argument", sweep: Some("--vary") }
+}
+
+/// The terms file as another kind of input than the one read.
+pub(crate) fn terms_kind<'a>(columns: &'a [&'a str]) -> table::OtherKind<'a> {
+    table::OtherKind { name: "terms", columns, passed: "--terms", sweep: Some("--vary-terms") }
+}
+
+/// The correlation file as another kind of input than the one read.
+pub(crate) fn correlation_kind() -> table::OtherKind<'static> {
+    table::OtherKind { name: "correlation", columns: &correlations::COLUMNS, passed: "--correlations", sweep: None }
+}
 
 /// The shipped scenario file, compiled in.
 pub const SHIPPED_SCENARIOS: &str = include_str!("../../scenarios/openai.csv");
@@ -122,6 +137,7 @@ pub(crate) fn parse_rows<T>(
             vary::as_option_problems(&mut problems[before..], &v.flag, &v.option);
         }
     }
+    table.drop_missing_cells(&mut problems);
     // A sweep's bad value is the same problem in the variant of every row.
     let mut seen = std::collections::HashSet::new();
     problems.retain(|p| seen.insert(p.to_string()));

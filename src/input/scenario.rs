@@ -26,10 +26,11 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
         columns: &cols,
         required: &["name", "revenue0"],
         max_rows: MAX_SCENARIO_ROWS,
-        other: Some(("terms", &terms, "--terms")),
+        others: &[super::terms_kind(&terms), super::correlation_kind()],
     };
     let mut table = Table::read(source, kind)?;
-    super::vary::apply(&mut table, sweeps, &kind, true)?;
+    // A bad sweep is reported with the problems already found in the file.
+    super::vary::apply(&mut table, sweeps, &kind, true).map_err(|e| Error::Input(table.problems.clone()).and(e))?;
     let mut seen = Vec::new();
     let scenarios = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();
@@ -108,7 +109,8 @@ pub fn read_scenarios_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Sc
 /// Checks that the rows with a weight share `start` and `horizon` (MODEL.md §5,
 /// "Mixture"): their paths are combined period by period; and that no two of
 /// them share a stream, since the mixture's standard errors treat them as
-/// independent. Each row that differs
+/// independent; and that their weights add up to a finite number, by which they
+/// are normalised. Each row that differs
 /// from the first weighted row is named with the column and value that differ.
 fn check_mixture(file: &str, scenarios: &[Scenario]) -> Result<(), Error> {
     let mut weighted = scenarios.iter().filter(|s| s.weight() > 0.0);
@@ -143,7 +145,25 @@ fn check_mixture(file: &str, scenarios: &[Scenario]) -> Result<(), Error> {
             problems.push(Problem::cell(file, line(s), "weight", &s.weight().to_string(), msg));
         }
     }
+    // The weights are normalised by their sum, which must be a number.
+    let weights: Vec<f64> = weighted.iter().map(|s| s.weight()).collect();
+    if !weights.iter().sum::<f64>().is_finite() {
+        let lines: Vec<String> = weighted.iter().map(|s| line(s).to_string()).collect();
+        let values: Vec<String> = weights.iter().map(|w| short(*w)).collect();
+        let msg = format!(
+            "the weights of the rows on lines {} add up to more than the largest number (about 1.8e308), so they \
+             cannot be normalised; only their ratios matter: divide them all by the same number (1e300, say)",
+            lines.join(", ")
+        );
+        problems.push(Problem::file(file, msg).with_column("weight").with_value(values.join(", ")));
+    }
     if problems.is_empty() { Ok(()) } else { Err(Error::Input(problems)) }
+}
+
+/// `w` in its shorter decimal form: `1e308` rather than 309 digits, `0.5` as it is.
+fn short(w: f64) -> String {
+    let (plain, exp) = (w.to_string(), format!("{w:e}"));
+    if exp.len() < plain.len() { exp } else { plain }
 }
 
 #[cfg(test)]

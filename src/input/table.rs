@@ -13,11 +13,28 @@ pub struct Source {
     pub bytes: Vec<u8>,
 }
 
+/// The largest input file read (64 MiB, some 600 bytes for each of the 100,000 rows
+/// a scenario file may have): a larger file, or one without an end (`/dev/zero`), is
+/// refused after reading one byte more than this.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 impl Source {
-    /// Reads a file from disk.
+    /// Reads a file from disk, at most [`MAX_INPUT_BYTES`] of it.
     pub fn from_path(path: &Path) -> Result<Source, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(Source { name: path.display().to_string(), bytes })
+        use std::io::Read;
+        let name = path.display().to_string();
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            let msg = format!(
+                "the file is larger than {} MiB, the most an input file may be; is it the right file?",
+                MAX_INPUT_BYTES >> 20
+            );
+            return Err(Problem::file(&name, msg).into());
+        }
+        Ok(Source { name, bytes })
     }
 
     /// A file compiled into the program.
@@ -60,9 +77,22 @@ pub struct FileKind<'a> {
     pub required: &'a [&'a str],
     /// The most data rows it may have.
     pub max_rows: usize,
-    /// The other kind of input file, with the option that takes it: a file whose
-    /// header is all of that kind's columns was passed in the wrong place.
-    pub other: Option<(&'a str, &'a [&'a str], &'a str)>,
+    /// The other kinds of input file: a file whose header is all of one's columns
+    /// was passed in the wrong place.
+    pub others: &'a [OtherKind<'a>],
+}
+
+/// Another kind of input file than the one read, as a [`FileKind`] recognises it.
+#[derive(Debug, Clone, Copy)]
+pub struct OtherKind<'a> {
+    /// `scenario`, `terms` or `correlation`, for messages.
+    pub name: &'a str,
+    /// Its columns.
+    pub columns: &'a [&'a str],
+    /// Where it is passed: `--terms`, `the SCENARIOS.csv argument`.
+    pub passed: &'a str,
+    /// The option that sweeps its columns (`--vary`, `--vary-terms`), if any.
+    pub sweep: Option<&'a str>,
 }
 
 /// A CSV file as header names and raw rows.
@@ -73,9 +103,12 @@ pub struct Table {
     headers: Vec<String>,
     /// The data rows in file order (rows with the wrong number of fields left out).
     pub rows: Vec<Record>,
-    /// The rows that could not be read (the wrong number of fields), each a problem
-    /// to report with those of the cells.
+    /// The problems of the header (an unknown, repeated or missing column) and the
+    /// rows that could not be read (the wrong number of fields), to report with
+    /// those of the cells.
     pub problems: Vec<Problem>,
+    /// The required columns the header lacks.
+    missing: Vec<String>,
 }
 
 impl Table {
@@ -111,16 +144,21 @@ impl Table {
     /// Parses `source`: every header must be one of the kind's columns (once),
     /// every required column present, and there must be at least one row and at
     /// most the kind's limit. Lines starting with `#` are comments; lines of empty
-    /// cells are skipped; a row with the wrong number of fields is a problem of its
-    /// own, listed with the others, and the rows after it are still read.
+    /// cells are skipped. A problem of the header (named at the header's line) or a
+    /// row with the wrong number of fields is a problem of its own, in
+    /// [`Table::problems`], and the rows are still read, so that their cells'
+    /// problems are listed with it.
     pub fn read(source: &Source, of: FileKind<'_>) -> Result<Table, Error> {
         let (kind, known, required) = (of.name, of.columns, of.required);
         let file = source.name.as_str();
         let text = std::str::from_utf8(&source.bytes).map_err(|e| {
-            Problem::file(
-                file,
-                format!("not a text file (invalid UTF-8 at byte {}); expected a CSV {kind} file", e.valid_up_to()),
-            )
+            let (line, column) = line_and_column(&source.bytes[..e.valid_up_to()]);
+            let msg = format!(
+                "not a text file (invalid UTF-8 at column {column}, the file's byte {}); expected a CSV {kind} file \
+                 saved as UTF-8",
+                e.valid_up_to() + 1
+            );
+            Problem::line(file, line, msg)
         })?;
         if text.trim().is_empty() {
             return Err(Problem::file(
@@ -142,16 +180,21 @@ impl Table {
             .from_reader(text.as_bytes());
         let headers: Vec<String> =
             reader.headers().map_err(|e| csv_problem(file, &e))?.iter().map(str::to_string).collect();
-        if let Some((other, columns, flag)) = of.other {
-            let theirs = |h: &String| columns.contains(&h.as_str());
-            let ours = |h: &String| known.contains(&h.as_str());
+        // The header's own line, after the comment and empty lines the reader skips.
+        let header_line = text
+            .trim_start_matches('\u{feff}')
+            .split('\n')
+            .position(|l| !l.is_empty() && !l.starts_with('#'))
+            .map_or(1, |i| i as u64 + 1);
+        let ours = |h: &String| known.contains(&h.as_str());
+        for other in of.others {
+            let theirs = |h: &String| other.columns.contains(&h.as_str());
             if headers.iter().all(theirs) && !headers.iter().all(ours) {
-                return Err(Problem::line(
-                    file,
-                    1,
-                    format!("this looks like a {other} file (its columns are those of one); pass it with {flag}"),
-                )
-                .into());
+                let msg = format!(
+                    "this looks like a {} file (its columns are those of one); pass it with {}",
+                    other.name, other.passed
+                );
+                return Err(Problem::line(file, header_line, msg).into());
             }
         }
         let mut problems = Vec::new();
@@ -166,21 +209,24 @@ impl Table {
                     column: Some(h.clone()),
                     ..Problem::line(
                         file,
-                        1,
+                        header_line,
                         format!("unknown column; {hint}the {kind} columns are: {}", known.join(", ")),
                     )
                 });
             } else if headers[..i].contains(h) {
-                problems
-                    .push(Problem { column: Some(h.clone()), ..Problem::line(file, 1, "this column appears twice") });
+                let twice = Problem::line(file, header_line, "this column appears twice");
+                problems.push(Problem { column: Some(h.clone()), ..twice });
             }
         }
-        for r in required {
-            if !headers.iter().any(|h| h == r) {
-                problems.push(Problem::line(file, 1, format!("the required column `{r}` is missing")));
-            }
+        let missing: Vec<String> =
+            required.iter().filter(|r| !headers.iter().any(|h| h == *r)).map(|r| r.to_string()).collect();
+        for r in &missing {
+            problems.push(Problem::line(file, header_line, format!("the required column `{r}` is missing")));
         }
-        if !problems.is_empty() {
+        // A header with no known column is not one of this kind's: its rows would
+        // only repeat that. Otherwise the rows are still read, so that the problems
+        // of their cells are listed with the header's.
+        if !headers.iter().any(|h| known.contains(&h.as_str())) {
             return Err(Error::Input(problems));
         }
         let mut rows = Vec::new();
@@ -209,8 +255,23 @@ impl Table {
         if rows.is_empty() && problems.is_empty() {
             return Err(Problem::file(file, format!("the file has a header but no {kind} rows")).into());
         }
-        Ok(Table { file: file.to_string(), headers, rows, problems })
+        Ok(Table { file: file.to_string(), headers, rows, problems, missing })
     }
+
+    /// Drops from `problems` those a missing required column causes in every row
+    /// (its empty cell): the header's problem says it once.
+    pub(crate) fn drop_missing_cells(&self, problems: &mut Vec<Problem>) {
+        problems.retain(|p| !(p.value.is_none() && p.column.as_ref().is_some_and(|c| self.missing.contains(c))));
+    }
+}
+
+/// The 1-based line and column (in characters) just after `text`, valid UTF-8 that
+/// starts a file: line ends are `\n`, `\r\n` or a lone `\r`, as the reader counts them.
+fn line_and_column(text: &[u8]) -> (u64, usize) {
+    let text = std::str::from_utf8(text).unwrap_or_default();
+    let lines = text.replace("\r\n", "\n").replace('\r', "\n");
+    let last = lines.rsplit('\n').next().unwrap_or_default();
+    (lines.matches('\n').count() as u64 + 1, last.chars().count() + 1)
 }
 
 /// The message for a row with `len` fields under a header of `expected`.
@@ -246,7 +307,7 @@ mod tests {
     use super::*;
 
     const KIND: FileKind<'static> =
-        FileKind { name: "test", columns: &["name", "a", "b"], required: &["name"], max_rows: 3, other: None };
+        FileKind { name: "test", columns: &["name", "a", "b"], required: &["name"], max_rows: 3, others: &[] };
 
     fn read(text: &str) -> Result<Table, Error> {
         let table = Table::read(&Source { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }, KIND)?;
@@ -317,7 +378,8 @@ mod tests {
 
     #[test]
     fn a_file_of_the_other_kind_is_named_as_such() {
-        let kind = FileKind { other: Some(("terms", &["name", "z"], "--terms")), ..KIND };
+        let terms = OtherKind { name: "terms", columns: &["name", "z"], passed: "--terms", sweep: None };
+        let kind = FileKind { others: &[terms], ..KIND };
         let e = Table::read(&Source { name: "o.csv".into(), bytes: b"name,z\nx,1\n".to_vec() }, kind).unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -110,10 +110,10 @@ pub fn read_terms_varied(source: &Source, sweeps: &[Sweep]) -> Result<Vec<Terms>
         columns: &cols,
         required: &["name", "share"],
         max_rows: MAX_TERMS_ROWS,
-        other: Some(("scenario", &scenarios, "the SCENARIOS.csv argument")),
+        others: &[super::scenario_kind(&scenarios), super::correlation_kind()],
     };
     let mut table = Table::read(source, kind)?;
-    super::vary::apply(&mut table, sweeps, &kind, false)?;
+    super::vary::apply(&mut table, sweeps, &kind, false).map_err(|e| Error::Input(table.problems.clone()).and(e))?;
     let mut seen = Vec::new();
     let terms = parse_rows(&table, |rec, problems| {
         let name = parse_name(&table, rec, &mut seen).map_err(|p| problems.push(p)).ok();

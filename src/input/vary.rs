@@ -123,12 +123,9 @@ pub(crate) fn apply(table: &mut Table, sweeps: &[Sweep], kind: &FileKind<'_>, ke
             problems.push(option(format!("a sweep cannot vary `{}`: {why}", s.column)));
         } else if !kind.columns.contains(&s.column.as_str()) {
             let allowed: Vec<&str> = kind.columns.iter().copied().filter(|c| fixed(c).is_none()).collect();
-            let other = kind.other.filter(|(_, columns, _)| columns.contains(&s.column.as_str()));
-            let hint = match other {
-                Some((other, ..)) => {
-                    let flag = if s.flag == "--vary" { "--vary-terms" } else { "--vary" };
-                    format!("it is a {other} column: sweep it with {flag}; ")
-                }
+            let other = kind.others.iter().find(|o| o.columns.contains(&s.column.as_str()));
+            let hint = match other.and_then(|o| Some((o.name, o.sweep?))) {
+                Some((other, flag)) => format!("it is a {other} column: sweep it with {flag}; "),
                 None => closest(&s.column, &allowed).map_or(String::new(), |c| format!("did you mean `{c}`? ")),
             };
             problems.push(option(format!(

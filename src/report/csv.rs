@@ -59,9 +59,9 @@ impl<'de> Deserialize<'de> for Num {
         if text.is_empty() {
             return Ok(Num(None));
         }
-        text.parse::<f64>()
-            .map(|v| Num(Some(v)))
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
+        text.parse::<f64>().map(|v| Num(Some(v))).map_err(|_| {
+            serde::de::Error::custom(format!("`{text}` is not a number (a decimal such as 12.5, inf, -inf, or empty)"))
+        })
     }
 }
 
@@ -351,14 +351,27 @@ pub fn read<R: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<Vec<R>, cra
         })?;
         let line = record.position().map_or(0, csv::Position::line);
         let row = record.deserialize(Some(&headers)).map_err(|e| {
-            let field = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => {
-                    err.field().and_then(|f| usize::try_from(f).ok()).map(|f| (f, err.kind().to_string()))
-                }
-                _ => None,
+            let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
+                return Problem::line(file, line, not_ours(e.to_string()));
             };
-            match field.and_then(|(f, what)| Some((headers.get(f)?, record.get(f)?, what))) {
-                Some((column, value, what)) => Problem::cell(file, line, column, value, not_ours(what)),
+            use csv::DeserializeErrorKind as Kind;
+            let what = match err.kind() {
+                Kind::ParseInt(_) => "not a whole number".to_string(),
+                Kind::ParseFloat(_) => "not a number".to_string(),
+                other => other.to_string(),
+            };
+            // The csv reader knows the field of an error of its own parsing; one that
+            // a cell's type raises (a [`Num`]) names the value in backticks instead,
+            // which finds its cell.
+            let field = err
+                .field()
+                .and_then(|f| usize::try_from(f).ok())
+                .or_else(|| record.iter().position(|cell| !cell.is_empty() && what.contains(&format!("`{cell}`"))));
+            match field.and_then(|f| Some((headers.get(f)?, record.get(f)?))) {
+                Some((column, value)) => {
+                    let what = what.replace(&format!("`{value}` is "), "");
+                    Problem::cell(file, line, column, value, not_ours(what))
+                }
                 None => Problem::line(file, line, not_ours(e.to_string())),
             }
         })?;

@@ -2,7 +2,7 @@
 //! the explained metric, then each cap's conditions.
 
 use crate::analysis::inputs::Explained;
-use crate::analysis::sensitivity::{CapCondition, Explanation};
+use crate::analysis::sensitivity::{CapCondition, Explanation, Unranked};
 use crate::choice::Choice;
 use crate::model::Terms;
 use std::fmt::Write;
@@ -28,6 +28,23 @@ pub fn never_or(v: f64) -> String {
     }
 }
 
+/// Why nothing is ranked, in words: `what` is explained under `scenario`.
+fn unranked(why: Unranked, scenario: &str, what: &str) -> String {
+    match why {
+        Unranked::TooFewPaths(n) => format!(
+            "{n} path cannot show anything varying: a rank correlation needs many paths (run --paths 1000 or more)"
+        ),
+        Unranked::NothingVaries => format!(
+            "no input varies across the paths of `{scenario}`; its parameters are constants and no random event \
+             changes them"
+        ),
+        Unranked::ConstantMetric(v) => format!(
+            "{what} is {v:.2} $B on every path of `{scenario}`: the metric does not vary, so no input can explain it"
+        ),
+        Unranked::NoAssociation => format!("no input of `{scenario}` varies on the paths where {what} does"),
+    }
+}
+
 /// The ranking and the cap conditions of `e` over `paths` paths of `scenario` under `seed`.
 pub fn render(scenario: &str, terms: &[Terms], paths: usize, seed: u64, e: &Explanation) -> String {
     let mut text = String::new();
@@ -38,12 +55,8 @@ pub fn render(scenario: &str, terms: &[Terms], paths: usize, seed: u64, e: &Expl
         "{:<28} {:>24} {:>16} {:>16} {:>10}",
         "input", "Spearman rho [95% CI]", "mean, low 10%", "mean, high 10%", "var share"
     );
-    if e.ranked.is_empty() {
-        let _ = writeln!(
-            text,
-            "(nothing to rank: no input varies across the paths of `{scenario}`; its parameters are constants and no \
-             random event changes them)"
-        );
+    if let Some(why) = e.unranked {
+        let _ = writeln!(text, "(nothing to rank: {})", unranked(why, scenario, &what));
     }
     for s in &e.ranked {
         let _ = writeln!(

@@ -2,13 +2,18 @@
 //! the engine computed with the run's own code.
 
 use super::per_path::totals;
-use crate::engine::{PathTrace, Plan};
+use crate::engine::{Overflow, PathTrace, Plan, TermsField, overflows};
 use crate::model::Terms;
 use std::fmt::Write as _;
 
 /// Renders path `trace` of `plan` (scenario `scenario`, seed `seed`): the drawn
 /// events, then each month's run-rate, earned revenue, events and every terms row's
 /// flows, then each row's totals formatted exactly as in the `--per-path` file.
+///
+/// A path whose numbers overflow (see [`crate::engine::overflows`]) is shown up to
+/// the month before its revenue or payments do, then the month and the reason are
+/// said; a row whose totals overflow is named without them. No `inf` or `NaN` is
+/// printed.
 pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace: &PathTrace) -> String {
     let (p, events) = (&trace.params, &trace.events);
     let start = plan.start_year();
@@ -21,7 +26,7 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
         when(events.declared),
         when(events.verified),
         when(events.failure),
-        trace.growth,
+        Growth(trace.growth),
         p.ms_ratio,
         p.discount_rate
     );
@@ -30,7 +35,12 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
         let _ = write!(header, " | {:>26}", format!("{}: paid / received / paid so far / cap room", t.name()));
     }
     let _ = writeln!(out, "{header}");
-    for k in 0..plan.months() {
+    let overflow = trace.overflow(plan.layout());
+    let shown = match overflow {
+        Some(Overflow::Revenue(k) | Overflow::Payments(k)) => k,
+        _ => plan.months(),
+    };
+    for k in 0..shown {
         let u = crate::model::month_start(k);
         let next = crate::model::month_start(k + 1);
         let mut marks = String::new();
@@ -60,10 +70,38 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
         }
         out.push('\n');
     }
+    if let Some(reason) = plan.overflow_reason(trace) {
+        let at = match overflow {
+            Some(Overflow::Revenue(k) | Overflow::Payments(k)) => {
+                format!("{}: the path overflows here, and its months from here on are not shown", plan.month_label(k))
+            }
+            _ => "the path overflows".to_string(),
+        };
+        let _ = writeln!(out, "{at}: {reason}");
+    }
+    let l = plan.layout();
+    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
     for (t, terms_row) in terms.iter().enumerate() {
-        let fields: Vec<String> =
-            totals(&plan.layout(), &trace.record, t).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if money.iter().any(|f| overflows(trace.record[l.terms_field(t, *f)])) {
+            let _ = writeln!(out, "totals {}: not shown, they overflow (see above)", terms_row.name());
+            continue;
+        }
+        let fields: Vec<String> = totals(&l, &trace.record, t).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         let _ = writeln!(out, "totals {}: {}", terms_row.name(), fields.join(" "));
     }
     out
+}
+
+/// The realised growth with four decimals, or `overflows` when the revenue it
+/// comes from did.
+struct Growth(f64);
+
+impl std::fmt::Display for Growth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_finite() {
+            write!(f, "{:.4}", self.0)
+        } else {
+            f.write_str("not a number (the revenue overflows)")
+        }
+    }
 }
