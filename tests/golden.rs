@@ -72,8 +72,8 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "9cd49d37798c04ca62704912804f12d7a86899aaee996eb455a3c3719077aebc"),
             ("curves.csv", "797e8c81743dc85a642e13e453273a042d1e7b3900d0fef1c7d3de555b7f3c28"),
             ("manifest.json", "7df45f7246ac61ac01381a56fbf11c3ff330ef9e589f69ca0e16211a01453cac"),
-            ("report.html", "83540919fe05589906020004da9e0e5def087d6d55a61d792ba2bd1ada4a9d0a"),
-            ("charts/", "ab63be3e0bc726d6439fd52ab30869e4facc95ed2214749547312d67a5453970"),
+            ("report.html", "ec935d8505fef71cfff90f4357e4b5d1f4657126f67ed97a2346e10f2914940a"),
+            ("charts/", "8454894197a01d1f4d362598ab2ac27ffad54cc6185768fb5caeb505266cd755"),
         ],
     );
 }
@@ -112,8 +112,8 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "3087d2e0ddf03add7d573fa4737471028384a8ef68687e44d50437a4e7088dc4"),
             ("curves.csv", "f0af2a813c5a7f15269c38e4cc8c9058cacd936e23c306ad770d88e11b144683"),
             ("manifest.json", "8e45cb86652887a8abaca41904985de807953d146a47af73762b8684853eb1e5"),
-            ("report.html", "dfc5dff7591e26b2cf563fac21fc8603183c35017f42414fad5cf44c3c2dd7f2"),
-            ("charts/", "739999a1cb75e6c76605962abc2fb01838d4520a870fdb4a7201500520027aed"),
+            ("report.html", "bf6fd54df5128e770c31a8b26628e1ea9357b3fac59514abae5603704487c191"),
+            ("charts/", "1febc9c551407d57f922d240139edc30b1d9b0012a167201231c5d8f7bcb9eff"),
             ("per-path.csv", "5f72a4983d576b705140c135960c02161bfc1c505baa2bfb4feff6112fbfc8b4"),
         ],
     );
