@@ -72,8 +72,8 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "9cd49d37798c04ca62704912804f12d7a86899aaee996eb455a3c3719077aebc"),
             ("curves.csv", "797e8c81743dc85a642e13e453273a042d1e7b3900d0fef1c7d3de555b7f3c28"),
             ("manifest.json", "7df45f7246ac61ac01381a56fbf11c3ff330ef9e589f69ca0e16211a01453cac"),
-            ("report.html", "ec935d8505fef71cfff90f4357e4b5d1f4657126f67ed97a2346e10f2914940a"),
-            ("charts/", "8454894197a01d1f4d362598ab2ac27ffad54cc6185768fb5caeb505266cd755"),
+            ("report.html", "54f767897c1d2d5e67ad7cc0de62ce3c548c7989db71babedf6a01b8656679cf"),
+            ("charts/", "22aec565b5dcb60f4e6bffde116f641aee62f7ee378e83f1763bddeb2ce98a4a"),
         ],
     );
 }

@@ -219,10 +219,10 @@ fn the_report_embeds_every_chart_and_the_inputs() {
     // A scenario where the values vary: the answer, two revenue fans, two payment
     // fans, the PV CDF and histogram, the cap chart, an end-cause chart per terms
     // row, and a paired-difference chart per row but the baseline. company-plan,
-    // where every present value and end is one value, gets text instead of those
-    // distributions. The mixture of base, bear and bull is drawn as a scenario.
+    // where every present value, end and cap date is one value, gets text instead
+    // of those distributions. The mixture of base, bear and bull is drawn as a scenario.
     let varied = 1 + 2 + 2 + 2 + 1 + TERMS.len() + TERMS.len() - 1;
-    assert_eq!(charts, 6 + 6 * varied, "every chart of the 6 shipped scenarios and the mixture");
+    assert_eq!(charts, 5 + 6 * varied, "every chart of the 6 shipped scenarios and the mixture");
     assert!(html.contains("No distribution to draw.") && html.contains("(no distribution to draw)"));
     assert!(!html.replace("http://www.w3.org/2000/svg", "").contains("http"), "no address to fetch from");
     assert!(!html.contains("<script"), "no script");
@@ -367,4 +367,46 @@ fn the_shipped_page_stays_under_one_and_a_half_megabytes() {
     assert!(!html.contains("opacity=\"1\""), "the default opacity is not written");
     let two_point = polylines(&html).iter().filter(|(_, _, p)| p.len() == 2).count();
     assert_eq!(two_point, 0, "segments are path data, not one element each");
+}
+
+#[test]
+fn a_deterministic_scenario_says_in_sentences_what_one_value_charts_would_show() {
+    let out = shipped_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!out.join("charts/01-company-plan-cap-survival.svg").exists(), "no chart of a one-date cap");
+    let detail = &html[html.find("<details id=\"scenario-1\">").unwrap()..];
+    let detail = &detail[..detail.find("</details>").unwrap()];
+    assert!(!detail.contains("<figure data-chart=\"cap-survival\""));
+    // fixed-2026 reaches its cap at one date, as summary.csv says.
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let field = |prefix: &str, i: usize| -> f64 {
+        let row = summary.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}"));
+        row.split(',').nth(i).unwrap().parse().unwrap()
+    };
+    let (cap_mean, cap_sd) =
+        (field("company-plan,fixed-2026,cap_year,", 4), field("company-plan,fixed-2026,cap_year,", 5));
+    assert_eq!(cap_sd, 0.0);
+    assert!(detail.contains(&format!("<b>fixed-2026</b> reaches its cap at {cap_mean:.2} on every path")), "{detail}");
+    // panel-2025 draws its reading per path: one end date, but by cutoff on some
+    // paths and still paying at the horizon on the others, in outcomes.csv's shares.
+    let outcomes = fs::read_to_string(out.join("outcomes.csv")).unwrap();
+    let share = |cause: &str| -> f64 {
+        let prefix = format!("company-plan,panel-2025,end_by_{cause},");
+        let row = outcomes.lines().find(|l| l.starts_with(&prefix)).unwrap();
+        row.split(',').nth(3).unwrap().parse().unwrap()
+    };
+    let (cutoff, horizon) = (share("cutoff"), share("horizon"));
+    assert!(cutoff > 0.0 && horizon > 0.0 && (cutoff + horizon - 1.0).abs() < 1e-12, "{cutoff} {horizon}");
+    let end = field("company-plan,panel-2025,end_year,", 4);
+    let sentence = format!(
+        "<b>panel-2025</b> stops at {end:.2} on every path: it ends by cutoff on {:.1}% and is still paying at the \
+         horizon on {:.1}% of them",
+        100.0 * cutoff,
+        100.0 * horizon
+    );
+    assert!(detail.contains(&sentence), "{sentence} in {detail}");
+    assert!(!detail.contains("ends the same way"));
+    // Rows with one cause say it.
+    assert!(detail.contains("<b>panel-2025-open</b> is still paying at the horizon, 2031.00, on every path"));
+    assert!(detail.contains("<b>board-2019</b> ends by cutoff at 2031.00 on every path"));
 }
