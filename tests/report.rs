@@ -410,3 +410,36 @@ fn a_deterministic_scenario_says_in_sentences_what_one_value_charts_would_show()
     assert!(detail.contains("<b>panel-2025-open</b> is still paying at the horizon, 2031.00, on every path"));
     assert!(detail.contains("<b>board-2019</b> ends by cutoff at 2031.00 on every path"));
 }
+
+#[test]
+fn with_a_sensitivity_of_the_paired_difference_the_answer_says_which_paths() {
+    let (_tmp, out) = copy_of_shipped_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("Which paths"), "a run alone keeps no link between differences and inputs");
+    cargo_bin_cmd!("revshare")
+        .args(["sensitivity", "--scenario", "early-agi", "--metric", "delta_pv", "--terms-row", "fixed-2026"])
+        .args(["--paths", "2000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // The input with the largest |rho|, first in sensitivity.csv.
+    let csv = fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let top: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let get = |name: &str| top[header.iter().position(|h| *h == name).unwrap()];
+    let number = |name: &str| -> f64 { get(name).parse().unwrap() };
+    let input = get("input");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let answer = &html[html.find("<h3>early-agi</h3>").unwrap()..];
+    let answer = &answer[..answer.find("</section>").unwrap()];
+    let expected = format!(
+        "Which paths: <b>fixed-2026</b> minus <b>panel-2025</b> moves most with <b>{input}</b> (Spearman ρ {:+.2}; \
+         <a href=\"#sensitivity\">sensitivity.csv</a>, 2000 paths): it averages {:+.1} $B on the tenth of paths \
+         where {input} is lowest and {:+.1} $B on the tenth where it is highest.",
+        number("rho"),
+        number("mean_low_decile"),
+        number("mean_high_decile")
+    );
+    assert!(answer.contains(&expected), "{expected}\nin\n{answer}");
+    assert_eq!(html.matches("Which paths").count(), 1, "only the scenario the file explains");
+}

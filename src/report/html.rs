@@ -115,6 +115,32 @@ impl ReportData {
         self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome.name())
     }
 
+    /// Which paths a contract gains on, when `sensitivity.csv` says it: the input
+    /// that moves the contract's PV minus the baseline's most under `scenario`, and
+    /// the mean difference over the tenth of its paths where that input is lowest
+    /// and the tenth where it is highest. `None` without such a file (a run alone
+    /// keeps no path-by-path link between the differences and the inputs).
+    fn which_paths(&self, scenario: &str) -> Option<String> {
+        let top = self.sensitivity.iter().find(|r| {
+            r.scenario == scenario
+                && r.baseline == self.manifest.baseline
+                && Explained::parse(&r.metric) == Some(Explained::DeltaPv)
+        })?;
+        Some(format!(
+            "Which paths: <b>{}</b> minus <b>{}</b> moves most with <b>{}</b> (Spearman ρ {:+.2}; \
+             <a href=\"#sensitivity\">sensitivity.csv</a>, {} paths): it averages {} $B on the tenth of paths where \
+             {} is lowest and {} $B on the tenth where it is highest.",
+            esc(&top.terms),
+            esc(&top.baseline),
+            esc(&top.input),
+            top.rho.get(),
+            top.n,
+            readings::signed(top.mean_low_decile.get()),
+            esc(&top.input),
+            readings::signed(top.mean_high_decile.get())
+        ))
+    }
+
     /// The paired difference against the baseline.
     fn delta(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&DeltaRow> {
         self.deltas.iter().find(|r| {
@@ -464,6 +490,10 @@ impl Page<'_> {
                 deltas.len(),
                 if less == 1 { "s" } else { "" }
             );
+        }
+        if let Some(which) = d.which_paths(scenario) {
+            text.push(' ');
+            text.push_str(&which);
         }
         let _ = writeln!(self.body, "<p>{text}</p>\n<div class=\"pair\">");
         let rows: Vec<charts::Interval> = terms
