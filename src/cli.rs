@@ -13,6 +13,7 @@ use crate::app::session::{DEFAULT_PATHS, DEFAULT_SEED, PrecisionTarget, SimOptio
 use crate::app::solve::{SolveOptions, SolveTarget};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use revshare::engine::MAX_PATHS;
 use revshare::input::Sweep;
 use revshare::periods::{PeriodLength, Periods};
 use revshare::{Choice, Explained, Metric, SolveParam};
@@ -110,9 +111,6 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 fn parse_threads(text: &str) -> Result<u64, String> {
     parse_count(text, 1, 1024)
 }
-
-/// The most paths per scenario a run accepts.
-pub const MAX_PATHS: u64 = 100_000_000;
 
 /// The command line with a command written after options of the default `run`
 /// (`revshare --paths 10 --out y run`) moved to the front, where clap expects it:

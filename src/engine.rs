@@ -30,6 +30,11 @@ const N_TERMS_PARAMS: usize = TermsParam::COUNT;
 /// Paths per parallel work item. Results do not depend on it.
 pub const CHUNK_PATHS: usize = 256;
 
+/// The most paths per scenario a run accepts: `revshare run --paths` and the
+/// Python package's `revshare.run(paths=...)` refuse more (the engine itself has no
+/// such limit).
+pub const MAX_PATHS: u64 = 100_000_000;
+
 /// A per-path quantity recorded besides the scenario parameters, in record order:
 /// the event times as calendar years (`inf` = never) and the realised revenue growth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -76,9 +76,9 @@ fn the_report_renders_in_chromium_with_every_chart_drawn_and_no_error() {
     let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
     // Per scenario where values vary: the answer, 2 revenue fans, 2 payment fans,
     // the PV CDF and histogram, the cap chart, 7 end-cause charts and 6 paired
-    // differences; company-plan, deterministic, has 6 (text for the rest). The
+    // differences; company-plan, deterministic, has 5 (text for the rest). The
     // mixture of base, bear and bull has as many as a scenario.
-    assert_eq!(figures.len(), 6 + 6 * 21, "every chart of the 6 shipped scenarios and the mixture is in the page");
+    assert_eq!(figures.len(), 5 + 6 * 21, "every chart of the 6 shipped scenarios and the mixture is in the page");
     for (i, f) in figures.iter().enumerate() {
         let body = &f[..f.find("</figure>").expect("figure closes")];
         assert!(body.contains("<svg"), "figure {i} has no chart");

@@ -21,17 +21,17 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
-from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from revshare._native import Inputs, RevshareError, load
+from revshare._native import MAX_PATHS, Inputs, RevshareError, load
 
-__all__ = ["DEFAULT_PATHS", "DEFAULT_SEED", "PER_PATH_MAX_BYTES", "RevshareError", "Run", "run"]
+__all__ = ["DEFAULT_PATHS", "DEFAULT_SEED", "MAX_PATHS", "PER_PATH_MAX_BYTES", "RevshareError", "Run", "run"]
 
 try:
     __version__: str = version("revshare")
@@ -86,6 +86,16 @@ def _count(name: str, value: object, least: int, most: int = _U64_MAX) -> int:
         bound = f"at least {least}" if value < least else f"at most {most}"
         raise RevshareError(f"{name}, value `{value}`: must be {bound}")
     return value
+
+
+def _paths(paths: object) -> int:
+    """``paths`` of :func:`run` as an int from 1 to :data:`MAX_PATHS`, or RevshareError
+    stating the rule of ``revshare run --paths``."""
+    if isinstance(paths, bool) or not isinstance(paths, int):
+        raise RevshareError(f"paths, value `{paths!r}`: must be a whole number")
+    if not 1 <= paths <= MAX_PATHS:
+        raise RevshareError(f"paths, value `{paths}`: out of range: a whole number from 1 to {MAX_PATHS}")
+    return paths
 
 
 def _threads(threads: int | None) -> int | None:
@@ -257,7 +267,7 @@ def run(
         scenarios: the scenario file; ``None`` for the shipped ``scenarios/openai.csv``
             (compiled into the library).
         terms: the terms file; ``None`` for the shipped ``scenarios/terms.csv``.
-        paths: paths per scenario (at least 1).
+        paths: paths per scenario, 1 to :data:`MAX_PATHS` (100,000,000), as ``--paths``.
         seed: the seed, 0 to 2**64 - 1.
         baseline: the terms row the paired differences are taken against; ``None``
             for the first row.
@@ -285,7 +295,7 @@ def run(
 
     The GIL is released while simulating, so other Python threads go on.
     """
-    paths = _count("paths", paths, 1)
+    paths = _paths(paths)
     seed = _count("seed", seed, 0)
     threads = _threads(threads)
     scenario_path = None if scenarios is None else os.fspath(scenarios)

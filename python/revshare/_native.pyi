@@ -3,9 +3,13 @@
 import os
 from typing import Literal, final
 
-__all__ = ["Inputs", "RevshareError", "load"]
+__all__ = ["MAX_PATHS", "Inputs", "RevshareError", "load"]
 
 _StrPath = str | os.PathLike[str]
+
+#: The most paths per scenario a run accepts (``revshare::engine::MAX_PATHS``, the
+#: limit of ``revshare run --paths``).
+MAX_PATHS: int
 
 class RevshareError(ValueError):
     """A problem in the inputs of revshare, or a file that could not be read.

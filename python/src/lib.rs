@@ -345,6 +345,7 @@ impl Inputs {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RevshareError", m.py().get_type::<RevshareError>())?;
+    m.add("MAX_PATHS", revshare::engine::MAX_PATHS)?;
     m.add_class::<Inputs>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     Ok(())

@@ -222,7 +222,7 @@ def test_a_missing_file_raises_the_command_lines_message(cli: Cli, tmp_path: Pat
 def test_unknown_baseline_and_bad_counts() -> None:
     with pytest.raises(revshare.RevshareError, match=r"^baseline, value `nope`: no terms row of that name"):
         revshare.run(paths=10, baseline="nope")
-    with pytest.raises(revshare.RevshareError, match=r"^paths, value `0`: must be at least 1$"):
+    with pytest.raises(revshare.RevshareError, match=r"^paths, value `0`: out of range: a whole number from 1 to"):
         revshare.run(paths=0)
     with pytest.raises(revshare.RevshareError, match=r"^seed, value `-1`: must be at least 0$"):
         revshare.run(paths=10, seed=-1)
@@ -230,6 +230,21 @@ def test_unknown_baseline_and_bad_counts() -> None:
         revshare.run(paths=10, threads=0)
     with pytest.raises(revshare.RevshareError, match=r"^paths, value `1.5`: must be a whole number$"):
         revshare.run(paths=1.5)  # type: ignore[arg-type]
+
+
+def test_paths_have_the_command_lines_limit(cli: Cli, tmp_path: Path) -> None:
+    # The limit of --paths, and its rule in the message: checked before anything runs.
+    assert revshare.MAX_PATHS == 100_000_000
+    too_many = revshare.MAX_PATHS + 1
+    done = cli("run", "--paths", str(too_many), "--out", str(tmp_path / "out"), check=False)
+    assert done.returncode == 2
+    rule = f"out of range: a whole number from 1 to {revshare.MAX_PATHS}"
+    assert f"{too_many} is {rule}" in done.stderr
+    with pytest.raises(revshare.RevshareError) as e:
+        revshare.run(paths=too_many)
+    assert str(e.value) == f"paths, value `{too_many}`: {rule}"
+    with pytest.raises(revshare.RevshareError, match=r"^paths, value `-3`: out of range"):
+        revshare.run(paths=-3)
 
 
 def test_the_gil_is_released_while_simulating() -> None:

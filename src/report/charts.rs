@@ -274,7 +274,7 @@ pub fn fan(frame: &Frame<'_>, fans: &[Fan], markers: &[Marker], log: bool) -> Re
         }
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }
 
 fn draw_fans<'a, 'b: 'a, Y: YAxis>(
@@ -346,7 +346,7 @@ pub fn lines(
         legend(&mut chart, legend_at)?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }
 
 /// Overlaid step-outline histograms (heights are shares of paths, never
@@ -399,7 +399,7 @@ pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result
         legend(&mut chart, if right_heavy { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }
 
 /// The y-axis labels of a chart of rows drawn top row first, row `i` of `n` in
@@ -472,7 +472,7 @@ pub fn intervals(frame: &Frame<'_>, rows: &[Interval]) -> Result<String, ChartEr
         }
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }
 
 /// Inputs shown on a tornado chart.
@@ -538,7 +538,7 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }
 
 /// A line with a band around it: an estimate and its interval at each x.
@@ -607,5 +607,5 @@ pub fn bands(frame: &Frame<'_>, bands: &[Band], labels: Option<&[String]>) -> Re
         legend(&mut chart, if rise > 0.0 { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(super::compact::compact(&svg))
 }

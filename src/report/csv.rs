@@ -380,6 +380,9 @@ pub fn read<R: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<Vec<R>, cra
     Ok(rows)
 }
 
+/// The `metric` of the `summary.csv` rows of when the cap bound.
+pub const CAP_YEAR: &str = "cap_year";
+
 /// `summary.csv`: per scenario, the revenue row, then per terms the metrics
 /// `paid, received, net, pv, end_year, cap_year` (no cap_year row when the cap never bound).
 pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
@@ -391,7 +394,7 @@ pub fn summary(results: &[ScenarioResults]) -> Vec<u8> {
                 rows.push(SummaryRow::new(&r.scenario, &t.name, metric.name(), s));
             }
             if let Some(s) = &t.cap_year {
-                rows.push(SummaryRow::new(&r.scenario, &t.name, "cap_year", s));
+                rows.push(SummaryRow::new(&r.scenario, &t.name, CAP_YEAR, s));
             }
         }
     }

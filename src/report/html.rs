@@ -7,7 +7,9 @@
 //! `revshare report DIR` from the files in `DIR`, so both give the same bytes.
 
 use super::charts::{self, Bars, ChartError, Fan, Frame, LegendAt, Line, Marker, NARROW, WIDE};
-use super::csv::{AnnualRow, CurveRow, DeltaRow, OutcomeRow, ScenarioDeltaRow, SensitivityRow, SummaryRow, read};
+use super::csv::{
+    AnnualRow, CAP_YEAR, CurveRow, DeltaRow, OutcomeRow, ScenarioDeltaRow, SensitivityRow, SummaryRow, read,
+};
 use super::manifest::{Manifest, Valuation};
 use super::{CHARTS_DIR, OutputFile};
 use super::{readings, sweeps};
@@ -89,17 +91,54 @@ impl ReportData {
     }
 
     fn summary(&self, scenario: &str, terms: &str, metric: Metric) -> Option<&SummaryRow> {
-        self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric.name())
+        self.summary_of(scenario, terms, metric.name())
+    }
+
+    /// The `summary.csv` row of a metric named `metric` (`cap_year` too).
+    fn summary_of(&self, scenario: &str, terms: &str, metric: &str) -> Option<&SummaryRow> {
+        self.summary.iter().find(|r| r.scenario == scenario && r.terms == terms && r.metric == metric)
     }
 
     /// Whether `metric` of a terms row takes one value on every path (no spread, or
     /// one path): a chart of its distribution would show nothing.
     fn single_value(&self, scenario: &str, terms: &str, metric: Metric) -> bool {
-        self.summary(scenario, terms, metric).is_none_or(|r| r.sd.0.is_none_or(|sd| sd == 0.0))
+        self.single_value_of(scenario, terms, metric.name())
+    }
+
+    /// [`ReportData::single_value`] of a metric named `metric`; also true when the
+    /// row is missing (a `cap_year` when the cap never bound).
+    fn single_value_of(&self, scenario: &str, terms: &str, metric: &str) -> bool {
+        self.summary_of(scenario, terms, metric).is_none_or(|r| r.sd.0.is_none_or(|sd| sd == 0.0))
     }
 
     fn outcome(&self, scenario: &str, terms: &str, outcome: Outcome) -> Option<&OutcomeRow> {
         self.outcomes.iter().find(|r| r.scenario == scenario && r.terms == terms && r.outcome == outcome.name())
+    }
+
+    /// Which paths a contract gains on, when `sensitivity.csv` says it: the input
+    /// that moves the contract's PV minus the baseline's most under `scenario`, and
+    /// the mean difference over the tenth of its paths where that input is lowest
+    /// and the tenth where it is highest. `None` without such a file (a run alone
+    /// keeps no path-by-path link between the differences and the inputs).
+    fn which_paths(&self, scenario: &str) -> Option<String> {
+        let top = self.sensitivity.iter().find(|r| {
+            r.scenario == scenario
+                && r.baseline == self.manifest.baseline
+                && Explained::parse(&r.metric) == Some(Explained::DeltaPv)
+        })?;
+        Some(format!(
+            "Which paths: <b>{}</b> minus <b>{}</b> moves most with <b>{}</b> (Spearman ρ {:+.2}; \
+             <a href=\"#sensitivity\">sensitivity.csv</a>, {} paths): it averages {} $B on the tenth of paths where \
+             {} is lowest and {} $B on the tenth where it is highest.",
+            esc(&top.terms),
+            esc(&top.baseline),
+            esc(&top.input),
+            top.rho.get(),
+            top.n,
+            readings::signed(top.mean_low_decile.get()),
+            esc(&top.input),
+            readings::signed(top.mean_high_decile.get())
+        ))
     }
 
     /// The paired difference against the baseline.
@@ -292,17 +331,39 @@ impl Page<'_> {
             self.figure(file(&kind), "delta-pv", 1, charts::histogram(&frame, &bars, &markers))?;
         }
         self.body.push_str("</div>\n<h3>When the cap binds</h3>\n");
-        let survival: Vec<Line> = terms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
-                let points = d.points(scenario, t, CurveKind::CapSurvival);
-                (!points.is_empty()).then(|| Line { label: t.to_string(), color: charts::color(i), points })
-            })
-            .collect();
-        if survival.is_empty() {
+        let mut survival: Vec<Line> = Vec::new();
+        let mut capped = false;
+        for (i, t) in terms.iter().enumerate() {
+            let points = d.points(scenario, t, CurveKind::CapSurvival);
+            if points.is_empty() {
+                continue;
+            }
+            capped = true;
+            // A cap reached at one date on every path, or never: a sentence says it all.
+            let p = d.outcome(scenario, t, Outcome::CapHit).map(|o| o.probability.get());
+            let when = d.summary_of(scenario, t, CAP_YEAR).map(|s| s.mean.get());
+            match (p, when) {
+                (Some(0.0), _) => {
+                    let _ = writeln!(
+                        self.body,
+                        "<p class=\"single\"><b>{}</b> never reaches its cap (no distribution to draw).</p>",
+                        esc(t)
+                    );
+                }
+                (Some(p), Some(when)) if p == 1.0 && d.single_value_of(scenario, t, CAP_YEAR) => {
+                    let _ = writeln!(
+                        self.body,
+                        "<p class=\"single\"><b>{}</b> reaches its cap at {when:.2} on every path (no distribution to \
+                         draw).</p>",
+                        esc(t)
+                    );
+                }
+                _ => survival.push(Line { label: t.to_string(), color: charts::color(i), points }),
+            }
+        }
+        if !capped {
             self.body.push_str("<p>No terms row has a cap.</p>\n");
-        } else {
+        } else if !survival.is_empty() {
             let t = title("P(cap not yet reached)");
             let frame = Frame { title: &t, x: "date (decimal year)", y: "P(cap not reached by date)", size: WIDE };
             let n = survival.len();
@@ -317,16 +378,30 @@ impl Page<'_> {
         self.body.push_str("<h3>How the contracts end</h3>\n<div class=\"pair\">\n");
         for t in &terms {
             if d.single_value(scenario, t, Metric::EndYear) {
-                let cause = EndCause::ALL
-                    .iter()
-                    .find(|c| d.outcome(scenario, t, Outcome::EndBy(**c)).is_some_and(|o| o.probability.get() == 1.0));
                 let when = d.summary(scenario, t, Metric::EndYear).map_or(f64::NAN, |s| s.mean.get());
-                let _ = writeln!(
-                    self.body,
-                    "<p class=\"single\"><b>{}</b> ends {} at {when:.2} on every path (no distribution to draw).</p>",
-                    esc(t),
-                    cause.map_or("the same way".to_string(), |c| format!("by {}", c.name())),
-                );
+                // One date, but the cause may differ between paths (a reading drawn per path).
+                let causes: Vec<(EndCause, f64)> = EndCause::ALL
+                    .iter()
+                    .filter_map(|c| d.outcome(scenario, t, Outcome::EndBy(*c)).map(|o| (*c, o.probability.get())))
+                    .filter(|(_, p)| *p > 0.0)
+                    .collect();
+                let how = match causes.as_slice() {
+                    [] => format!("ends at {when:.2} on every path"),
+                    [(EndCause::Horizon, _)] => format!("is still paying at the horizon, {when:.2}, on every path"),
+                    [(c, _)] => format!("ends by {} at {when:.2} on every path", c.name()),
+                    _ => {
+                        let shares: Vec<String> = causes
+                            .iter()
+                            .map(|(c, p)| match c {
+                                EndCause::Horizon => format!("is still paying at the horizon on {}", pct(*p)),
+                                c => format!("ends by {} on {}", c.name(), pct(*p)),
+                            })
+                            .collect();
+                        format!("stops at {when:.2} on every path: it {} of them", shares.join(" and "))
+                    }
+                };
+                let _ =
+                    writeln!(self.body, "<p class=\"single\"><b>{}</b> {how} (no distribution to draw).</p>", esc(t));
                 continue;
             }
             let lines: Vec<Line> = EndCause::ALL
@@ -415,6 +490,10 @@ impl Page<'_> {
                 deltas.len(),
                 if less == 1 { "s" } else { "" }
             );
+        }
+        if let Some(which) = d.which_paths(scenario) {
+            text.push(' ');
+            text.push_str(&which);
         }
         let _ = writeln!(self.body, "<p>{text}</p>\n<div class=\"pair\">");
         let rows: Vec<charts::Interval> = terms

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod check;
+mod compact;
 pub mod csv;
 pub mod explanation;
 pub mod html;
