@@ -97,43 +97,22 @@ impl Series {
 
     /// Adds the values of one block, in path order (NaN values are skipped).
     pub fn add_block(&mut self, values: &[f64]) {
-        if values.iter().any(|v| v.is_nan()) {
+        let Some(sums) = BlockSums::of(values) else { return };
+        // A NaN value makes the sums NaN, so only then are the values searched for one
+        // (sums NaN from infinities of both signs alone are those of the values as they are).
+        if (sums.a.is_nan() || sums.b.is_nan()) && values.iter().any(|v| v.is_nan()) {
             let kept: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-            self.add_numbers(&kept);
+            if let Some(sums) = BlockSums::of(&kept) {
+                self.add_numbers(&kept, sums);
+            }
         } else {
-            self.add_numbers(values);
+            self.add_numbers(values, sums);
         }
     }
 
-    /// [`Series::add_block`] of values that are all numbers.
-    fn add_numbers(&mut self, values: &[f64]) {
-        let Some(&c) = values.first() else { return };
-        // Four lanes, combined in a fixed order: a function of the block alone.
-        const LANES: usize = 4;
-        let (mut a, mut b, mut lo, mut hi) = ([0.0; LANES], [0.0; LANES], [c; LANES], [c; LANES]);
-        let chunks = values.chunks_exact(LANES);
-        let rest = chunks.remainder();
-        for chunk in chunks {
-            // Whole lanes at a time, so that the compiler keeps them in vector registers.
-            let x: [f64; LANES] = std::array::from_fn(|j| chunk[j]);
-            let d = x.map(|x| x - c);
-            a = std::array::from_fn(|j| a[j] + d[j]);
-            b = std::array::from_fn(|j| b[j] + d[j] * d[j]);
-            lo = std::array::from_fn(|j| if x[j] < lo[j] { x[j] } else { lo[j] });
-            hi = std::array::from_fn(|j| if x[j] > hi[j] { x[j] } else { hi[j] });
-        }
-        for (j, x) in rest.iter().enumerate() {
-            let d = x - c;
-            a[j] += d;
-            b[j] += d * d;
-            lo[j] = lo[j].min(*x);
-            hi[j] = hi[j].max(*x);
-        }
-        let a = (a[0] + a[1]) + (a[2] + a[3]);
-        let b = (b[0] + b[1]) + (b[2] + b[3]);
-        // `+ 0.0` makes -0 and 0 one value, so the order of a merge cannot pick either.
-        let lo = lo.iter().copied().fold(f64::INFINITY, f64::min) + 0.0;
-        let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 0.0;
+    /// [`Series::add_block`] of values that are all numbers, with their sums.
+    fn add_numbers(&mut self, values: &[f64], sums: BlockSums) {
+        let BlockSums { c, a, b, lo, hi } = sums;
         match &mut self.store {
             Store::Exact(v) => v.extend_from_slice(values),
             Store::Sketch(sketch) if self.origin == 0.0 => sketch.add_numbers(values, lo, hi),
@@ -308,6 +287,52 @@ impl Series {
             min: q[0],
             max: q[LEVELS.len() + 1],
             quantiles: std::array::from_fn(|i| q[i + 1]),
+        })
+    }
+}
+
+/// What a block contributes before it is stored: its first value `c`, the naive
+/// sums of `x - c` and `(x - c)^2` in path order, and its extremes.
+struct BlockSums {
+    c: f64,
+    a: f64,
+    b: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl BlockSums {
+    /// The sums of `values` (`None` when empty), in four lanes combined in a fixed
+    /// order: a function of the block alone.
+    fn of(values: &[f64]) -> Option<BlockSums> {
+        let &c = values.first()?;
+        const LANES: usize = 4;
+        let (mut a, mut b, mut lo, mut hi) = ([0.0; LANES], [0.0; LANES], [c; LANES], [c; LANES]);
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            // Whole lanes at a time, so that the compiler keeps them in vector registers.
+            let x: [f64; LANES] = std::array::from_fn(|j| chunk[j]);
+            let d = x.map(|x| x - c);
+            a = std::array::from_fn(|j| a[j] + d[j]);
+            b = std::array::from_fn(|j| b[j] + d[j] * d[j]);
+            lo = std::array::from_fn(|j| if x[j] < lo[j] { x[j] } else { lo[j] });
+            hi = std::array::from_fn(|j| if x[j] > hi[j] { x[j] } else { hi[j] });
+        }
+        for (j, x) in rest.iter().enumerate() {
+            let d = x - c;
+            a[j] += d;
+            b[j] += d * d;
+            lo[j] = lo[j].min(*x);
+            hi[j] = hi[j].max(*x);
+        }
+        Some(BlockSums {
+            c,
+            a: (a[0] + a[1]) + (a[2] + a[3]),
+            b: (b[0] + b[1]) + (b[2] + b[3]),
+            // `+ 0.0` makes -0 and 0 one value, so the order of a merge cannot pick either.
+            lo: lo.iter().copied().fold(f64::INFINITY, f64::min) + 0.0,
+            hi: hi.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 0.0,
         })
     }
 }
