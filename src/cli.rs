@@ -184,7 +184,10 @@ pub fn with_tips(e: clap::Error, original: &[std::ffi::OsString], parsed: &[std:
         }
     } else if let Some(command) = command {
         let typed_first = original.iter().position(|a| a.to_str() == Some(command));
-        let was_before = original.iter().position(|a| a.to_str() == Some(arg.as_ref())) < typed_first;
+        // Both must be found: `None < Some(_)` would call an argument clap spelled
+        // otherwise (`--x` for a typed `--x=1`) written before.
+        let typed_arg = original.iter().position(|a| a.to_str() == Some(arg.as_ref()));
+        let was_before = matches!((typed_arg, typed_first), (Some(a), Some(c)) if a < c);
         if was_before {
             tips.push(
                 format!(

@@ -215,6 +215,13 @@ impl GroupAccumulator {
         out
     }
 
+    /// The first row (in group order) whose numbers overflowed, with the first path
+    /// that did: known as soon as the paths are simulated, before the results are
+    /// finished.
+    pub fn overflow(&self) -> Option<(usize, u64)> {
+        self.members.iter().enumerate().find_map(|(r, m)| Some((r, m.overflow()?)))
+    }
+
     /// Each row's results (as [`Accumulator::finish`] gives them) and the paired
     /// differences of every row after the first against the row it varies (a
     /// sweep's variant) or the first, in row, terms and metric order. `rows` are

@@ -187,14 +187,16 @@ pub fn assemble(
 }
 
 /// [`assemble`] for a `group` in two steps, `simulate` (the paths, into an
-/// accumulator `A`) and `finish` (its results): the results of a group are
-/// finished while the next group is simulated, on the current rayon pool, so that
-/// the finishing's serial stretches (the last rows' exact quantiles) do not leave a
-/// core idle. The results are those of [`assemble`] with `finish(simulate(..))`;
-/// two groups' accumulators are held at once.
+/// accumulator `A`, or the error that stops the run, such as numbers that
+/// overflowed) and `finish` (its results): the results of a group are finished
+/// while the next group is simulated, on the current rayon pool, so that the
+/// finishing's serial stretches (the last rows' exact quantiles) do not leave a
+/// core idle. The results are those of [`assemble`] with `finish(simulate(..))`,
+/// and the first error in the order of the groups stops the run; two groups'
+/// accumulators are held at once.
 pub fn assemble_overlapped<A: Send>(
     scenarios: &[Scenario],
-    simulate: impl Fn(&groups::Group, &[&Scenario]) -> A + Sync,
+    simulate: impl Fn(&groups::Group, &[&Scenario]) -> Result<A, Error> + Sync,
     finish: impl Fn(A, &[&Scenario]) -> Result<(Vec<ScenarioResults>, Vec<groups::ScenarioDelta>), Error> + Sync,
 ) -> Result<RunResults, Error> {
     let groups = groups::groups(scenarios);
@@ -210,7 +212,7 @@ pub fn assemble_overlapped<A: Send>(
         if let Some(result) = done {
             finished.push(result?);
         }
-        pending = next.map(|acc| (acc, k));
+        pending = next.transpose()?.map(|acc| (acc, k));
     }
     let mut finished = finished.into_iter();
     assemble(scenarios, |_, _| Ok(finished.next().expect("one result per group, in the order of the groups")))
@@ -232,14 +234,12 @@ pub fn simulate_all(
     check_run(terms, baseline, paths)?;
     let simulate = |_: &groups::Group, rows: &[&Scenario]| {
         let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
-        groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {})
-    };
-    assemble_overlapped(scenarios, simulate, |acc, rows| {
-        let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
-        let (results, deltas) = acc.finish(rows, terms);
-        match results.iter().zip(&plans).find_map(|(r, plan)| Some((r.overflow?, plan))) {
-            Some((path, plan)) => Err(plan.overflow(path).into()),
-            None => Ok((results, deltas)),
+        let acc = groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
+        // Numbers that overflowed stop the run before they are finished into results.
+        match acc.overflow() {
+            Some((row, path)) => Err(plans[row].overflow(path).into()),
+            None => Ok(acc),
         }
-    })
+    };
+    assemble_overlapped(scenarios, simulate, |acc, rows| Ok(acc.finish(rows, terms)))
 }

@@ -540,6 +540,11 @@ impl Accumulator {
         self.paths
     }
 
+    /// The first path whose money overflowed, if any (its results then say so).
+    pub fn overflow(&self) -> Option<u64> {
+        self.overflow
+    }
+
     /// Turns the series whose values no longer fit in their budget at the paths
     /// accumulated into sketches: the state an accumulator made for that many
     /// paths from the start would have.

@@ -1121,6 +1121,17 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
         ),
     );
     assert!(!d.path("o").exists(), "nothing written");
+    // Before or after a scenario that runs well (the run finishes one scenario while
+    // it simulates the next), the same refusal and nothing written.
+    for rows in
+        ["calm,20,0.5,0.1,0.3,2036\nboom,20,5000,5000,0,2126\n", "boom,20,5000,5000,0,2126\ncalm,20,0.5,0.1,0.3,2036\n"]
+    {
+        d.write("two.csv", &format!("name,revenue0,growth0,growth_inf,sigma,horizon\n{rows}"));
+        revshare(&d, &["run", "two.csv", "--paths", "10", "--out", "o2", "--quiet"])
+            .code(1)
+            .stderr(predicates::str::contains("scenario `boom`, path 0: OpenAI's revenue overflows from 2066-04 on"));
+        assert!(!d.path("o2").exists(), "nothing written");
+    }
     // The commands that keep every path refuse it the same way.
     let overflow = "scenario `boom`, path 0: OpenAI's revenue overflows from 2066-04 on";
     let solve = ["solve", "boom.csv", "--scenario", "boom", "--terms-row", "fixed-2026", "--param", "share"];

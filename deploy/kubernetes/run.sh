@@ -16,14 +16,19 @@ n="${1:?number of shards}" scenarios="${2:?scenario file}" terms="${3:?terms fil
 # for at most $2 seconds: `kubectl wait --for=condition=complete` alone would sit
 # out its whole timeout on a job that failed.
 wait_for() {
-    local job="$1" left="$2" state
+    local job="$1" left="$2" state pod
     while ((left > 0)); do
-        state="$(kubectl get job "$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')"
+        # A passing error of the API server is retried, not fatal.
+        state="$(kubectl get job "$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')" \
+            || state=""
         case " $state " in
             *" Complete "*) return 0 ;;
             *" Failed "*)
                 echo "job $job failed:" >&2
-                kubectl logs "job/$job" --tail=20 >&2 || true
+                # The log of a pod that failed, not of whichever pod kubectl picks.
+                pod="$(kubectl get pods -l job-name="$job" --field-selector=status.phase=Failed -o name | head -n 1)" \
+                    || pod=""
+                kubectl logs "${pod:-job/$job}" --tail=20 >&2 || true
                 exit 1
                 ;;
         esac

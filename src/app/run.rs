@@ -123,9 +123,9 @@ fn simulate_and_write(
         (None, None) => pool.install(|| {
             let simulate = |_: &Group, rows: &[&Scenario]| {
                 show(rows);
-                session.simulate_group(rows, baseline, &done)
+                session.simulate_group_checked(rows, baseline, &done)
             };
-            revshare::assemble_overlapped(&inputs.scenarios, simulate, |acc, rows| session.finish_group(acc, rows))
+            revshare::assemble_overlapped(&inputs.scenarios, simulate, |acc, rows| Ok(acc.finish(rows, &inputs.terms)))
         }),
         (Some(w), _) => revshare::assemble(&inputs.scenarios, |_, rows| {
             show(rows);

@@ -309,23 +309,27 @@ impl Session {
         self.pool.install(|| self.simulate_group(rows, baseline, done).finish(rows, &self.inputs.terms))
     }
 
-    /// [`Session::results`] in its two steps: the paths of a stream group's rows
-    /// into their accumulator (on the current rayon pool: call it inside
-    /// `self.pool.install`), ...
+    /// The paths of a stream group's rows into their accumulator, the first step of
+    /// [`Session::results`] (on the current rayon pool: call it inside
+    /// `self.pool.install`).
     pub fn simulate_group(&self, rows: &[&Scenario], baseline: usize, done: &(dyn Fn(u64) + Sync)) -> GroupAccumulator {
         let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, &self.inputs.terms)).collect();
         GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done)
     }
 
-    /// ... and the accumulator into the rows' results and paired differences, or the
-    /// error of a row whose numbers overflowed.
-    pub fn finish_group(
+    /// [`Session::simulate_group`], or the error of the first row whose numbers
+    /// overflowed, found before anything is finished.
+    pub fn simulate_group_checked(
         &self,
-        acc: GroupAccumulator,
         rows: &[&Scenario],
-    ) -> Result<(Vec<ScenarioResults>, Vec<ScenarioDelta>), Error> {
-        let (results, deltas) = acc.finish(rows, &self.inputs.terms);
-        self.checked(rows, results, deltas)
+        baseline: usize,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> Result<GroupAccumulator, Error> {
+        let acc = self.simulate_group(rows, baseline, done);
+        match acc.overflow() {
+            Some((row, path)) => Err(self.plan(rows[row], &self.inputs.terms).overflow(path).into()),
+            None => Ok(acc),
+        }
     }
 
     /// The results of `rows`, or the error of the first whose numbers overflowed:

@@ -876,6 +876,10 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
 /// What the present values mean, for the page's opening: the valuation date and
 /// discount rate when every scenario row shares them, else where they are listed.
 fn valued_at(rows: &[Valuation]) -> String {
+    // A folder written before the manifest recorded them says nothing of them.
+    if rows.is_empty() {
+        return "present values at each scenario's valuation date and discount rate".to_string();
+    }
     let shared = |f: fn(&Valuation) -> &str| {
         let first = f(rows.first()?);
         rows.iter().all(|r| f(r) == first).then_some(first)
