@@ -288,12 +288,14 @@ fn bars(terms: &str, kind: CurveKind, series: &mut Series, (lo, hi): (f64, f64))
     Curve { terms: terms.to_string(), kind, points }
 }
 
-/// Histogram range covering the series from their lowest 0.5% to their highest
-/// 0.5% quantile, so that a long tail does not squash the body; the paths beyond
-/// are counted in the edge bins.
-fn tail_range<'a>(series: impl Iterator<Item = &'a mut Series>) -> (f64, f64) {
-    let ends: Vec<f64> = series.filter_map(|s| s.quantiles(&[0.005, 0.995])).flatten().collect();
-    crate::stats::histogram_range(ends.into_iter())
+/// The levels whose quantiles bound a histogram's range.
+const TAILS: [f64; 2] = [0.005, 0.995];
+
+/// Histogram range covering a series from its 0.5% to its 99.5% quantile, so that
+/// a long tail does not squash the body; the paths beyond are counted in the edge
+/// bins. (The rows' PV histograms share the range of all their tails.)
+fn tail_range(series: &mut Series) -> (f64, f64) {
+    crate::stats::histogram_range(series.quantiles(&TAILS).into_iter().flatten())
 }
 
 /// Counts of values at or below each date of the monthly grid, kept as counts of
@@ -753,68 +755,81 @@ impl Accumulator {
             periods.iter().zip(summaries).map(|(period, summary)| Annual { period: period.clone(), summary }).collect()
         };
         let mut accs = self.terms;
-        let pv_range = tail_range(accs.iter_mut().map(|a| &mut a.metrics[Metric::Pv as usize]));
-        let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
-        // Each terms row is independent: finished in parallel, collected in order.
-        let finished: Vec<(TermsResults, Vec<Delta>, Vec<Curve>)> = accs
-            .into_par_iter()
-            .zip(terms.par_iter())
-            .map(|(mut acc, row)| {
-                let name = row.name();
-                let mut curves = Vec::new();
-                let pv = &mut acc.metrics[Metric::Pv as usize];
-                let q = pv.quantiles(&levels).unwrap_or_default();
-                curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
-                curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
-                let mut deltas = Vec::new();
-                if let Some((mut series, positive)) = acc.deltas.take() {
-                    let d_pv = &mut series[1];
-                    let range = tail_range(std::iter::once(&mut *d_pv));
-                    curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
-                    for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
-                        deltas.push(Delta {
-                            terms: name.to_string(),
-                            baseline: terms[baseline].name().to_string(),
-                            metric,
-                            summary: summarize(s),
-                            prob_positive: Proportion::of(count as usize, n as usize),
-                        });
-                    }
-                }
-                for (r, series, count) in acc.vs_readings.drain(..) {
-                    deltas.push(Delta {
-                        terms: name.to_string(),
-                        baseline: terms[r].name().to_string(),
-                        metric: Metric::Pv,
-                        summary: summarize(series),
-                        prob_positive: Proportion::of(count as usize, n as usize),
-                    });
-                }
-                if row.cap().is_some() {
-                    let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
-                    curves.push(line(name, CurveKind::CapSurvival, survival));
-                }
-                for (cause, at) in EndCause::ALL.iter().zip(&acc.ended_at) {
-                    curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
-                }
-                let cap_hits = acc.cap_year.len() as usize;
-                let results = TermsResults {
-                    name: name.to_string(),
-                    cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
-                    cap_year: acc.cap_year.summary(),
-                    metrics: acc.metrics.into_par_iter().map(summarize).collect(),
-                    end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
-                    annual: acc.annual.into_iter().map(&annual_of).collect(),
-                    cum_paid: annual_of(acc.cum_paid),
-                };
-                (results, deltas, curves)
-            })
+        // The rows' PV tails, each row's selected in parallel.
+        let ends: Vec<f64> = accs
+            .par_iter_mut()
+            .filter_map(|a| a.metrics[Metric::Pv as usize].quantiles(&TAILS))
+            .flatten_iter()
             .collect();
+        let pv_range = crate::stats::histogram_range(ends.into_iter());
+        let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
+        let (revenue, annual_revenue) = (self.revenue, self.annual_revenue);
+        // Each terms row is independent: finished in parallel, collected in order,
+        // while the revenue's statistics are finished beside them.
+        let (finished, (revenue, annual_revenue)) = rayon::join(
+            || -> Vec<(TermsResults, Vec<Delta>, Vec<Curve>)> {
+                accs.into_par_iter()
+                    .zip(terms.par_iter())
+                    .map(|(mut acc, row)| {
+                        let name = row.name();
+                        let mut curves = Vec::new();
+                        let pv = &mut acc.metrics[Metric::Pv as usize];
+                        let q = pv.quantiles(&levels).unwrap_or_default();
+                        curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
+                        curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
+                        let mut deltas = Vec::new();
+                        if let Some((mut series, positive)) = acc.deltas.take() {
+                            let d_pv = &mut series[1];
+                            let range = tail_range(d_pv);
+                            curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
+                            for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive)
+                            {
+                                deltas.push(Delta {
+                                    terms: name.to_string(),
+                                    baseline: terms[baseline].name().to_string(),
+                                    metric,
+                                    summary: summarize(s),
+                                    prob_positive: Proportion::of(count as usize, n as usize),
+                                });
+                            }
+                        }
+                        for (r, series, count) in acc.vs_readings.drain(..) {
+                            deltas.push(Delta {
+                                terms: name.to_string(),
+                                baseline: terms[r].name().to_string(),
+                                metric: Metric::Pv,
+                                summary: summarize(series),
+                                prob_positive: Proportion::of(count as usize, n as usize),
+                            });
+                        }
+                        if row.cap().is_some() {
+                            let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
+                            curves.push(line(name, CurveKind::CapSurvival, survival));
+                        }
+                        for (cause, at) in EndCause::ALL.iter().zip(&acc.ended_at) {
+                            curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
+                        }
+                        let cap_hits = acc.cap_year.len() as usize;
+                        let results = TermsResults {
+                            name: name.to_string(),
+                            cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
+                            cap_year: acc.cap_year.summary(),
+                            metrics: acc.metrics.into_par_iter().map(summarize).collect(),
+                            end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
+                            annual: acc.annual.into_iter().map(&annual_of).collect(),
+                            cum_paid: annual_of(acc.cum_paid),
+                        };
+                        (results, deltas, curves)
+                    })
+                    .collect()
+            },
+            || (summarize(revenue), annual_of(annual_revenue)),
+        );
         let mut results = ScenarioResults {
             scenario: scenario.to_string(),
             paths: n as usize,
-            revenue: summarize(self.revenue),
-            annual_revenue: annual_of(self.annual_revenue),
+            revenue,
+            annual_revenue,
             terms: Vec::new(),
             baseline,
             deltas: Vec::new(),
