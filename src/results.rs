@@ -352,6 +352,30 @@ struct TermsAcc {
     vs_readings: Vec<(usize, Series, u64)>,
 }
 
+impl TermsAcc {
+    /// Adds everything `b` accumulated (exact and order-free, as every merge here).
+    fn merge(&mut self, b: TermsAcc) {
+        let a = self;
+        a.metrics.iter_mut().zip(b.metrics).for_each(|(x, y)| x.merge(y));
+        a.cap_year.merge(b.cap_year);
+        a.causes.iter_mut().zip(b.causes).for_each(|(x, y)| *x += y);
+        a.cap_at.merge(&b.cap_at);
+        a.ended_at.iter_mut().zip(&b.ended_at).for_each(|(x, y)| x.merge(y));
+        for (x, y) in a.annual.iter_mut().zip(b.annual) {
+            x.iter_mut().zip(y).for_each(|(s, o)| s.merge(o));
+        }
+        a.cum_paid.iter_mut().zip(b.cum_paid).for_each(|(x, y)| x.merge(y));
+        if let (Some((xs, xp)), Some((ys, yp))) = (&mut a.deltas, b.deltas) {
+            xs.iter_mut().zip(ys).for_each(|(x, y)| x.merge(y));
+            xp.iter_mut().zip(yp).for_each(|(x, y)| *x += y);
+        }
+        for (x, y) in a.vs_readings.iter_mut().zip(b.vs_readings) {
+            x.1.merge(y.1);
+            x.2 += y.2;
+        }
+    }
+}
+
 /// Paths up to which the main series (revenue, metrics, cap years, paired
 /// differences) keep every value for exact quantiles; beyond, they use a
 /// [`Sketch`](crate::stats::sketch::Sketch). 16 MB a series.
@@ -663,27 +687,16 @@ impl Accumulator {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        self.revenue.merge(other.revenue);
-        self.annual_revenue.iter_mut().zip(other.annual_revenue).for_each(|(a, b)| a.merge(b));
-        for (a, b) in self.terms.iter_mut().zip(other.terms) {
-            a.metrics.iter_mut().zip(b.metrics).for_each(|(x, y)| x.merge(y));
-            a.cap_year.merge(b.cap_year);
-            a.causes.iter_mut().zip(b.causes).for_each(|(x, y)| *x += y);
-            a.cap_at.merge(&b.cap_at);
-            a.ended_at.iter_mut().zip(&b.ended_at).for_each(|(x, y)| x.merge(y));
-            for (x, y) in a.annual.iter_mut().zip(b.annual) {
-                x.iter_mut().zip(y).for_each(|(s, o)| s.merge(o));
-            }
-            a.cum_paid.iter_mut().zip(b.cum_paid).for_each(|(x, y)| x.merge(y));
-            if let (Some((xs, xp)), Some((ys, yp))) = (&mut a.deltas, b.deltas) {
-                xs.iter_mut().zip(ys).for_each(|(x, y)| x.merge(y));
-                xp.iter_mut().zip(yp).for_each(|(x, y)| *x += y);
-            }
-            for (x, y) in a.vs_readings.iter_mut().zip(b.vs_readings) {
-                x.1.merge(y.1);
-                x.2 += y.2;
-            }
-        }
+        // The revenue beside the terms rows, each row on its own: the last merge of a
+        // run's accumulators would otherwise leave the other cores idle.
+        let (revenue, annual_revenue, terms) = (&mut self.revenue, &mut self.annual_revenue, &mut self.terms);
+        rayon::join(
+            || {
+                revenue.merge(other.revenue);
+                annual_revenue.iter_mut().zip(other.annual_revenue).for_each(|(a, b)| a.merge(b));
+            },
+            || terms.par_iter_mut().zip(other.terms).for_each(|(a, b)| a.merge(b)),
+        );
         self
     }
 

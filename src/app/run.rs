@@ -5,6 +5,7 @@ use super::output::OutputDir;
 use super::per_path::PerPathWriter;
 use super::progress::Progress;
 use super::session::{PrecisionTarget, Session, SimOptions, Stopped};
+use rayon::prelude::*;
 use revshare::engine::CHUNK_PATHS;
 use revshare::groups::Group;
 use revshare::report::manifest::{
@@ -211,16 +212,19 @@ pub fn write(
         mixture: MixtureWeight::of(&inputs.scenarios),
     };
     let results = run.all();
-    let data = [
-        (OutputFile::Summary, csv::summary(&results)),
-        (OutputFile::Deltas, csv::deltas(&results)),
-        (OutputFile::ScenarioDeltas, csv::scenario_deltas(&run.scenario_deltas)),
-        (OutputFile::Outcomes, csv::outcomes(&results)),
-        (OutputFile::Annual, csv::annual(&results)),
-        (OutputFile::Curves, csv::curves(&results)),
-        (OutputFile::Manifest, manifest.to_json()),
+    type Bytes<'a> = &'a (dyn Fn() -> Vec<u8> + Sync);
+    let data: [(OutputFile, Bytes); 7] = [
+        (OutputFile::Summary, &|| csv::summary(&results)),
+        (OutputFile::Deltas, &|| csv::deltas(&results)),
+        (OutputFile::ScenarioDeltas, &|| csv::scenario_deltas(&run.scenario_deltas)),
+        (OutputFile::Outcomes, &|| csv::outcomes(&results)),
+        (OutputFile::Annual, &|| csv::annual(&results)),
+        (OutputFile::Curves, &|| csv::curves(&results)),
+        (OutputFile::Manifest, &|| manifest.to_json()),
     ];
-    let mut files: Vec<(String, Vec<u8>)> = data.into_iter().map(|(f, bytes)| (f.name().to_string(), bytes)).collect();
+    // The files are formatted side by side, in the order listed.
+    let mut files: Vec<(String, Vec<u8>)> =
+        pool.install(|| data.par_iter().map(|(f, bytes)| (f.name().to_string(), bytes())).collect());
     if opts.report {
         files.extend(pool.install(|| super::report::render(&files))?);
     }
