@@ -42,12 +42,14 @@ fn svg(out: &Path, name: &str) -> String {
 /// A `<polyline>`: stroke colour, stroke width, points.
 type Polyline = (String, String, Vec<(f64, f64)>);
 
+/// The value of attribute `name` in the text of an SVG tag; empty when absent.
+fn attr(tag: &str, name: &str) -> String {
+    let key = format!(" {name}=\"");
+    tag.find(&key).map(|i| tag[i + key.len()..].split('"').next().unwrap().to_string()).unwrap_or_default()
+}
+
 /// Every `<polyline>` of an SVG.
 fn polylines(svg: &str) -> Vec<Polyline> {
-    let attr = |tag: &str, name: &str| {
-        let key = format!("{name}=\"");
-        tag.find(&key).map(|i| tag[i + key.len()..].split('"').next().unwrap().to_string()).unwrap_or_default()
-    };
     svg.split("<polyline")
         .skip(1)
         .map(|rest| {
@@ -70,10 +72,6 @@ type Segments = (String, String, Vec<[(f64, f64); 2]>);
 
 /// Every `<path>` of an SVG whose data are segments `M x y` then `H x`, `V y` or `L x y`.
 fn segment_paths(svg: &str) -> Vec<Segments> {
-    let attr = |tag: &str, name: &str| {
-        let key = format!(" {name}=\"");
-        tag.find(&key).map(|i| tag[i + key.len()..].split('"').next().unwrap().to_string()).unwrap_or_default()
-    };
     svg.split("<path")
         .skip(1)
         .map(|rest| {
