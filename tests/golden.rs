@@ -72,7 +72,7 @@ fn the_shipped_run_is_pinned_byte_for_byte() {
             ("annual.csv", "9cd49d37798c04ca62704912804f12d7a86899aaee996eb455a3c3719077aebc"),
             ("curves.csv", "797e8c81743dc85a642e13e453273a042d1e7b3900d0fef1c7d3de555b7f3c28"),
             ("manifest.json", "7df45f7246ac61ac01381a56fbf11c3ff330ef9e589f69ca0e16211a01453cac"),
-            ("report.html", "54f767897c1d2d5e67ad7cc0de62ce3c548c7989db71babedf6a01b8656679cf"),
+            ("report.html", "9e320e1a1af75b8cb5b8667877ef1531818abb32da9bef25176f1c9a027df157"),
             ("charts/", "3b8edc3d39303262a449af1c191e893d96d7d2558be10a2ceccf08aa1250677b"),
         ],
     );
@@ -112,7 +112,7 @@ fn a_run_using_every_distribution_kind_is_pinned_byte_for_byte() {
             ("annual.csv", "3087d2e0ddf03add7d573fa4737471028384a8ef68687e44d50437a4e7088dc4"),
             ("curves.csv", "f0af2a813c5a7f15269c38e4cc8c9058cacd936e23c306ad770d88e11b144683"),
             ("manifest.json", "8e45cb86652887a8abaca41904985de807953d146a47af73762b8684853eb1e5"),
-            ("report.html", "bf6fd54df5128e770c31a8b26628e1ea9357b3fac59514abae5603704487c191"),
+            ("report.html", "80a194a9f604cb1534ccd39666692bfc53d45704d6fcc94200b4f80e8b2b2416"),
             ("charts/", "b5d092da38e74b8733ecdf8770c7b6094c4d956c799bde4ba4bdd3a000e6aa5e"),
             ("per-path.csv", "5f72a4983d576b705140c135960c02161bfc1c505baa2bfb4feff6112fbfc8b4"),
         ],

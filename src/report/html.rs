@@ -848,8 +848,8 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
     );
     if !m.warnings.is_empty() {
         html.push_str("<div class=\"warn\"><b>Warnings: read these before the numbers.</b><ul>\n");
-        for w in &m.warnings {
-            let _ = writeln!(html, "<li>{}</li>", esc(w));
+        for w in crate::report::manifest::grouped_warnings(&m.warnings) {
+            let _ = writeln!(html, "<li>{}</li>", esc(&w));
         }
         html.push_str("</ul></div>\n");
     }

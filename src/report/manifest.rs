@@ -263,15 +263,46 @@ pub fn warnings(results: &[crate::results::ScenarioResults]) -> Vec<String> {
         )
     });
     let cut = results.iter().flat_map(|r| {
-        r.truncated().into_iter().map(move |(row, p)| {
-            format!(
-                "{}: {row} is still paying at the horizon on {:.1}% of paths; its totals stop there (a later horizon would add to them)",
-                r.scenario,
-                100.0 * p
-            )
-        })
+        r.truncated()
+            .into_iter()
+            .map(move |(row, p)| format!("{}: {row}{STILL_PAYING}{:.1}{CUT_OFF}", r.scenario, 100.0 * p))
     });
     few.chain(cut).collect()
+}
+
+/// The words of a truncation warning between the row and the share of paths...
+const STILL_PAYING: &str = " is still paying at the horizon on ";
+/// ... and after the share.
+const CUT_OFF: &str = "% of paths; its totals stop there (a later horizon would add to them)";
+
+/// [`warnings`] with the truncation warnings of one scenario said in one line
+/// (`base: still paying at the horizon, so their totals stop there (...): panel-2025
+/// on 5.4% of paths, panel-2025-open on 10.7%`), at the place of its first; the
+/// others as they are.
+pub fn grouped_warnings(warnings: &[String]) -> Vec<String> {
+    let cut_off = |w: &str| -> Option<(String, String, String)> {
+        let (scenario, rest) = w.split_once(": ")?;
+        let (row, rest) = rest.split_once(STILL_PAYING)?;
+        let share = rest.strip_suffix(CUT_OFF)?;
+        Some((scenario.to_string(), row.to_string(), share.to_string()))
+    };
+    let mut out: Vec<(Option<String>, String)> = Vec::new();
+    for w in warnings {
+        match cut_off(w) {
+            Some((scenario, row, share)) => match out.iter_mut().find(|(s, _)| s.as_deref() == Some(&scenario)) {
+                Some((_, line)) => line.push_str(&format!(", {row} on {share}%")),
+                None => out.push((
+                    Some(scenario.clone()),
+                    format!(
+                        "{scenario}: still paying at the horizon, so their totals stop there (a later horizon would \
+                         add to them): {row} on {share}% of paths"
+                    ),
+                )),
+            },
+            None => out.push((None, w.clone())),
+        }
+    }
+    out.into_iter().map(|(_, line)| line).collect()
 }
 
 /// How a run with a precision target stopped.
@@ -349,5 +380,22 @@ impl Manifest {
         let mut v = serde_json::to_vec_pretty(self).expect("a manifest always serializes");
         v.push(b'\n');
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenarios_truncation_warnings_are_said_in_one_line() {
+        let w = |s: &str, row: &str, p: &str| format!("{s}: {row}{STILL_PAYING}{p}{CUT_OFF}");
+        let few = "tiny: only 10 paths, so its 1% and 99% quantiles rest on fewer than ten paths each".to_string();
+        let warnings = [w("a", "x", "5.4"), few.clone(), w("b", "x", "1.0"), w("a", "y", "10.7")];
+        let said = "still paying at the horizon, so their totals stop there (a later horizon would add to them)";
+        assert_eq!(
+            grouped_warnings(&warnings),
+            [format!("a: {said}: x on 5.4% of paths, y on 10.7%"), few, format!("b: {said}: x on 1.0% of paths")]
+        );
     }
 }
