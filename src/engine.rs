@@ -786,15 +786,10 @@ impl Plan<'_> {
 
     /// [`Plan::overflow_reason`] of overflow `o` of `trace`.
     fn reason(&self, o: Overflow, trace: &PathTrace) -> String {
+        const GROWTH: &str = "lower the growth, the volatility, the jumps or the horizon";
         let (what, advice) = match o {
-            Overflow::Revenue(k) => (
-                format!("OpenAI's revenue overflows from {} on", self.month_label(k)),
-                "lower the growth, the volatility, the jumps or the horizon".to_string(),
-            ),
-            Overflow::Payments(k) => (
-                format!("the payments overflow from {} on", self.month_label(k)),
-                "lower the growth, the volatility, the jumps or the horizon".to_string(),
-            ),
+            Overflow::Revenue(k) => (format!("OpenAI's revenue overflows from {} on", self.month_label(k)), GROWTH),
+            Overflow::Payments(k) => (format!("the payments overflow from {} on", self.month_label(k)), GROWTH),
             Overflow::PresentValue(k) => {
                 let r = trace.params.discount_rate;
                 let why = if r < 0.0 {
@@ -814,13 +809,10 @@ impl Plan<'_> {
                          counts {factor} times its amount at the valuation date",
                         self.month_label(k),
                     ),
-                    why.to_string(),
+                    why,
                 )
             }
-            Overflow::Totals => (
-                "its totals overflow".to_string(),
-                "lower the growth, the volatility, the jumps or the horizon".to_string(),
-            ),
+            Overflow::Totals => ("its totals overflow".to_string(), GROWTH),
         };
         format!("{what} (beyond 1e150 $B, where no statistics can be computed): {advice}")
     }

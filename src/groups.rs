@@ -13,6 +13,7 @@
 
 use crate::choice::Choice;
 use crate::engine::{Block, Layout, Metric, Plan};
+use crate::error::Error;
 use crate::model::{Scenario, Terms};
 use crate::results::{Accumulator, Budget, HalfWidth, PerThread, ScenarioResults, summarize};
 use crate::stats::series::Series;
@@ -215,11 +216,14 @@ impl GroupAccumulator {
         out
     }
 
-    /// The first row (in group order) whose numbers overflowed, with the first path
-    /// that did: known as soon as the paths are simulated, before the results are
-    /// finished.
-    pub fn overflow(&self) -> Option<(usize, u64)> {
-        self.members.iter().enumerate().find_map(|(r, m)| Some((r, m.overflow()?)))
+    /// The accumulator of the rows of `plans`, or the error of the first row (in
+    /// group order) whose numbers overflowed, naming the first path that did: known
+    /// as soon as the paths are simulated, before anything is finished.
+    pub fn checked(self, plans: &[Plan<'_>]) -> Result<GroupAccumulator, Error> {
+        match self.members.iter().enumerate().find_map(|(r, m)| Some((r, m.overflow()?))) {
+            Some((row, path)) => Err(plans[row].overflow(path).into()),
+            None => Ok(self),
+        }
     }
 
     /// Each row's results (as [`Accumulator::finish`] gives them) and the paired

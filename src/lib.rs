@@ -234,12 +234,9 @@ pub fn simulate_all(
     check_run(terms, baseline, paths)?;
     let simulate = |_: &groups::Group, rows: &[&Scenario]| {
         let plans: Vec<Plan> = rows.iter().map(|s| Plan::new(s, terms, seed).with_periods(periods)).collect();
-        let acc = groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {});
         // Numbers that overflowed stop the run before they are finished into results.
-        match acc.overflow() {
-            Some((row, path)) => Err(plans[row].overflow(path).into()),
-            None => Ok(acc),
-        }
+        groups::GroupAccumulator::simulate(&plans, baseline, 0, paths, results::Budget::DEFAULT, &|_| {})
+            .checked(&plans)
     };
     assemble_overlapped(scenarios, simulate, |acc, rows| Ok(acc.finish(rows, terms)))
 }

@@ -777,65 +777,61 @@ impl Accumulator {
         let pv_range = crate::stats::histogram_range(ends.into_iter());
         let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
         let (revenue, annual_revenue) = (self.revenue, self.annual_revenue);
+        // One terms row's results, paired differences and chart curves.
+        let finish_row = |(mut acc, row): (TermsAcc, &Terms)| -> (TermsResults, Vec<Delta>, Vec<Curve>) {
+            let name = row.name();
+            let mut curves = Vec::new();
+            let pv = &mut acc.metrics[Metric::Pv as usize];
+            let q = pv.quantiles(&levels).unwrap_or_default();
+            curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
+            curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
+            let mut deltas = Vec::new();
+            if let Some((mut series, positive)) = acc.deltas.take() {
+                let d_pv = &mut series[1];
+                let range = tail_range(d_pv);
+                curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
+                for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
+                    deltas.push(Delta {
+                        terms: name.to_string(),
+                        baseline: terms[baseline].name().to_string(),
+                        metric,
+                        summary: summarize(s),
+                        prob_positive: Proportion::of(count as usize, n as usize),
+                    });
+                }
+            }
+            for (r, series, count) in acc.vs_readings.drain(..) {
+                deltas.push(Delta {
+                    terms: name.to_string(),
+                    baseline: terms[r].name().to_string(),
+                    metric: Metric::Pv,
+                    summary: summarize(series),
+                    prob_positive: Proportion::of(count as usize, n as usize),
+                });
+            }
+            if row.cap().is_some() {
+                let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
+                curves.push(line(name, CurveKind::CapSurvival, survival));
+            }
+            for (cause, at) in EndCause::ALL.iter().zip(&acc.ended_at) {
+                curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
+            }
+            let cap_hits = acc.cap_year.len() as usize;
+            let results = TermsResults {
+                name: name.to_string(),
+                cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
+                cap_year: acc.cap_year.summary(),
+                metrics: acc.metrics.into_par_iter().map(summarize).collect(),
+                end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
+                annual: acc.annual.into_iter().map(&annual_of).collect(),
+                cum_paid: annual_of(acc.cum_paid),
+            };
+            (results, deltas, curves)
+        };
         // Each terms row is independent: finished in parallel, collected in order,
         // while the revenue's statistics are finished beside them.
         let (finished, (revenue, annual_revenue)) = rayon::join(
-            || -> Vec<(TermsResults, Vec<Delta>, Vec<Curve>)> {
-                accs.into_par_iter()
-                    .zip(terms.par_iter())
-                    .map(|(mut acc, row)| {
-                        let name = row.name();
-                        let mut curves = Vec::new();
-                        let pv = &mut acc.metrics[Metric::Pv as usize];
-                        let q = pv.quantiles(&levels).unwrap_or_default();
-                        curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
-                        curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
-                        let mut deltas = Vec::new();
-                        if let Some((mut series, positive)) = acc.deltas.take() {
-                            let d_pv = &mut series[1];
-                            let range = tail_range(d_pv);
-                            curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
-                            for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive)
-                            {
-                                deltas.push(Delta {
-                                    terms: name.to_string(),
-                                    baseline: terms[baseline].name().to_string(),
-                                    metric,
-                                    summary: summarize(s),
-                                    prob_positive: Proportion::of(count as usize, n as usize),
-                                });
-                            }
-                        }
-                        for (r, series, count) in acc.vs_readings.drain(..) {
-                            deltas.push(Delta {
-                                terms: name.to_string(),
-                                baseline: terms[r].name().to_string(),
-                                metric: Metric::Pv,
-                                summary: summarize(series),
-                                prob_positive: Proportion::of(count as usize, n as usize),
-                            });
-                        }
-                        if row.cap().is_some() {
-                            let survival = acc.cap_at.shares(&grid, n).into_iter().map(|(x, p)| (x, 1.0 - p));
-                            curves.push(line(name, CurveKind::CapSurvival, survival));
-                        }
-                        for (cause, at) in EndCause::ALL.iter().zip(&acc.ended_at) {
-                            curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
-                        }
-                        let cap_hits = acc.cap_year.len() as usize;
-                        let results = TermsResults {
-                            name: name.to_string(),
-                            cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
-                            cap_year: acc.cap_year.summary(),
-                            metrics: acc.metrics.into_par_iter().map(summarize).collect(),
-                            end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
-                            annual: acc.annual.into_iter().map(&annual_of).collect(),
-                            cum_paid: annual_of(acc.cum_paid),
-                        };
-                        (results, deltas, curves)
-                    })
-                    .collect()
-            },
+            || accs.into_par_iter().zip(terms.par_iter()).map(finish_row).collect::<Vec<_>>(),
             || (summarize(revenue), annual_of(annual_revenue)),
         );
         let mut results = ScenarioResults {

@@ -124,7 +124,7 @@ fn simulate_and_write(
         (None, None) => pool.install(|| {
             let simulate = |_: &Group, rows: &[&Scenario]| {
                 show(rows);
-                session.simulate_group_checked(rows, baseline, &done)
+                session.simulate_group(rows, baseline, &done)
             };
             revshare::assemble_overlapped(&inputs.scenarios, simulate, |acc, rows| Ok(acc.finish(rows, &inputs.terms)))
         }),
@@ -135,7 +135,7 @@ fn simulate_and_write(
                 let mut write = |layout, block: &_| w.write(s.name(), &inputs.terms, layout, block);
                 own.push(session.results_with_rows(s, baseline, &done, &mut write)?);
             }
-            let deltas = if rows.len() > 1 { session.results(rows, baseline, &done).1 } else { Vec::new() };
+            let deltas = if rows.len() > 1 { session.results(rows, baseline, &done)?.1 } else { Vec::new() };
             session.checked(rows, own, deltas)
         }),
         (None, Some(target)) => revshare::assemble(&inputs.scenarios, |g, rows| {

@@ -305,31 +305,22 @@ impl Session {
         rows: &[&Scenario],
         baseline: usize,
         done: &(dyn Fn(u64) + Sync),
-    ) -> (Vec<ScenarioResults>, Vec<ScenarioDelta>) {
-        self.pool.install(|| self.simulate_group(rows, baseline, done).finish(rows, &self.inputs.terms))
+    ) -> Result<(Vec<ScenarioResults>, Vec<ScenarioDelta>), Error> {
+        self.pool.install(|| Ok(self.simulate_group(rows, baseline, done)?.finish(rows, &self.inputs.terms)))
     }
 
     /// The paths of a stream group's rows into their accumulator, the first step of
     /// [`Session::results`] (on the current rayon pool: call it inside
-    /// `self.pool.install`).
-    pub fn simulate_group(&self, rows: &[&Scenario], baseline: usize, done: &(dyn Fn(u64) + Sync)) -> GroupAccumulator {
-        let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, &self.inputs.terms)).collect();
-        GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done)
-    }
-
-    /// [`Session::simulate_group`], or the error of the first row whose numbers
+    /// `self.pool.install`), or the error of the first row whose numbers
     /// overflowed, found before anything is finished.
-    pub fn simulate_group_checked(
+    pub fn simulate_group(
         &self,
         rows: &[&Scenario],
         baseline: usize,
         done: &(dyn Fn(u64) + Sync),
     ) -> Result<GroupAccumulator, Error> {
-        let acc = self.simulate_group(rows, baseline, done);
-        match acc.overflow() {
-            Some((row, path)) => Err(self.plan(rows[row], &self.inputs.terms).overflow(path).into()),
-            None => Ok(acc),
-        }
+        let plans: Vec<Plan> = rows.iter().map(|s| self.plan(s, &self.inputs.terms)).collect();
+        GroupAccumulator::simulate(&plans, baseline, 0, self.paths, Budget::DEFAULT, done).checked(&plans)
     }
 
     /// The results of `rows`, or the error of the first whose numbers overflowed:
