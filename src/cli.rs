@@ -198,17 +198,13 @@ pub fn with_tips(e: clap::Error, original: &[std::ffi::OsString], parsed: &[std:
             );
         }
     }
-    let mut out = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(&cli);
-    out.insert(ContextKind::InvalidArg, ContextValue::String(arg));
-    for kind in [ContextKind::SuggestedArg, ContextKind::Usage] {
-        if let Some(value) = e.get(kind) {
-            out.insert(kind, value.clone());
-        }
+    let mut e = e;
+    if tips.is_empty() {
+        e.remove(ContextKind::Suggested);
+    } else {
+        e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
     }
-    if !tips.is_empty() {
-        out.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
-    }
-    out
+    e
 }
 
 /// Parses `--target`: `equal-pv`, `equal-net` or a finite number.

@@ -199,11 +199,15 @@ pub fn overflows(v: f64) -> bool {
     v.is_nan() || v.abs() > MAX_MONEY
 }
 
+/// A terms row's money totals, which must not overflow.
+pub const MONEY_FIELDS: [TermsField; 5] =
+    [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
+
 /// The money columns of a path's record that must not overflow: total revenue, and
-/// each terms row's paid, lost, received, net and PV.
+/// each terms row's [`MONEY_FIELDS`].
 pub fn money_columns(l: Layout) -> impl Iterator<Item = usize> {
-    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
-    std::iter::once(Layout::REVENUE_TOTAL).chain((0..l.terms).flat_map(move |t| money.map(|f| l.terms_field(t, f))))
+    std::iter::once(Layout::REVENUE_TOTAL)
+        .chain((0..l.terms).flat_map(move |t| MONEY_FIELDS.map(|f| l.terms_field(t, f))))
 }
 
 /// Where each number of a path's record lives.
@@ -771,21 +775,16 @@ impl Plan<'_> {
     pub fn overflow(&self, path: u64) -> crate::error::Problem {
         let trace = self.trace(path);
         let replay = format!("`revshare replay --scenario {} --path {path}` shows the path", self.scenario.name());
-        let reason = self.overflow_reason(&trace).unwrap_or_else(|| self.reason(Overflow::Totals, &trace));
+        let reason = self.reason(trace.overflow(self.layout()).unwrap_or(Overflow::Totals), &trace);
         crate::error::Problem::value_of(
             format!("scenario `{}`, path {path}", self.scenario.name()),
             format!("{reason} ({replay})"),
         )
     }
 
-    /// Why path `trace` of this plan overflows, in words (the quantity, the first
-    /// month, the bound and what to change); `None` when it does not.
-    pub fn overflow_reason(&self, trace: &PathTrace) -> Option<String> {
-        trace.overflow(self.layout()).map(|o| self.reason(o, trace))
-    }
-
-    /// [`Plan::overflow_reason`] of overflow `o` of `trace`.
-    fn reason(&self, o: Overflow, trace: &PathTrace) -> String {
+    /// Why path `trace` of this plan overflows as `o` ([`PathTrace::overflow`]), in
+    /// words: the quantity, the first month, the bound and what to change.
+    pub fn reason(&self, o: Overflow, trace: &PathTrace) -> String {
         const GROWTH: &str = "lower the growth, the volatility, the jumps or the horizon";
         let (what, advice) = match o {
             Overflow::Revenue(k) => (format!("OpenAI's revenue overflows from {} on", self.month_label(k)), GROWTH),

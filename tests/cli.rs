@@ -1167,7 +1167,11 @@ fn numbers_that_overflow_are_refused_with_the_scenario_path_and_month() {
         assert!(!text.contains(bad), "{bad}: {text}");
     }
     // A discount rate near -1 makes the present values overflow, not the revenue:
-    // DF = (1e-6)^-(u - u_V) passes 1e150 after 25 years.
+    // DF(u_{k+1}) = (1e-6)^-(u_{k+1} - u_V) = 10^(6 (u_{k+1} - u_V)), with u_V the
+    // start, so the factor at the end of January 2051 is 10^(6 (25 + 1/12)) = 3.2e150.
+    // The month itself is where path 0's running present value (its payments times
+    // DF) first passes 1e150; it depends on that path's payments, so it is pinned as
+    // observed.
     d.write("disc.csv", "name,revenue0,growth0,discount_rate,horizon\nd,20,0.1,-0.999999,2100\n");
     let assert = revshare(&d, &["run", "disc.csv", "--paths", "10", "--out", "o", "--quiet"]).code(1).stderr(
         predicates::str::contains(

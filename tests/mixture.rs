@@ -161,7 +161,7 @@ fn weights_whose_sum_overflows_are_refused_naming_the_file_column_and_values() {
          the largest number (about 1.8e308), so they cannot be normalised; only their ratios matter: divide them all \
          by the same number (1e300, say)"
     );
-    // Large weights whose sum is a number mix as their ratios say.
+    // Large weights whose sum is a number are accepted as written.
     let s = common::scenarios("name,revenue0,weight\na,20,8e307\nb,10,0.5\n");
     assert_eq!((s[0].weight(), s[1].weight()), (8e307, 0.5));
 }

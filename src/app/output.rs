@@ -217,7 +217,7 @@ fn drawn_unchanged(folder: &Path) -> Vec<String> {
 /// `path` made absolute, with its longest part that exists canonicalised (symbolic
 /// links followed, `.` and `..` resolved) and the rest appended as written: two
 /// names of one file, existing or not, resolve alike.
-pub fn resolved(path: &Path) -> PathBuf {
+fn resolved(path: &Path) -> PathBuf {
     use std::path::Component;
     let absolute = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path));
     let parts: Vec<Component> = absolute.components().collect();

@@ -70,22 +70,23 @@ pub fn command(o: &SensitivityOptions) -> Result<String, Error> {
     // does not show it.
     let page = o.out.join(OutputFile::Report.name());
     let redraw = std::fs::symlink_metadata(&page).is_ok();
-    let written = if redraw { report_with(&o.out, &files) } else { Ok(Vec::new()) }
-        .and_then(|report| {
-            files.extend(report);
-            out.commit(&files, &[])
-        })
-        .map_err(|err| {
-            if !redraw {
-                return err;
-            }
-            let msg = format!(
-                "could not be redrawn with the new analysis, so nothing was written (neither {} nor {}): {err}",
-                OutputFile::Sensitivity.name(),
-                OutputFile::CapConditions.name()
-            );
-            Problem::file(&page.display().to_string(), msg).into()
-        });
+    let written = if redraw {
+        report_with(&o.out, &files)
+            .and_then(|report| {
+                files.extend(report);
+                out.commit(&files, &[])
+            })
+            .map_err(|err| -> Error {
+                let msg = format!(
+                    "could not be redrawn with the new analysis, so nothing was written (neither {} nor {}): {err}",
+                    OutputFile::Sensitivity.name(),
+                    OutputFile::CapConditions.name()
+                );
+                Problem::file(&page.display().to_string(), msg).into()
+            })
+    } else {
+        out.commit(&files, &[])
+    };
     written.inspect_err(|_| out.abandon())?;
     let mut text = revshare::report::explanation::render(name, terms, session.paths, session.seed, &e);
     text.push_str(&composition);

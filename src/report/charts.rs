@@ -28,7 +28,7 @@ pub const WIDE: (u32, u32) = (960, 440);
 /// Width and height of a chart shown two to a row.
 pub const NARROW: (u32, u32) = (620, 380);
 
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 
 /// One fan: quantile bands around a median, per x.
 #[derive(Debug, Clone)]

@@ -16,8 +16,8 @@
 
 use std::fmt::Write;
 
-/// The font every chart uses (`charts::FONT`), set once on the root element.
-const FONT_FAMILY: &str = "sans-serif";
+/// The font every chart uses, set once on the root element.
+use super::charts::FONT as FONT_FAMILY;
 
 /// One element's attributes, in the order plotters wrote them.
 type Attributes<'a> = Vec<(&'a str, &'a str)>;
@@ -132,11 +132,10 @@ struct Run {
 impl Run {
     fn flush(run: &mut Option<Run>, out: &mut String) {
         if let Some(r) = run.take() {
-            out.push_str("<path fill=\"none\"");
-            for (k, v) in &r.style {
-                let _ = write!(out, " {k}=\"{v}\"");
-            }
-            let _ = writeln!(out, " d=\"{}\"/>", r.d);
+            let fill = ("fill".to_string(), "none".to_string());
+            let attributes: Vec<(String, String)> =
+                std::iter::once(fill).chain(r.style).chain([("d".to_string(), r.d)]).collect();
+            write_element(out, "path", &attributes, "/>\n");
         }
     }
 }
@@ -194,21 +193,10 @@ pub fn compact(svg: &str) -> String {
                 segment(&mut r.d, p[0], p[1]);
                 continue;
             }
-            Run::flush(&mut run, &mut out);
-            if name == "polyline" {
-                let mut attrs = kept(name, &attributes, font_size);
-                for (k, v) in &mut attrs {
-                    if k == "points" {
-                        *v = format_points(&p);
-                    }
-                }
-                write_element(&mut out, name, &attrs, "/>\n");
-                continue;
-            }
         }
         Run::flush(&mut run, &mut out);
         let mut attrs = kept(name, &attributes, font_size);
-        if name == "polygon" {
+        if matches!(name, "polyline" | "polygon") {
             for (k, v) in &mut attrs {
                 if k == "points"
                     && let Some(p) = points(v)

@@ -2,7 +2,7 @@
 //! the engine computed with the run's own code.
 
 use super::per_path::totals;
-use crate::engine::{Overflow, PathTrace, Plan, TermsField, overflows};
+use crate::engine::{MONEY_FIELDS, Overflow, PathTrace, Plan, overflows};
 use crate::model::Terms;
 use std::fmt::Write as _;
 
@@ -36,10 +36,13 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
     }
     let _ = writeln!(out, "{header}");
     let overflow = trace.overflow(plan.layout());
-    let shown = match overflow {
-        Some(Overflow::Revenue(k) | Overflow::Payments(k)) => k,
-        _ => plan.months(),
+    // The month the revenue or the payments overflow from, if they do: the months
+    // before it are shown.
+    let cut = match overflow {
+        Some(Overflow::Revenue(k) | Overflow::Payments(k)) => Some(k),
+        _ => None,
     };
+    let shown = cut.unwrap_or(plan.months());
     for k in 0..shown {
         let u = crate::model::month_start(k);
         let next = crate::model::month_start(k + 1);
@@ -70,19 +73,15 @@ pub fn render(plan: &Plan<'_>, scenario: &str, terms: &[Terms], seed: u64, trace
         }
         out.push('\n');
     }
-    if let Some(reason) = plan.overflow_reason(trace) {
-        let at = match overflow {
-            Some(Overflow::Revenue(k) | Overflow::Payments(k)) => {
-                format!("{}: the path overflows here, and its months from here on are not shown", plan.month_label(k))
-            }
-            _ => "the path overflows".to_string(),
-        };
-        let _ = writeln!(out, "{at}: {reason}");
+    if let Some(o) = overflow {
+        let at = cut.map_or("the path overflows".to_string(), |k| {
+            format!("{}: the path overflows here, and its months from here on are not shown", plan.month_label(k))
+        });
+        let _ = writeln!(out, "{at}: {}", plan.reason(o, trace));
     }
     let l = plan.layout();
-    let money = [TermsField::Paid, TermsField::Lost, TermsField::Received, TermsField::Net, TermsField::Pv];
     for (t, terms_row) in terms.iter().enumerate() {
-        if money.iter().any(|f| overflows(trace.record[l.terms_field(t, *f)])) {
+        if MONEY_FIELDS.iter().any(|f| overflows(trace.record[l.terms_field(t, *f)])) {
             let _ = writeln!(out, "totals {}: not shown, they overflow (see above)", terms_row.name());
             continue;
         }
