@@ -237,10 +237,8 @@ pub fn write(
     }
     out.commit(&files, &stale)?;
     let mut table = table::render(&results);
-    let terms: Vec<(String, Option<String>)> =
-        manifest.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
     let deltas: Vec<csv::DeltaRow> = csv::delta_rows(&results).collect();
-    let readings = readings::render(&readings::compare(&deltas, &terms, &manifest.baseline));
+    let readings = readings::render(&readings::compare_run(&deltas, &manifest));
     if !readings.is_empty() {
         table.push('\n');
         table.push_str(readings.trim_end());

@@ -11,8 +11,9 @@ use super::csv::{
     AnnualRow, CAP_YEAR, CurveRow, DeltaRow, OutcomeRow, ScenarioDeltaRow, SensitivityRow, SummaryRow, read,
 };
 use super::manifest::{Manifest, Valuation};
+use super::readings::{self, ScenarioReadings};
+use super::sweeps;
 use super::{CHARTS_DIR, OutputFile};
-use super::{readings, sweeps};
 use crate::analysis::inputs::Explained;
 use crate::choice::Choice;
 use crate::engine::{Flow, Metric};
@@ -763,11 +764,8 @@ impl Page<'_> {
 /// The section that says which conclusions hold under every reading of a
 /// contract: per scenario, each row's PV difference against each reading with its
 /// 95% interval, and one sentence per row (see [`super::readings`]).
-fn readings_section(html: &mut String, data: &ReportData) {
-    let m = &data.manifest;
-    let terms: Vec<(String, Option<String>)> = m.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
-    let groups = readings::compare(&data.deltas, &terms, &m.baseline);
-    if groups.iter().all(|g| g.rows.is_empty()) {
+fn readings_section(html: &mut String, groups: &[ScenarioReadings]) {
+    if groups.is_empty() {
         return;
     }
     html.push_str(
@@ -777,7 +775,7 @@ fn readings_section(html: &mut String, data: &ReportData) {
          interval is on the same side of zero against every reading, and <b>flips</b> when it is above zero \
          against one reading and below against another.</p>\n",
     );
-    for g in groups.iter().filter(|g| !g.rows.is_empty()) {
+    for g in groups {
         let _ = write!(
             html,
             "<h3>{}: against each reading of {}</h3>\n<table><thead><tr><th>terms</th>",
@@ -809,11 +807,7 @@ fn readings_section(html: &mut String, data: &ReportData) {
 
 /// The sentences of the readings section, one per scenario, at the top of the
 /// page, linking to its tables.
-fn readings_in_short(html: &mut String, data: &ReportData) {
-    let m = &data.manifest;
-    let terms: Vec<(String, Option<String>)> = m.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
-    let groups = readings::compare(&data.deltas, &terms, &m.baseline);
-    let groups: Vec<_> = groups.iter().filter(|g| !g.rows.is_empty()).collect();
+fn readings_in_short(html: &mut String, groups: &[ScenarioReadings]) {
     if groups.is_empty() {
         return;
     }
@@ -853,13 +847,16 @@ pub fn render(data: &ReportData) -> Result<Rendered, Error> {
         }
         html.push_str("</ul></div>\n");
     }
-    readings_in_short(&mut html, data);
+    // The readings of a contract against which some other row is compared.
+    let readings: Vec<ScenarioReadings> =
+        readings::compare_run(&data.deltas, m).into_iter().filter(|g| !g.rows.is_empty()).collect();
+    readings_in_short(&mut html, &readings);
     html.push_str("<h2 id=\"answer\">The answer, scenario by scenario</h2>\n");
     for (i, s) in m.report_scenarios().into_iter().enumerate() {
         page.answer(i, s)?;
     }
     html.push_str(&std::mem::take(&mut page.body));
-    readings_section(&mut html, data);
+    readings_section(&mut html, &readings);
     page.sweeps()?;
     html.push_str(&std::mem::take(&mut page.body));
     html.push_str("<h2 id=\"detail\">In detail</h2>\n");

@@ -182,6 +182,13 @@ impl ScenarioReadings {
     }
 }
 
+/// [`compare`] for a run described by `m`: its terms rows, the contract each is a
+/// reading of, and its baseline.
+pub fn compare_run(deltas: &[DeltaRow], m: &super::manifest::Manifest) -> Vec<ScenarioReadings> {
+    let terms: Vec<(String, Option<String>)> = m.terms.iter().map(|t| (t.name.clone(), t.reading.clone())).collect();
+    compare(deltas, &terms, &m.baseline)
+}
+
 /// Groups the PV differences of `deltas` by scenario and contract. `terms` are the
 /// terms rows in file order, each with the contract it is a reading of, if any;
 /// `baseline` is the baseline row, whose own differences are those of `deltas`
