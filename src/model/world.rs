@@ -143,18 +143,24 @@ fn log_run_rate<R: Rng + ?Sized, J: Rng + ?Sized>(
     let mut x = ln_r0;
     let Some((first, rest)) = ln_r.split_first_mut() else { return x };
     *first = x;
+    // The months before the next possible jump draw nothing from the jumps stream
+    // and are passed over without asking the process.
+    let mut next_jump = jump_process.first_possible(0);
     for (k, (next, d)) in rest.iter_mut().zip(drift).enumerate() {
         x += d;
         if vol > 0.0 {
             let z: f64 = StandardNormal.sample(shocks);
             x += vol * z;
         }
-        let count = jump_process.count(k, jumps);
-        if count > 0.0 {
-            // Y_1 + ... + Y_N with Y ~ Normal(mu, sd) is Normal(N mu, N sd^2): one draw
-            // per month whatever N.
-            let z: f64 = StandardNormal.sample(jumps);
-            x += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
+        if k >= next_jump {
+            let count = jump_process.count(k, jumps);
+            if count > 0.0 {
+                // Y_1 + ... + Y_N with Y ~ Normal(mu, sd) is Normal(N mu, N sd^2): one
+                // draw per month whatever N.
+                let z: f64 = StandardNormal.sample(jumps);
+                x += count * p.jump_mean + count.sqrt() * p.jump_sd * z;
+            }
+            next_jump = jump_process.first_possible(k + 1);
         }
         *next = x;
     }
@@ -196,6 +202,20 @@ impl Jumps {
             Poisson::new(rate).map_or(JumpKind::None, JumpKind::Counts)
         };
         Jumps { rate, kind }
+    }
+
+    /// The first month from `from` on (months before it having been counted)
+    /// whose count may be above zero: with arrival times, the month of the next
+    /// arrival, `floor(next)` (the first `k` with `next < k + 1`), every month of
+    /// which before has no jump and draws nothing; `usize::MAX` without jumps.
+    #[inline]
+    pub fn first_possible(&self, from: usize) -> usize {
+        match self.kind {
+            JumpKind::None => usize::MAX,
+            JumpKind::Counts(_) => from,
+            // `as` saturates: an arrival beyond any grid is `usize::MAX`.
+            JumpKind::Arrivals(next) => (next.floor() as usize).max(from),
+        }
     }
 
     /// `N_k`, the number of jumps in month `k` (`k` = 0, 1, ... in turn).
@@ -319,6 +339,31 @@ mod tests {
         let mut rng = ChaCha8Rng::from_seed([4; 32]);
         let mut none = Jumps::new(0.0, &mut rng);
         assert_eq!(none.count(0, &mut rng), 0.0);
+    }
+
+    #[test]
+    fn months_before_the_next_possible_jump_are_passed_over_without_changing_a_draw() {
+        // Asking for every month's count, and asking only from `first_possible` on,
+        // give the same counts and leave the stream at the same place.
+        for rate in [0.15, 6.0, 11.9, 60.0] {
+            let (mut every, mut skipping) = (ChaCha8Rng::from_seed([5; 32]), ChaCha8Rng::from_seed([5; 32]));
+            let (mut a, mut b) = (Jumps::new(rate, &mut every), Jumps::new(rate, &mut skipping));
+            let mut next = b.first_possible(0);
+            for k in 0..2_000 {
+                let want = a.count(k, &mut every);
+                let got = if k >= next {
+                    let c = b.count(k, &mut skipping);
+                    next = b.first_possible(k + 1);
+                    c
+                } else {
+                    0.0
+                };
+                assert_eq!(got, want, "rate {rate}, month {k}");
+            }
+            assert_eq!(every.random::<u64>(), skipping.random::<u64>(), "rate {rate}: the streams part");
+        }
+        let mut rng = ChaCha8Rng::from_seed([5; 32]);
+        assert_eq!(Jumps::new(0.0, &mut rng).first_possible(3), usize::MAX);
     }
 
     #[test]
