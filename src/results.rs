@@ -288,15 +288,11 @@ fn bars(terms: &str, kind: CurveKind, series: &mut Series, (lo, hi): (f64, f64))
     Curve { terms: terms.to_string(), kind, points }
 }
 
-/// The levels whose quantiles bound a histogram's range.
+/// The levels whose quantiles bound a histogram's range: from the 0.5% to the
+/// 99.5% quantile, so that a long tail does not squash the body; the paths beyond
+/// are counted in the edge bins. (The rows' PV histograms share the range of all
+/// their tails.)
 const TAILS: [f64; 2] = [0.005, 0.995];
-
-/// Histogram range covering a series from its 0.5% to its 99.5% quantile, so that
-/// a long tail does not squash the body; the paths beyond are counted in the edge
-/// bins. (The rows' PV histograms share the range of all their tails.)
-fn tail_range(series: &mut Series) -> (f64, f64) {
-    crate::stats::histogram_range(series.quantiles(&TAILS).into_iter().flatten())
-}
 
 /// Counts of values at or below each date of the monthly grid, kept as counts of
 /// the first grid date each value is at or below.
@@ -768,34 +764,37 @@ impl Accumulator {
             periods.iter().zip(summaries).map(|(period, summary)| Annual { period: period.clone(), summary }).collect()
         };
         let mut accs = self.terms;
-        // The rows' PV tails, each row's selected in parallel.
-        let ends: Vec<f64> = accs
-            .par_iter_mut()
-            .filter_map(|a| a.metrics[Metric::Pv as usize].quantiles(&TAILS))
-            .flatten_iter()
-            .collect();
-        let pv_range = crate::stats::histogram_range(ends.into_iter());
+        // Each row's PV summary, CDF and tails, found in one selection (the rows in
+        // parallel): the tails set the range of every row's PV histogram.
         let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
+        let pv_levels: Vec<f64> = TAILS.iter().chain(&levels).copied().collect();
+        let pvs: Vec<SummaryAnd> =
+            accs.par_iter_mut().map(|a| a.metrics[Metric::Pv as usize].summary_and_quantiles(&pv_levels)).collect();
+        let ends = pvs.iter().flatten().flat_map(|(_, q)| q[..TAILS.len()].iter().copied());
+        let pv_range = crate::stats::histogram_range(ends);
         let (revenue, annual_revenue) = (self.revenue, self.annual_revenue);
         // One terms row's results, paired differences and chart curves.
-        let finish_row = |(mut acc, row): (TermsAcc, &Terms)| -> (TermsResults, Vec<Delta>, Vec<Curve>) {
+        let finish_row = |((mut acc, row), pv_found): ((TermsAcc, &Terms), SummaryAnd)| {
             let name = row.name();
             let mut curves = Vec::new();
-            let pv = &mut acc.metrics[Metric::Pv as usize];
-            let q = pv.quantiles(&levels).unwrap_or_default();
-            curves.push(line(name, CurveKind::PvCdf, q.into_iter().zip(levels.iter().copied())));
-            curves.push(bars(name, CurveKind::PvHist, pv, pv_range));
+            let (pv_summary, q) = pv_found.map_or((None, Vec::new()), |(s, q)| (Some(s), q));
+            let cdf = q.get(TAILS.len()..).unwrap_or_default().iter().copied();
+            curves.push(line(name, CurveKind::PvCdf, cdf.zip(levels.iter().copied())));
+            curves.push(bars(name, CurveKind::PvHist, &mut acc.metrics[Metric::Pv as usize], pv_range));
             let mut deltas = Vec::new();
-            if let Some((mut series, positive)) = acc.deltas.take() {
-                let d_pv = &mut series[1];
-                let range = tail_range(d_pv);
-                curves.push(bars(name, CurveKind::DeltaPvHist, d_pv, range));
-                for ((metric, s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
+            if let Some((series, positive)) = acc.deltas.take() {
+                for ((metric, mut s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
+                    // The PV difference's tails, found with its summary, set its histogram's range.
+                    let (summary, tails) = s.summary_and_quantiles(&TAILS).unwrap_or_else(|| (empty_summary(), vec![]));
+                    if metric == Metric::Pv {
+                        let range = crate::stats::histogram_range(tails.into_iter());
+                        curves.push(bars(name, CurveKind::DeltaPvHist, &mut s, range));
+                    }
                     deltas.push(Delta {
                         terms: name.to_string(),
                         baseline: terms[baseline].name().to_string(),
                         metric,
-                        summary: summarize(s),
+                        summary,
                         prob_positive: Proportion::of(count as usize, n as usize),
                     });
                 }
@@ -821,7 +820,12 @@ impl Accumulator {
                 name: name.to_string(),
                 cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
                 cap_year: acc.cap_year.summary(),
-                metrics: acc.metrics.into_par_iter().map(summarize).collect(),
+                metrics: (acc.metrics.into_par_iter().enumerate())
+                    .map(|(m, s)| match &pv_summary {
+                        Some(pv) if m == Metric::Pv as usize => pv.clone(),
+                        _ => summarize(s),
+                    })
+                    .collect(),
                 end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
                 annual: acc.annual.into_iter().map(&annual_of).collect(),
                 cum_paid: annual_of(acc.cum_paid),
@@ -831,7 +835,7 @@ impl Accumulator {
         // Each terms row is independent: finished in parallel, collected in order,
         // while the revenue's statistics are finished beside them.
         let (finished, (revenue, annual_revenue)) = rayon::join(
-            || accs.into_par_iter().zip(terms.par_iter()).map(finish_row).collect::<Vec<_>>(),
+            || accs.into_par_iter().zip(terms.par_iter()).zip(pvs).map(finish_row).collect::<Vec<_>>(),
             || (summarize(revenue), annual_of(annual_revenue)),
         );
         let mut results = ScenarioResults {
@@ -898,15 +902,16 @@ impl<A> PerThread<A> {
 
 pub(crate) fn summarize(mut series: Series) -> Summary {
     // An accumulator always holds at least one path when it is finished.
-    series.summary().unwrap_or(Summary {
-        n: 0,
-        mean: f64::NAN,
-        sd: None,
-        se: None,
-        min: f64::NAN,
-        max: f64::NAN,
-        quantiles: [f64::NAN; 9],
-    })
+    series.summary().unwrap_or_else(empty_summary)
+}
+
+/// A series' summary and its quantiles at further levels
+/// ([`Series::summary_and_quantiles`]), `None` when it has no value.
+type SummaryAnd = Option<(Summary, Vec<f64>)>;
+
+/// The summary of no value.
+fn empty_summary() -> Summary {
+    Summary { n: 0, mean: f64::NAN, sd: None, se: None, min: f64::NAN, max: f64::NAN, quantiles: [f64::NAN; 9] }
 }
 
 impl ScenarioResults {

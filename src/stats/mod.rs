@@ -31,7 +31,16 @@ pub const LEVELS: [f64; 9] = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.
 /// # Panics
 /// If `values` is empty: a programming error.
 pub fn quantiles(values: &mut [f64], levels: &[f64]) -> Vec<f64> {
-    let n = values.len();
+    quantiles_of_parts(&mut [values], levels)
+}
+
+/// [`quantiles`] of the values of all of `parts` together, found without joining
+/// them into one sample (but for a sample too small to select by radix).
+///
+/// # Panics
+/// If every part is empty: a programming error.
+pub fn quantiles_of_parts(parts: &mut [&mut [f64]], levels: &[f64]) -> Vec<f64> {
+    let n = parts.iter().map(|p| p.len()).sum::<usize>();
     let mut positions: Vec<usize> = levels
         .iter()
         .flat_map(|p| {
@@ -43,10 +52,18 @@ pub fn quantiles(values: &mut [f64], levels: &[f64]) -> Vec<f64> {
     positions.dedup();
     // The radix pass counts in 32 bits and names at most 2^16 - 1 buckets.
     if n < RADIX_FROM || n > u32::MAX as usize || positions.len() >= u16::MAX as usize {
+        let mut joined;
+        let values: &mut [f64] = match parts {
+            [one] => one,
+            _ => {
+                joined = parts.concat();
+                &mut joined
+            }
+        };
         select_positions(values, &positions, 0);
         return levels.iter().map(|p| quantile_sorted(values, *p)).collect();
     }
-    let found = select_by_radix(values, &positions);
+    let found = select_by_radix(parts, &positions);
     let at = |i: usize| found[positions.binary_search(&i).expect("every position a level reads was selected")];
     levels
         .iter()
@@ -81,12 +98,13 @@ fn order_key(x: f64) -> u64 {
 /// binade each), which tells the bucket of every order statistic and its rank in
 /// it; the second gathers the values of those buckets only, and each is selected
 /// in (the radix selection of Knuth, TAOCP vol. 3, §5.2.5, one digit deep).
-fn select_by_radix(values: &[f64], positions: &[usize]) -> Vec<f64> {
+fn select_by_radix(parts: &[&mut [f64]], positions: &[usize]) -> Vec<f64> {
     const BUCKETS: usize = 1 << RADIX_BITS;
     const SHIFT: u32 = 64 - RADIX_BITS;
     const NONE: u16 = u16::MAX;
+    let values = || parts.iter().flat_map(|p| p.iter());
     let mut counts = vec![0u32; BUCKETS];
-    for v in values {
+    for v in values() {
         counts[(order_key(*v) >> SHIFT) as usize] += 1;
     }
     // The bucket of each position, its rank in the bucket, and each bucket's slot.
@@ -113,7 +131,7 @@ fn select_by_radix(values: &[f64], positions: &[usize]) -> Vec<f64> {
     }
     let mut gathered = vec![0.0; start[targets.len()]];
     let mut next: Vec<usize> = start[..targets.len()].to_vec();
-    for v in values {
+    for v in values() {
         let s = slot[(order_key(*v) >> SHIFT) as usize];
         if s != NONE {
             gathered[next[s as usize]] = *v;
@@ -232,14 +250,18 @@ impl Proportion {
 
 /// Fractions of `values` in `bins` equal bins over `[lo, hi]`; values outside the
 /// range are counted in the first or last bin. `lo < hi` is required.
-pub fn histogram(values: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
+pub fn histogram<'a>(values: impl IntoIterator<Item = &'a f64>, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     let mut counts = vec![0usize; bins];
     let width = (hi - lo) / bins as f64;
-    for v in values.iter().filter(|v| !v.is_nan()) {
-        let b = ((v - lo) / width).floor().clamp(0.0, (bins - 1) as f64) as usize;
-        counts[b] += 1;
+    let mut n = 0usize;
+    for v in values {
+        n += 1;
+        if !v.is_nan() {
+            let b = ((v - lo) / width).floor().clamp(0.0, (bins - 1) as f64) as usize;
+            counts[b] += 1;
+        }
     }
-    let n = values.len().max(1) as f64;
+    let n = n.max(1) as f64;
     counts.into_iter().map(|c| c as f64 / n).collect()
 }
 
@@ -257,6 +279,32 @@ pub fn histogram_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_of_parts_are_those_of_the_joined_sample() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(9);
+        let levels = [0.0, 0.005, 0.01, 0.3333, 0.5, 0.95, 0.995, 1.0];
+        // Below and above the size from which order statistics are found by radix;
+        // uneven parts, an empty one, ties and both signs.
+        for n in [1_000, 70_000, 200_001] {
+            let values: Vec<f64> =
+                (0..n).map(|i| if i % 7 == 0 { 3.5 } else { rng.random::<f64>() * 200.0 - 50.0 }).collect();
+            let cuts = [0, n / 5, n / 5, n / 2 + 3, n];
+            let mut parts: Vec<Vec<f64>> = cuts.windows(2).map(|w| values[w[0]..w[1]].to_vec()).collect();
+            let mut slices: Vec<&mut [f64]> = parts.iter_mut().map(|p| p.as_mut_slice()).collect();
+            let got = quantiles_of_parts(&mut slices, &levels);
+            let want = quantiles(&mut values.clone(), &levels);
+            assert_eq!(
+                got.iter().map(|q| q.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|q| q.to_bits()).collect::<Vec<_>>(),
+                "n = {n}"
+            );
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            assert_eq!(got[4], quantile_sorted(&sorted, 0.5), "n = {n}");
+        }
+    }
 
     #[test]
     fn a_sample_of_never_has_never_as_its_quantiles() {

@@ -19,13 +19,14 @@
 
 use super::sketch::Sketch;
 use super::sum::ExactSum;
-use super::{LEVELS, Summary, quantiles};
+use super::{LEVELS, Summary, quantiles_of_parts};
 
 /// Where a series keeps what its quantiles are computed from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Store {
-    /// Every value: exact type-7 quantiles.
-    Exact(Vec<f64>),
+    /// Every value: exact type-7 quantiles. The values are kept in the parts each
+    /// thread added them to: merging moves the parts, copying no value.
+    Exact(Vec<Vec<f64>>),
     /// A sketch: quantiles within its relative bound. Each block's values are
     /// counted as they come (the sketch's 16-bit counts are small enough that
     /// collecting values first to count them in larger batches gains nothing).
@@ -73,7 +74,7 @@ impl Series {
             sum_sq: ExactSum::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            store: if exact { Store::Exact(Vec::new()) } else { Store::Sketch(Sketch::new()) },
+            store: if exact { Store::Exact(vec![Vec::new()]) } else { Store::Sketch(Sketch::new()) },
         }
     }
 
@@ -114,7 +115,10 @@ impl Series {
     fn add_numbers(&mut self, values: &[f64], sums: BlockSums) {
         let BlockSums { c, a, b, lo, hi } = sums;
         match &mut self.store {
-            Store::Exact(v) => v.extend_from_slice(values),
+            Store::Exact(parts) => match parts.last_mut() {
+                Some(last) => last.extend_from_slice(values),
+                None => parts.push(values.to_vec()),
+            },
             Store::Sketch(sketch) if self.origin == 0.0 => sketch.add_numbers(values, lo, hi),
             Store::Sketch(sketch) => {
                 // `x - origin` is monotonic in `x`, so the shifted extremes are those of
@@ -156,18 +160,15 @@ impl Series {
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         match (&mut self.store, other.store) {
-            (Store::Exact(a), Store::Exact(mut b)) => {
-                // Extend the longer: fewer values copied, less memory at once.
-                if b.len() > a.len() {
-                    std::mem::swap(a, &mut b);
-                }
-                a.extend_from_slice(&b);
+            (Store::Exact(a), Store::Exact(b)) => {
+                a.retain(|p| !p.is_empty());
+                a.extend(b.into_iter().filter(|p| !p.is_empty()));
             }
             (Store::Sketch(a), Store::Sketch(b)) => a.merge(&b),
-            (Store::Sketch(a), Store::Exact(b)) => b.iter().for_each(|v| a.add(v - self.origin)),
+            (Store::Sketch(a), Store::Exact(b)) => b.iter().flatten().for_each(|v| a.add(v - self.origin)),
             (store @ Store::Exact(_), Store::Sketch(mut b)) => {
                 if let Store::Exact(a) = store {
-                    a.iter().for_each(|v| b.add(v - self.origin));
+                    a.iter().flatten().for_each(|v| b.add(v - self.origin));
                 }
                 *store = Store::Sketch(b);
             }
@@ -176,8 +177,10 @@ impl Series {
 
     /// Reserves room for `values` more values when they are kept.
     pub fn reserve(&mut self, values: usize) {
-        if let Store::Exact(v) = &mut self.store {
-            v.reserve(values);
+        if let Store::Exact(parts) = &mut self.store
+            && let Some(last) = parts.last_mut()
+        {
+            last.reserve(values);
         }
     }
 
@@ -186,7 +189,7 @@ impl Series {
     pub fn into_sketch(&mut self) {
         if let Store::Exact(values) = &self.store {
             let mut sketch = Sketch::new();
-            let shifted: Vec<f64> = values.iter().map(|v| v - self.origin).collect();
+            let shifted: Vec<f64> = values.iter().flatten().map(|v| v - self.origin).collect();
             sketch.add_all(&shifted);
             self.store = Store::Sketch(sketch);
         }
@@ -240,7 +243,10 @@ impl Series {
             return None;
         }
         Some(match &mut self.store {
-            Store::Exact(v) => quantiles(v, levels),
+            Store::Exact(parts) => {
+                let mut parts: Vec<&mut [f64]> = parts.iter_mut().map(|p| p.as_mut_slice()).collect();
+                quantiles_of_parts(&mut parts, levels)
+            }
             Store::Sketch(sketch) => sketch.quantiles(levels).into_iter().map(|q| q + self.origin).collect(),
         })
     }
@@ -253,10 +259,10 @@ impl Series {
         use super::mixture::Finished;
         let origin = self.origin;
         match &self.store {
-            Store::Exact(v) if v.len() <= exact_values => Finished::sorted(v.clone()),
-            Store::Exact(v) => {
+            Store::Exact(parts) if self.n as usize <= exact_values => Finished::sorted(parts.concat()),
+            Store::Exact(parts) => {
                 let mut sketch = Sketch::new();
-                let shifted: Vec<f64> = v.iter().map(|x| x - origin).collect();
+                let shifted: Vec<f64> = parts.iter().flatten().map(|x| x - origin).collect();
                 sketch.add_all(&shifted);
                 Finished::Sketched { sketch, origin }
             }
@@ -268,18 +274,25 @@ impl Series {
     /// outside in the edge bins).
     pub fn histogram(&mut self, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
         match &self.store {
-            Store::Exact(v) => super::histogram(v, lo, hi, bins),
+            Store::Exact(parts) => super::histogram(parts.iter().flatten(), lo, hi, bins),
             Store::Sketch(sketch) => sketch.histogram(lo - self.origin, hi - self.origin, bins),
         }
     }
 
     /// The summary of the series; `None` when empty.
     pub fn summary(&mut self) -> Option<Summary> {
+        self.summary_and_quantiles(&[]).map(|(summary, _)| summary)
+    }
+
+    /// The summary of the series and its quantiles at `extra` levels, all found in
+    /// one selection (each the same number as found on its own); `None` when empty.
+    pub fn summary_and_quantiles(&mut self, extra: &[f64]) -> Option<(Summary, Vec<f64>)> {
         let (mean, sd) = self.moments()?;
-        let levels: Vec<f64> = [0.0].into_iter().chain(LEVELS).chain([1.0]).collect();
-        let q = self.quantiles(&levels)?;
+        let levels: Vec<f64> = [0.0].into_iter().chain(LEVELS).chain([1.0]).chain(extra.iter().copied()).collect();
+        let mut q = self.quantiles(&levels)?;
+        let extra = q.split_off(LEVELS.len() + 2);
         let n = self.n as usize;
-        Some(Summary {
+        let summary = Summary {
             n,
             mean,
             sd,
@@ -287,7 +300,8 @@ impl Series {
             min: q[0],
             max: q[LEVELS.len() + 1],
             quantiles: std::array::from_fn(|i| q[i + 1]),
-        })
+        };
+        Some((summary, extra))
     }
 }
 
