@@ -28,7 +28,8 @@ pub const WIDE: (u32, u32) = (960, 440);
 /// Width and height of a chart shown two to a row.
 pub const NARROW: (u32, u32) = (620, 380);
 
-pub(super) const FONT: &str = "sans-serif";
+/// The font family of every chart's text (set once on the root by [`super::compact`]).
+const FONT: &str = "sans-serif";
 
 /// One fan: quantile bands around a median, per x.
 #[derive(Debug, Clone)]
@@ -274,7 +275,7 @@ pub fn fan(frame: &Frame<'_>, fans: &[Fan], markers: &[Marker], log: bool) -> Re
         }
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }
 
 fn draw_fans<'a, 'b: 'a, Y: YAxis>(
@@ -346,7 +347,7 @@ pub fn lines(
         legend(&mut chart, legend_at)?;
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }
 
 /// Overlaid step-outline histograms (heights are shares of paths, never
@@ -399,7 +400,7 @@ pub fn histogram(frame: &Frame<'_>, bars: &[Bars], markers: &[Marker]) -> Result
         legend(&mut chart, if right_heavy { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }
 
 /// The y-axis labels of a chart of rows drawn top row first, row `i` of `n` in
@@ -472,7 +473,7 @@ pub fn intervals(frame: &Frame<'_>, rows: &[Interval]) -> Result<String, ChartEr
         }
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }
 
 /// Inputs shown on a tornado chart.
@@ -538,7 +539,7 @@ pub fn tornado(frame: &Frame<'_>, rows: &[(String, f64, f64)], center: f64) -> R
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }
 
 /// A line with a band around it: an estimate and its interval at each x.
@@ -607,5 +608,5 @@ pub fn bands(frame: &Frame<'_>, bands: &[Band], labels: Option<&[String]>) -> Re
         legend(&mut chart, if rise > 0.0 { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })?;
         root.present().map_err(err)?;
     }
-    Ok(super::compact::compact(&svg))
+    Ok(super::compact::compact(&svg, FONT))
 }

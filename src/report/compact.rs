@@ -16,9 +16,6 @@
 
 use std::fmt::Write;
 
-/// The font every chart uses, set once on the root element.
-use super::charts::FONT as FONT_FAMILY;
-
 /// One element's attributes, in the order plotters wrote them.
 type Attributes<'a> = Vec<(&'a str, &'a str)>;
 
@@ -142,22 +139,23 @@ impl Run {
 
 /// The attributes kept: without the default opacity, the text's default black
 /// fill, and the font family and size the root sets (`font_size`).
-fn kept(name: &str, attributes: &[(&str, &str)], font_size: Option<&str>) -> Vec<(String, String)> {
+fn kept(name: &str, attributes: &[(&str, &str)], font: &str, font_size: Option<&str>) -> Vec<(String, String)> {
     attributes
         .iter()
         .filter(|(k, v)| {
             !(*k == "opacity" && *v == "1"
                 || name == "text" && *k == "fill" && *v == "#000000"
-                || name == "text" && *k == "font-family" && *v == FONT_FAMILY
+                || name == "text" && *k == "font-family" && *v == font
                 || name == "text" && *k == "font-size" && Some(*v) == font_size)
         })
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
 
-/// The SVG `svg`, as plotters wrote it, drawn the same in fewer bytes (see the
-/// module's documentation). Anything it does not recognise is kept as it is.
-pub fn compact(svg: &str) -> String {
+/// The SVG `svg`, as plotters wrote it with its text in font family `font`, drawn
+/// the same in fewer bytes (see the module's documentation). Anything it does not
+/// recognise is kept as it is.
+pub fn compact(svg: &str, font: &str) -> String {
     let font_size = common_font_size(svg);
     let mut out = String::with_capacity(svg.len() / 2);
     let mut run: Option<Run> = None;
@@ -179,7 +177,7 @@ pub fn compact(svg: &str) -> String {
             _ => None,
         };
         if let Some(p) = geometry {
-            let style: Vec<(String, String)> = kept(name, &attributes, font_size)
+            let style: Vec<(String, String)> = kept(name, &attributes, font, font_size)
                 .into_iter()
                 .filter(|(k, v)| {
                     !(matches!(k.as_str(), "points" | "x1" | "y1" | "x2" | "y2") || k == "fill" && v == "none")
@@ -195,7 +193,7 @@ pub fn compact(svg: &str) -> String {
             }
         }
         Run::flush(&mut run, &mut out);
-        let mut attrs = kept(name, &attributes, font_size);
+        let mut attrs = kept(name, &attributes, font, font_size);
         if matches!(name, "polyline" | "polygon") {
             for (k, v) in &mut attrs {
                 if k == "points"
@@ -206,7 +204,7 @@ pub fn compact(svg: &str) -> String {
             }
         }
         if name == "svg" {
-            attrs.push(("font-family".to_string(), FONT_FAMILY.to_string()));
+            attrs.push(("font-family".to_string(), font.to_string()));
             if let Some(size) = font_size {
                 attrs.push(("font-size".to_string(), size.to_string()));
             }
@@ -268,6 +266,6 @@ d\n\
 <polyline fill=\"none\" stroke=\"#E69F00\" stroke-width=\"3\" points=\"0,9 2,9 3,8\"/>\n\
 <polygon opacity=\"0.12\" fill=\"#E69F00\" points=\"0,9 0,5 4,5 4,9\"/>\n\
 </svg>\n";
-        assert_eq!(compact(svg), want);
+        assert_eq!(compact(svg, "sans-serif"), want);
     }
 }
