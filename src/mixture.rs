@@ -43,7 +43,7 @@ use crate::model::Scenario;
 use crate::model::contract::EndCause;
 use crate::results::{
     Annual, CDF_POINTS, Curve, CurveKind, CurvePoint, Delta, Distributions, HISTOGRAM_BINS, QuantileMethod,
-    ScenarioResults, TermsResults,
+    ScenarioResults, TAILS, TermsResults,
 };
 use crate::stats::mixture::{Finished, Part, histogram, proportion, quantiles, summary};
 use crate::stats::{Proportion, Summary, histogram_range};
@@ -187,7 +187,7 @@ fn curve<'a>(parts: &[Component<'a>], terms: &[TermsResults], like: &Curve) -> C
             .map(|(i, y)| CurvePoint { x: lo + i as f64 * width, x_end: Some(lo + (i + 1) as f64 * width), y })
             .collect()
     };
-    let tails = |get: &dyn Fn(&Component<'a>) -> &'a Finished| quantiles(weighted(get), &[0.005, 0.995]);
+    let tails = |get: &dyn Fn(&Component<'a>) -> &'a Finished| quantiles(weighted(get), &TAILS);
     let points = match like.kind {
         CurveKind::PvCdf => {
             let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();

@@ -292,7 +292,11 @@ fn bars(terms: &str, kind: CurveKind, series: &mut Series, (lo, hi): (f64, f64))
 /// 99.5% quantile, so that a long tail does not squash the body; the paths beyond
 /// are counted in the edge bins. (The rows' PV histograms share the range of all
 /// their tails.)
-const TAILS: [f64; 2] = [0.005, 0.995];
+pub(crate) const TAILS: [f64; 2] = [0.005, 0.995];
+
+/// A series' summary and its quantiles at further levels
+/// ([`Series::summary_and_quantiles`]), `None` when it has no value.
+type SummaryAnd = Option<(Summary, Vec<f64>)>;
 
 /// Counts of values at or below each date of the monthly grid, kept as counts of
 /// the first grid date each value is at or below.
@@ -777,7 +781,7 @@ impl Accumulator {
         let finish_row = |((mut acc, row), pv_found): ((TermsAcc, &Terms), SummaryAnd)| {
             let name = row.name();
             let mut curves = Vec::new();
-            let (pv_summary, q) = pv_found.map_or((None, Vec::new()), |(s, q)| (Some(s), q));
+            let (pv_summary, q) = pv_found.unwrap_or_else(|| (empty_summary(), Vec::new()));
             let cdf = q.get(TAILS.len()..).unwrap_or_default().iter().copied();
             curves.push(line(name, CurveKind::PvCdf, cdf.zip(levels.iter().copied())));
             curves.push(bars(name, CurveKind::PvHist, &mut acc.metrics[Metric::Pv as usize], pv_range));
@@ -785,7 +789,8 @@ impl Accumulator {
             if let Some((series, positive)) = acc.deltas.take() {
                 for ((metric, mut s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
                     // The PV difference's tails, found with its summary, set its histogram's range.
-                    let (summary, tails) = s.summary_and_quantiles(&TAILS).unwrap_or_else(|| (empty_summary(), vec![]));
+                    let extra: &[f64] = if metric == Metric::Pv { &TAILS } else { &[] };
+                    let (summary, tails) = s.summary_and_quantiles(extra).unwrap_or_else(|| (empty_summary(), vec![]));
                     if metric == Metric::Pv {
                         let range = crate::stats::histogram_range(tails.into_iter());
                         curves.push(bars(name, CurveKind::DeltaPvHist, &mut s, range));
@@ -816,16 +821,15 @@ impl Accumulator {
                 curves.push(line(name, CurveKind::EndedBy(*cause), at.shares(&grid, n).into_iter()));
             }
             let cap_hits = acc.cap_year.len() as usize;
+            // The other metrics summarised in parallel, the PV's (found above) in its place.
+            let others = acc.metrics.into_par_iter().enumerate().filter(|(m, _)| *m != Metric::Pv as usize);
+            let mut metrics: Vec<Summary> = others.map(|(_, s)| summarize(s)).collect();
+            metrics.insert(Metric::Pv as usize, pv_summary);
             let results = TermsResults {
                 name: name.to_string(),
                 cap_hit: row.cap().map(|_| Proportion::of(cap_hits, n as usize)),
                 cap_year: acc.cap_year.summary(),
-                metrics: (acc.metrics.into_par_iter().enumerate())
-                    .map(|(m, s)| match &pv_summary {
-                        Some(pv) if m == Metric::Pv as usize => pv.clone(),
-                        _ => summarize(s),
-                    })
-                    .collect(),
+                metrics,
                 end_by: acc.causes.iter().map(|c| Proportion::of(*c as usize, n as usize)).collect(),
                 annual: acc.annual.into_iter().map(&annual_of).collect(),
                 cum_paid: annual_of(acc.cum_paid),
@@ -904,10 +908,6 @@ pub(crate) fn summarize(mut series: Series) -> Summary {
     // An accumulator always holds at least one path when it is finished.
     series.summary().unwrap_or_else(empty_summary)
 }
-
-/// A series' summary and its quantiles at further levels
-/// ([`Series::summary_and_quantiles`]), `None` when it has no value.
-type SummaryAnd = Option<(Summary, Vec<f64>)>;
 
 /// The summary of no value.
 fn empty_summary() -> Summary {

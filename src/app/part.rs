@@ -37,7 +37,7 @@ pub const STATE_FILE: &str = "state.bin";
 /// What `part.json`'s `format` says.
 pub const FORMAT: &str = "revshare-part";
 /// The version of the part format; a merge refuses parts of another. Version 2
-/// keeps a series' exact values as the list of parts its threads filled.
+/// keeps a series' exact values as a list of parts (one per accumulator merged in).
 pub const FORMAT_VERSION: u32 = 2;
 /// The first bytes of `state.bin`.
 const MAGIC: &[u8; 8] = b"REVSHARD";

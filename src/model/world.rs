@@ -204,10 +204,11 @@ impl Jumps {
         Jumps { rate, kind }
     }
 
-    /// The first month from `from` on (months before it having been counted)
-    /// whose count may be above zero: with arrival times, the month of the next
-    /// arrival, `floor(next)` (the first `k` with `next < k + 1`), every month of
-    /// which before has no jump and draws nothing; `usize::MAX` without jumps.
+    /// The first month from `from` on whose count may be above zero, once the
+    /// months before `from` have been counted. With arrival times, the month of the
+    /// next arrival, `floor(next)` (the first `k` with `next < k + 1`): the months
+    /// before it have no jump and draw nothing. With monthly counts, `from`.
+    /// Without jumps, `usize::MAX`.
     #[inline]
     pub fn first_possible(&self, from: usize) -> usize {
         match self.kind {
@@ -218,7 +219,9 @@ impl Jumps {
         }
     }
 
-    /// `N_k`, the number of jumps in month `k` (`k` = 0, 1, ... in turn).
+    /// `N_k`, the number of jumps in month `k`, asked with `k` increasing: a month
+    /// may be left out only if it is before [`Jumps::first_possible`] (it then has
+    /// no jump and draws nothing).
     #[inline]
     pub fn count<J: Rng + ?Sized>(&mut self, k: usize, rng: &mut J) -> f64 {
         match &mut self.kind {
@@ -345,7 +348,9 @@ mod tests {
     fn months_before_the_next_possible_jump_are_passed_over_without_changing_a_draw() {
         // Asking for every month's count, and asking only from `first_possible` on,
         // give the same counts and leave the stream at the same place.
-        for rate in [0.15, 6.0, 11.9, 60.0] {
+        // 1e-300 a year puts the first arrival beyond any grid; 12 a year is the last
+        // rate drawn by arrival times.
+        for rate in [1e-300, 0.15, 6.0, 11.9, 12.0, 12.5, 60.0] {
             let (mut every, mut skipping) = (ChaCha8Rng::from_seed([5; 32]), ChaCha8Rng::from_seed([5; 32]));
             let (mut a, mut b) = (Jumps::new(rate, &mut every), Jumps::new(rate, &mut skipping));
             let mut next = b.first_possible(0);

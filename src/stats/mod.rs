@@ -35,7 +35,8 @@ pub fn quantiles(values: &mut [f64], levels: &[f64]) -> Vec<f64> {
 }
 
 /// [`quantiles`] of the values of all of `parts` together, found without joining
-/// them into one sample (but for a sample too small to select by radix).
+/// them into one sample (but for a sample too small to select by radix, whose
+/// parts are joined unless one holds them all).
 ///
 /// # Panics
 /// If every part is empty: a programming error.
@@ -52,9 +53,12 @@ pub fn quantiles_of_parts(parts: &mut [&mut [f64]], levels: &[f64]) -> Vec<f64> 
     positions.dedup();
     // The radix pass counts in 32 bits and names at most 2^16 - 1 buckets.
     if n < RADIX_FROM || n > u32::MAX as usize || positions.len() >= u16::MAX as usize {
+        // A sample with one non-empty part is selected in place; others are joined
+        // (below 65,536 values in a run; only a library caller reaches the rest).
         let mut joined;
-        let values: &mut [f64] = match parts {
-            [one] => one,
+        let mut non_empty = parts.iter_mut().filter(|p| !p.is_empty());
+        let values: &mut [f64] = match (non_empty.next(), non_empty.next()) {
+            (Some(one), None) => one,
             _ => {
                 joined = parts.concat();
                 &mut joined
@@ -102,10 +106,12 @@ fn select_by_radix(parts: &[&mut [f64]], positions: &[usize]) -> Vec<f64> {
     const BUCKETS: usize = 1 << RADIX_BITS;
     const SHIFT: u32 = 64 - RADIX_BITS;
     const NONE: u16 = u16::MAX;
-    let values = || parts.iter().flat_map(|p| p.iter());
     let mut counts = vec![0u32; BUCKETS];
-    for v in values() {
-        counts[(order_key(*v) >> SHIFT) as usize] += 1;
+    // Part by part: a loop over one slice stays a plain loop.
+    for part in parts {
+        for v in part.iter() {
+            counts[(order_key(*v) >> SHIFT) as usize] += 1;
+        }
     }
     // The bucket of each position, its rank in the bucket, and each bucket's slot.
     let mut slot = vec![NONE; BUCKETS];
@@ -131,11 +137,13 @@ fn select_by_radix(parts: &[&mut [f64]], positions: &[usize]) -> Vec<f64> {
     }
     let mut gathered = vec![0.0; start[targets.len()]];
     let mut next: Vec<usize> = start[..targets.len()].to_vec();
-    for v in values() {
-        let s = slot[(order_key(*v) >> SHIFT) as usize];
-        if s != NONE {
-            gathered[next[s as usize]] = *v;
-            next[s as usize] += 1;
+    for part in parts {
+        for v in part.iter() {
+            let s = slot[(order_key(*v) >> SHIFT) as usize];
+            if s != NONE {
+                gathered[next[s as usize]] = *v;
+                next[s as usize] += 1;
+            }
         }
     }
     // Select each bucket's order statistics within it; a bucket of one value (a cap

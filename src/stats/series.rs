@@ -24,8 +24,9 @@ use super::{LEVELS, Summary, quantiles_of_parts};
 /// Where a series keeps what its quantiles are computed from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Store {
-    /// Every value: exact type-7 quantiles. The values are kept in the parts each
-    /// thread added them to: merging moves the parts, copying no value.
+    /// Every value: exact type-7 quantiles. The values are kept as they were
+    /// added, one part per accumulator merged in (per worker thread, and per
+    /// batch, round or shard of a run): merging lists the parts, copying no value.
     Exact(Vec<Vec<f64>>),
     /// A sketch: quantiles within its relative bound. Each block's values are
     /// counted as they come (the sketch's 16-bit counts are small enough that
@@ -177,10 +178,11 @@ impl Series {
 
     /// Reserves room for `values` more values when they are kept.
     pub fn reserve(&mut self, values: usize) {
-        if let Store::Exact(parts) = &mut self.store
-            && let Some(last) = parts.last_mut()
-        {
-            last.reserve(values);
+        if let Store::Exact(parts) = &mut self.store {
+            match parts.last_mut() {
+                Some(last) => last.reserve(values),
+                None => parts.push(Vec::with_capacity(values)),
+            }
         }
     }
 

@@ -594,6 +594,47 @@ mod tests {
     }
 
     #[test]
+    fn every_value_is_counted_where_its_bits_say() {
+        // Against counting value by value from the definition: NaN of either sign
+        // left out, zeros and subnormals counted as zeros, infinities by sign, and
+        // every other value in the bucket of its magnitude's top bits, by sign, at
+        // the resolution the sketch ends with (the least normal number widens the
+        // range enough to coarsen it part-way through), and a bucket carried past
+        // 16 bits.
+        let mut rng = rand::rngs::ChaCha8Rng::from_seed([12; 32]);
+        let specials =
+            [0.0, -0.0, 1e-310, -4.9e-324, f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN];
+        let mut values: Vec<f64> = (0..30_000)
+            .map(|i| match i % 4 {
+                0 => specials[rng.random_range(0..specials.len())],
+                1 => -(10f64.powf(rng.random_range(-5.0..5.0))),
+                _ => 10f64.powf(rng.random_range(-5.0..5.0)),
+            })
+            .collect();
+        values.extend(std::iter::repeat_n(7.25, 70_000));
+        let mut sketch = Sketch::new();
+        values.chunks(256).for_each(|block| sketch.add_all(block));
+        assert!(sketch.bits < MANTISSA_BITS, "coarsened part-way");
+        let shift = 52 - sketch.bits;
+        let (mut zeros, mut pos_inf, mut neg_inf) = (0, 0, 0);
+        let (mut positive, mut negative) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+        for x in values.iter().filter(|x| !x.is_nan()) {
+            if x.abs() < f64::MIN_POSITIVE {
+                zeros += 1;
+            } else if x.is_infinite() {
+                if *x > 0.0 { pos_inf += 1 } else { neg_inf += 1 }
+            } else {
+                let side = if *x > 0.0 { &mut positive } else { &mut negative };
+                *side.entry(x.abs().to_bits() >> shift).or_insert(0u64) += 1;
+            }
+        }
+        assert_eq!((sketch.zeros, sketch.pos_inf, sketch.neg_inf), (zeros, pos_inf, neg_inf));
+        assert_eq!(sketch.positive.iter().collect::<Vec<_>>(), positive.into_iter().collect::<Vec<_>>());
+        assert_eq!(sketch.negative.iter().collect::<Vec<_>>(), negative.into_iter().collect::<Vec<_>>());
+        assert_eq!(sketch.len(), values.iter().filter(|x| !x.is_nan()).count() as u64);
+    }
+
+    #[test]
     fn histograms_count_every_value_once() {
         let s = sketch_of(&[0.0, 0.5, 1.0, 1.5, 2.0, 9.0, -3.0]);
         let h = s.histogram(0.0, 2.0, 2);
