@@ -262,13 +262,15 @@ pub fn histogram<'a>(values: impl IntoIterator<Item = &'a f64>, lo: f64, hi: f64
     let mut counts = vec![0usize; bins];
     let width = (hi - lo) / bins as f64;
     let mut n = 0usize;
-    for v in values {
+    // `for_each` runs a loop per part of values given in parts (a flattened
+    // iterator), not one step of the outer iterator per value.
+    values.into_iter().for_each(|v| {
         n += 1;
         if !v.is_nan() {
             let b = ((v - lo) / width).floor().clamp(0.0, (bins - 1) as f64) as usize;
             counts[b] += 1;
         }
-    }
+    });
     let n = n.max(1) as f64;
     counts.into_iter().map(|c| c as f64 / n).collect()
 }
