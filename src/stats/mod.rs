@@ -94,10 +94,10 @@ fn order_key(x: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
-/// The values a full ascending sort (by [`f64::total_cmp`]) would put at each of
-/// `positions` (ascending, distinct), in that order: the order statistics
-/// themselves, exactly those of [`select_positions`], in two passes over `values`
-/// rather than one partition per position. The first pass counts the values in
+/// The values a full ascending sort (by [`f64::total_cmp`]) of all the values of
+/// `parts` would put at each of `positions` (ascending, distinct), in that order:
+/// the order statistics themselves, exactly those of [`select_positions`], in two
+/// passes over the values rather than one partition per position. The first pass counts the values in
 /// buckets of the leading [`RADIX_BITS`] of their [`order_key`] (a sixteenth of a
 /// binade each), which tells the bucket of every order statistic and its rank in
 /// it; the second gathers the values of those buckets only, and each is selected
