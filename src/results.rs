@@ -294,10 +294,6 @@ fn bars(terms: &str, kind: CurveKind, series: &mut Series, (lo, hi): (f64, f64))
 /// their tails.)
 pub(crate) const TAILS: [f64; 2] = [0.005, 0.995];
 
-/// A series' summary and its quantiles at further levels
-/// ([`Series::summary_and_quantiles`]), `None` when it has no value.
-type SummaryAnd = Option<(Summary, Vec<f64>)>;
-
 /// Counts of values at or below each date of the monthly grid, kept as counts of
 /// the first grid date each value is at or below.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -772,16 +768,15 @@ impl Accumulator {
         // parallel): the tails set the range of every row's PV histogram.
         let levels: Vec<f64> = (0..CDF_POINTS).map(|i| i as f64 / (CDF_POINTS - 1) as f64).collect();
         let pv_levels: Vec<f64> = TAILS.iter().chain(&levels).copied().collect();
-        let pvs: Vec<SummaryAnd> =
-            accs.par_iter_mut().map(|a| a.metrics[Metric::Pv as usize].summary_and_quantiles(&pv_levels)).collect();
-        let ends = pvs.iter().flatten().flat_map(|(_, q)| q[..TAILS.len()].iter().copied());
+        let pvs: Vec<(Summary, Vec<f64>)> =
+            accs.par_iter_mut().map(|a| summarize_with(&mut a.metrics[Metric::Pv as usize], &pv_levels)).collect();
+        let ends = pvs.iter().flat_map(|(_, q)| q.get(..TAILS.len()).unwrap_or_default().iter().copied());
         let pv_range = crate::stats::histogram_range(ends);
         let (revenue, annual_revenue) = (self.revenue, self.annual_revenue);
         // One terms row's results, paired differences and chart curves.
-        let finish_row = |((mut acc, row), pv_found): ((TermsAcc, &Terms), SummaryAnd)| {
+        let finish_row = |((mut acc, row), (pv_summary, q)): ((TermsAcc, &Terms), (Summary, Vec<f64>))| {
             let name = row.name();
             let mut curves = Vec::new();
-            let (pv_summary, q) = pv_found.unwrap_or_else(|| (empty_summary(), Vec::new()));
             let cdf = q.get(TAILS.len()..).unwrap_or_default().iter().copied();
             curves.push(line(name, CurveKind::PvCdf, cdf.zip(levels.iter().copied())));
             curves.push(bars(name, CurveKind::PvHist, &mut acc.metrics[Metric::Pv as usize], pv_range));
@@ -790,7 +785,7 @@ impl Accumulator {
                 for ((metric, mut s), count) in [Metric::Net, Metric::Pv].into_iter().zip(series).zip(positive) {
                     // The PV difference's tails, found with its summary, set its histogram's range.
                     let extra: &[f64] = if metric == Metric::Pv { &TAILS } else { &[] };
-                    let (summary, tails) = s.summary_and_quantiles(extra).unwrap_or_else(|| (empty_summary(), vec![]));
+                    let (summary, tails) = summarize_with(&mut s, extra);
                     if metric == Metric::Pv {
                         let range = crate::stats::histogram_range(tails.into_iter());
                         curves.push(bars(name, CurveKind::DeltaPvHist, &mut s, range));
@@ -905,13 +900,26 @@ impl<A> PerThread<A> {
 }
 
 pub(crate) fn summarize(mut series: Series) -> Summary {
-    // An accumulator always holds at least one path when it is finished.
-    series.summary().unwrap_or_else(empty_summary)
+    summarize_with(&mut series, &[]).0
 }
 
-/// The summary of no value.
-fn empty_summary() -> Summary {
-    Summary { n: 0, mean: f64::NAN, sd: None, se: None, min: f64::NAN, max: f64::NAN, quantiles: [f64::NAN; 9] }
+/// The summary of `series` and its quantiles at `extra` levels, found in one
+/// selection ([`Series::summary_and_quantiles`]); a summary of NaN and no quantile
+/// for an empty series (an accumulator always holds at least one path when it is
+/// finished).
+fn summarize_with(series: &mut Series, extra: &[f64]) -> (Summary, Vec<f64>) {
+    series.summary_and_quantiles(extra).unwrap_or_else(|| {
+        let nan = Summary {
+            n: 0,
+            mean: f64::NAN,
+            sd: None,
+            se: None,
+            min: f64::NAN,
+            max: f64::NAN,
+            quantiles: [f64::NAN; 9],
+        };
+        (nan, Vec::new())
+    })
 }
 
 impl ScenarioResults {
