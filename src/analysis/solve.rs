@@ -142,7 +142,7 @@ impl<'a> Worlds<'a> {
                 || vec![0.0; crate::engine::FLOWS * self.plan.layout().periods],
                 |annual, i| {
                     let (monthly, df_next) = (&self.monthly[i * k..(i + 1) * k], &self.df_next[i * k..(i + 1) * k]);
-                    let grid = self.plan.grid(monthly, df_next, self.discount[i]);
+                    let grid = self.plan.grid(monthly, df_next, self.discount[i].ln_1p());
                     contract::evaluate(&contract(i), &self.events[i], self.ms_ratio[i], grid, annual)
                 },
             )

@@ -109,7 +109,12 @@ pub fn discount_factors(r: f64, valuation: f64, df_next: &mut [f64]) {
 /// `(DF(u) - DF(u + S)) / (S ln(1+r)) / DF(u)`: the factor that spreads a payment
 /// evenly over `S` years, relative to paying it at once (1 when `S = 0` or `r = 0`).
 pub fn spread_factor(spread_years: f64, r: f64) -> f64 {
-    spread_share(1.0, spread_years, r.ln_1p())
+    spread_factor_at(spread_years, r.ln_1p())
+}
+
+/// [`spread_factor`] for `log_rate = ln(1 + r)`.
+pub(crate) fn spread_factor_at(spread_years: f64, log_rate: f64) -> f64 {
+    spread_share(1.0, spread_years, log_rate)
 }
 
 /// The present value, relative to paying everything at once at `e`, of the part
@@ -158,7 +163,39 @@ pub fn evaluate_traced(
     ms_ratio: f64,
     grid: Grid<'_>,
     annual: &mut [f64],
+    month: impl FnMut(MonthFlow),
+) -> Flows {
+    let spread = spread_share(1.0, c.spread_years, grid.log_rate);
+    evaluate_months(c, spread, events, ms_ratio, grid, annual, month, true)
+}
+
+/// [`evaluate_traced`] with `spread`, the factor [`spread_factor`] gives for
+/// `c.spread_years` at the grid's rate (`spread_factor_at(c.spread_years,
+/// grid.log_rate)`), computed once by a caller that evaluates the row on many paths.
+pub(crate) fn evaluate_with_spread(
+    c: &ContractDraw,
+    spread: f64,
+    events: &Events,
+    ms_ratio: f64,
+    grid: Grid<'_>,
+    annual: &mut [f64],
+    month: impl FnMut(MonthFlow),
+) -> Flows {
+    evaluate_months(c, spread, events, ms_ratio, grid, annual, month, true)
+}
+
+/// [`evaluate_traced`]; with `simple_months` false every month goes through the
+/// general loop (the reference the simple months are tested against).
+#[allow(clippy::too_many_arguments)]
+fn evaluate_months(
+    c: &ContractDraw,
+    spread: f64,
+    events: &Events,
+    ms_ratio: f64,
+    grid: Grid<'_>,
+    annual: &mut [f64],
     mut month: impl FnMut(MonthFlow),
+    simple_months: bool,
 ) -> Flows {
     let t_trig = match c.trigger {
         Trigger::None => f64::INFINITY,
@@ -169,7 +206,6 @@ pub fn evaluate_traced(
     let room0 = c.cap - c.cap_counted;
     let back = c.reverse_share * ms_ratio;
     let log_rate = grid.log_rate;
-    let spread = spread_share(1.0, c.spread_years, log_rate);
     let years = grid.years;
     let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut cap_time = None;
@@ -187,27 +223,35 @@ pub fn evaluate_traced(
         }
     };
     let months = || grid.monthly.iter().zip(grid.df_next).zip(grid.year_of_month).enumerate();
-    // First the months whose accrual is simply paid: no cap to watch (so no
-    // `owed` to keep), active throughout (f_k = 1), and due in full before the
-    // failure. The same sums in the same order as the loop after it, without its tests.
+    // First the months whose accrual is simply paid: active throughout (f_k = 1),
+    // due in full before the failure, and below the room left under the cap. The
+    // same operations and sums in the same order as the loop after it, without its
+    // tests; the month the cap binds (or a month that overflows) is left to it.
     let n = grid.monthly.len();
-    let simple = if room0 == f64::INFINITY {
+    let simple = if simple_months {
         let whole = first_where(n, |k| fraction_before(t_stop, k) < 1.0);
         whole.min(first_where(n, |k| failure.schedule(month_start(k + 1)).is_some()))
     } else {
         0
     };
+    // Without a cap nothing is owed to watch (an overflowing accrual still stops).
+    let uncapped = room0 == f64::INFINITY;
     let mut start = 0;
     for (k, ((&m, &df), &y)) in months().take(simple) {
         let p = c.share * m;
-        if p.is_nan() || p >= room0 {
-            break; // an overflowing month: the general loop's cap test handles it
+        let room = if uncapped { room0 } else { (room0 - owed).max(0.0) };
+        if p.is_nan() || p >= room {
+            break;
+        }
+        if !uncapped {
+            owed += p;
         }
         let q = back * m;
         pv += (p - q) * df * spread;
         paid += p;
         received += q;
-        month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room: None });
+        let room = c.cap.is_finite().then(|| (room0 - owed).max(0.0));
+        month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room });
         if y != year {
             flush(year, &mut in_year);
             year = y;
@@ -382,10 +426,11 @@ mod tests {
             ..proptest::test_runner::Config::default()
         })]
 
-        /// A row without a cap pays its simple months (active throughout, due before
-        /// the failure) in a loop of their own; a cap too high to bind sends the same
-        /// row through the general loop. Both give the same bits, whatever the path,
-        /// the events and the terms.
+        /// A row pays its simple months (active throughout, due before the failure,
+        /// under the room left by the cap) in a loop of their own; the general loop
+        /// alone gives the same bits, month by month and in total, whatever the path,
+        /// the events and the terms: without a cap, with one too high to bind, and
+        /// with one that binds (or is used up before the first month).
         #[test]
         fn the_simple_months_pay_what_the_general_loop_pays(
             revenue in proptest::collection::vec(0.0..50.0f64, 1..80),
@@ -393,6 +438,10 @@ mod tests {
             (never_declared, never_fails) in (proptest::bool::ANY, proptest::bool::ANY),
             (share, reverse, ms_ratio, r) in (0.0..0.5f64, 0.0..0.5f64, 0.0..1.0f64, 0.0..0.2f64),
             (end, trigger, spread, recovery) in (0.0..8.0f64, 0usize..3, 0.0..3.0f64, 0.0..1.0f64),
+            (cap, cap_counted) in (
+                proptest::prop_oneof![proptest::strategy::Just(INF), proptest::strategy::Just(1e300), 0.0..300.0f64],
+                proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0..60.0f64],
+            ),
         ) {
             let months = revenue.len();
             let mut df = vec![0.0; months];
@@ -409,25 +458,25 @@ mod tests {
                 valuation: 0.3,
                 log_rate: r.ln_1p(),
             };
-            let draw = |cap: f64| ContractDraw {
+            let draw = ContractDraw {
                 share,
                 end: crate::model::snap_to_month(end),
                 trigger: Trigger::ALL[trigger],
                 cap,
-                cap_counted: 0.0,
+                cap_counted,
                 reverse_share: reverse,
                 spread_years: spread,
                 recovery,
             };
-            let run = |cap: f64| {
+            let run = |simple_months: bool| {
                 let mut annual = vec![0.0; 3 * years];
                 let mut months_seen = Vec::new();
-                let flows = evaluate_traced(&draw(cap), &ev, ms_ratio, grid, &mut annual, |m| {
-                    months_seen.push((m.month, m.active, m.paid, m.lost, m.received, m.cum_paid))
-                });
+                let trace = |m: MonthFlow| months_seen.push(m);
+                let spread = spread_factor_at(spread, grid.log_rate);
+                let flows = evaluate_months(&draw, spread, &ev, ms_ratio, grid, &mut annual, trace, simple_months);
                 (flows, annual, months_seen)
             };
-            let (simple, general) = (run(INF), run(1e300));
+            let (simple, general) = (run(true), run(false));
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             proptest::prop_assert_eq!(simple.0, general.0);
             proptest::prop_assert_eq!(bits(&simple.1), bits(&general.1));
