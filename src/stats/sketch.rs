@@ -609,17 +609,17 @@ mod tests {
         // every other value in the bucket of its magnitude's top bits, by sign, at
         // the resolution the sketch ends with (the least normal number widens the
         // range enough to coarsen it part-way through), and a bucket carried past
-        // 16 bits.
+        // 16 bits. The first two blocks hold nothing but zeros of both signs and NaN,
+        // which are counted at once.
         let mut rng = rand::rngs::ChaCha8Rng::from_seed([12; 32]);
         let specials =
             [0.0, -0.0, 1e-310, -4.9e-324, f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN];
-        let mut values: Vec<f64> = (0..30_000)
-            .map(|i| match i % 4 {
-                0 => specials[rng.random_range(0..specials.len())],
-                1 => -(10f64.powf(rng.random_range(-5.0..5.0))),
-                _ => 10f64.powf(rng.random_range(-5.0..5.0)),
-            })
-            .collect();
+        let mut values: Vec<f64> = [0.0, -0.0, f64::NAN].iter().copied().cycle().take(512).collect();
+        values.extend((0..30_000).map(|i| match i % 4 {
+            0 => specials[rng.random_range(0..specials.len())],
+            1 => -(10f64.powf(rng.random_range(-5.0..5.0))),
+            _ => 10f64.powf(rng.random_range(-5.0..5.0)),
+        }));
         values.extend(std::iter::repeat_n(7.25, 70_000));
         let mut sketch = Sketch::new();
         values.chunks(256).for_each(|block| sketch.add_all(block));
