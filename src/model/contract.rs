@@ -234,32 +234,54 @@ fn evaluate_months(
     } else {
         0
     };
-    // Without a cap nothing is owed to watch (an overflowing accrual still stops).
-    let uncapped = room0 == f64::INFINITY;
+    // Two loops rather than one with a test of the cap inside: a row without a cap
+    // has nothing owed to keep, and its loop keeps its sums in registers (one
+    // loop for both kept them in memory and made the longer rows' months slower).
     let mut start = 0;
-    for (k, ((&m, &df), &y)) in months().take(simple) {
-        let p = c.share * m;
-        let room = if uncapped { room0 } else { (room0 - owed).max(0.0) };
-        if p.is_nan() || p >= room {
-            break;
+    if room0 == f64::INFINITY {
+        // Nothing owed to watch; an overflowing accrual still stops.
+        for (k, ((&m, &df), &y)) in months().take(simple) {
+            let p = c.share * m;
+            if p.is_nan() || p >= room0 {
+                break;
+            }
+            let q = back * m;
+            pv += (p - q) * df * spread;
+            paid += p;
+            received += q;
+            month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room: None });
+            if y != year {
+                flush(year, &mut in_year);
+                year = y;
+            }
+            in_year[0] += p;
+            in_year[1] += q;
+            in_year[2] += p - q;
+            start = k + 1;
         }
-        if !uncapped {
+    } else {
+        // Under a cap, until the month whose accrual does not fit in the room left.
+        for (k, ((&m, &df), &y)) in months().take(simple) {
+            let p = c.share * m;
+            if p.is_nan() || p >= (room0 - owed).max(0.0) {
+                break;
+            }
             owed += p;
+            let q = back * m;
+            pv += (p - q) * df * spread;
+            paid += p;
+            received += q;
+            let room = c.cap.is_finite().then(|| (room0 - owed).max(0.0));
+            month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room });
+            if y != year {
+                flush(year, &mut in_year);
+                year = y;
+            }
+            in_year[0] += p;
+            in_year[1] += q;
+            in_year[2] += p - q;
+            start = k + 1;
         }
-        let q = back * m;
-        pv += (p - q) * df * spread;
-        paid += p;
-        received += q;
-        let room = c.cap.is_finite().then(|| (room0 - owed).max(0.0));
-        month(MonthFlow { month: k, active: 1.0, paid: p, lost: 0.0, received: q, cum_paid: paid, room });
-        if y != year {
-            flush(year, &mut in_year);
-            year = y;
-        }
-        in_year[0] += p;
-        in_year[1] += q;
-        in_year[2] += p - q;
-        start = k + 1;
     }
     for (k, ((&m, &df), &y)) in months().skip(start) {
         let u = month_start(k);
