@@ -520,7 +520,6 @@ impl<'a> Plan<'a> {
             df_next: vec![0.0; n],
             df_for: None,
             log_rate: 0.0,
-            spreads: vec![None; self.layout.terms],
             sums: Vec::new(),
         }
     }
@@ -632,14 +631,12 @@ impl<'a> Plan<'a> {
         for (i, v) in values.enumerate() {
             out.set(l.world_input(i), v);
         }
+        let grid = self.grid(&ws.monthly, &ws.df_next, ws.log_rate);
         for t in 0..l.terms {
             let c = self.contract(t, path);
-            let spread = ws.spread_factor(t, c.spread_years);
-            let grid = self.grid(&ws.monthly, &ws.df_next, ws.log_rate);
-            let sums = &mut ws.sums;
             sums.clear();
             sums.resize(FLOWS * l.periods, 0.0);
-            let f = contract::evaluate_with_spread(&c, spread, &events, p.ms_ratio, grid, sums, |m| month(t, m));
+            let f = contract::evaluate_traced(&c, &events, p.ms_ratio, grid, sums, |m| month(t, m));
             let annual_at = l.terms_period(t, Flow::Paid, 0);
             for (i, v) in sums.iter().enumerate() {
                 out.set(annual_at + i, *v);
@@ -850,9 +847,6 @@ pub struct Workspace {
     df_for: Option<u64>,
     /// `ln(1 + r)` of the discount rate `df_next` is for.
     log_rate: f64,
-    /// Per terms row, the spread factor last computed, for its `spread_years` and
-    /// `log_rate` (by their bits).
-    spreads: Vec<Option<((u64, u64), f64)>>,
     /// A path's annual sums (revenue, or one terms row's flows) as they add up.
     sums: Vec<f64>,
 }
@@ -877,20 +871,6 @@ impl Workspace {
             contract::discount_factors(p.discount_rate, self.valuation, &mut self.df_next);
             self.log_rate = p.discount_rate.ln_1p();
             self.df_for = Some(p.discount_rate.to_bits());
-        }
-    }
-
-    /// The spread factor of terms row `t` for `spread_years` at the last path's
-    /// rate (`contract::spread_factor_at`), computed again only when either changed.
-    fn spread_factor(&mut self, t: usize, spread_years: f64) -> f64 {
-        let key = (spread_years.to_bits(), self.log_rate.to_bits());
-        match self.spreads[t] {
-            Some((k, factor)) if k == key => factor,
-            _ => {
-                let factor = contract::spread_factor_at(spread_years, self.log_rate);
-                self.spreads[t] = Some((key, factor));
-                factor
-            }
         }
     }
 }

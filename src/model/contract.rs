@@ -109,12 +109,7 @@ pub fn discount_factors(r: f64, valuation: f64, df_next: &mut [f64]) {
 /// `(DF(u) - DF(u + S)) / (S ln(1+r)) / DF(u)`: the factor that spreads a payment
 /// evenly over `S` years, relative to paying it at once (1 when `S = 0` or `r = 0`).
 pub fn spread_factor(spread_years: f64, r: f64) -> f64 {
-    spread_factor_at(spread_years, r.ln_1p())
-}
-
-/// [`spread_factor`] for `log_rate = ln(1 + r)`.
-pub(crate) fn spread_factor_at(spread_years: f64, log_rate: f64) -> f64 {
-    spread_share(1.0, spread_years, log_rate)
+    spread_share(1.0, spread_years, r.ln_1p())
 }
 
 /// The present value, relative to paying everything at once at `e`, of the part
@@ -165,23 +160,7 @@ pub fn evaluate_traced(
     annual: &mut [f64],
     month: impl FnMut(MonthFlow),
 ) -> Flows {
-    let spread = spread_share(1.0, c.spread_years, grid.log_rate);
-    evaluate_months(c, spread, events, ms_ratio, grid, annual, month, true)
-}
-
-/// [`evaluate_traced`] with `spread`, the factor [`spread_factor`] gives for
-/// `c.spread_years` at the grid's rate (`spread_factor_at(c.spread_years,
-/// grid.log_rate)`), computed once by a caller that evaluates the row on many paths.
-pub(crate) fn evaluate_with_spread(
-    c: &ContractDraw,
-    spread: f64,
-    events: &Events,
-    ms_ratio: f64,
-    grid: Grid<'_>,
-    annual: &mut [f64],
-    month: impl FnMut(MonthFlow),
-) -> Flows {
-    evaluate_months(c, spread, events, ms_ratio, grid, annual, month, true)
+    evaluate_months(c, events, ms_ratio, grid, annual, month, true)
 }
 
 /// [`evaluate_traced`]; with `simple_months` false every month goes through the
@@ -189,7 +168,6 @@ pub(crate) fn evaluate_with_spread(
 #[allow(clippy::too_many_arguments)]
 fn evaluate_months(
     c: &ContractDraw,
-    spread: f64,
     events: &Events,
     ms_ratio: f64,
     grid: Grid<'_>,
@@ -206,6 +184,7 @@ fn evaluate_months(
     let room0 = c.cap - c.cap_counted;
     let back = c.reverse_share * ms_ratio;
     let log_rate = grid.log_rate;
+    let spread = spread_share(1.0, c.spread_years, log_rate);
     let years = grid.years;
     let (mut owed, mut paid, mut lost, mut received, mut pv) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut cap_time = None;
@@ -494,8 +473,7 @@ mod tests {
                 let mut annual = vec![0.0; 3 * years];
                 let mut months_seen = Vec::new();
                 let trace = |m: MonthFlow| months_seen.push(m);
-                let spread = spread_factor_at(spread, grid.log_rate);
-                let flows = evaluate_months(&draw, spread, &ev, ms_ratio, grid, &mut annual, trace, simple_months);
+                let flows = evaluate_months(&draw, &ev, ms_ratio, grid, &mut annual, trace, simple_months);
                 (flows, annual, months_seen)
             };
             let (simple, general) = (run(true), run(false));
